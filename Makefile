@@ -1,0 +1,49 @@
+# metallb-operator: `make lab` runs the whole system on this machine, `make test` runs every test.
+# Both install what they need (npm packages, Debian's FRR, the Go-built control plane).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+NODE_TEST_FLAGS ?=
+
+-include hack/controlplane.mk
+
+.PHONY: help deps npm-deps apt-deps build generate check-generated test unit lab lab-down bench clean
+
+help: ## list targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([^:]+):.*## (.*)/  \1\t\2/' | sed 's/^[^:]*Makefile://'
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+npm-deps: node_modules/.package-lock.json ## npm ci when package-lock changed
+
+# Debian packages the FRR tests, the L2 tests and the lab use (FRR 8.4, arping, iproute2).
+APT_PACKAGES := frr iputils-arping iproute2 python3
+apt-deps: ## apt-get install FRR and friends when missing
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "installing Debian packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
+
+deps: npm-deps apt-deps
+
+build: npm-deps ## compile TypeScript to dist/
+	npx tsc -p tsconfig.json
+
+generate: build ## regenerate config/crd/bases from src/api
+	node dist/src/cli.js generate-crds
+
+check-generated: build
+	node dist/src/cli.js generate-crds --check
+
+# One `node --test` run over every tier, inside one control plane started for the whole run.
+test: deps build controlplane ## run all tests (unit, golden, real apiserver, real FRR)
+	node dist/test/helpers/with-controlplane.js -- node --test $(NODE_TEST_FLAGS) dist/src dist/test
+
+unit: build ## unit and golden tests only (no control plane, no FRR)
+	node --test $(NODE_TEST_FLAGS) dist/src
+
+bench: deps build controlplane ## run the benchmarks (JSON on stdout)
+	@for b in dist/bench/*.bench.js; do echo "== $$b" >&2; node $$b; done
+
+clean:
+	rm -rf dist

@@ -1,0 +1,133 @@
+// BGPPeer: a BGP router the speakers open sessions to. v1beta2 is stored; v1beta1 is served as a
+// strict subset of it (same names, same shapes), so the apiserver converts with strategy None and
+// no webhook (docs/adr/0002-bgppeer-versions-without-webhook.md).
+import { s, NAME_PATTERN, FRR_TOKEN_PATTERN, IFNAME_PATTERN, asn, duration, nameRef } from './s.js';
+import type { Infer } from './schema-compound.js';
+import type { Rule } from './schema.js';
+import type { KindDef, PrinterColumn } from './kind.js';
+import type { Resource } from './common.js';
+import { condition, labelSelectors } from './common.js';
+import { celIsIP, ipFamily } from './netcheck.js';
+import { parseDuration } from './duration.js';
+
+const ip = (description: string): ReturnType<typeof s.str> =>
+  s.str({ description, maxLength: 45 }).rule({ rule: 'isIP(self)', message: 'must be an IPv4 or IPv6 address', check: celIsIP });
+
+const sec = (d: string | undefined, fallback: number): number => (d === undefined ? fallback : (parseDuration(d) ?? NaN));
+
+const holdTime = duration('Hold time proposed to the peer: 0s (no keepalives) or at least 3s; default 90s').rule({
+  rule: "duration(self) == duration('0s') || duration(self) >= duration('3s')",
+  message: 'holdTime must be 0s or at least 3s',
+  check: (v) => sec(v, 0) === 0 || sec(v, 0) >= 3,
+});
+const connectTime = duration('How long to wait between connection attempts (1s-65535s, whole seconds); default 120s in FRR').rule({
+  rule: "duration(self) >= duration('1s') && duration(self) <= duration('65535s')",
+  message: 'connectTime must be between 1s and 65535s',
+  check: (v) => sec(v, 0) >= 1 && sec(v, 0) <= 65535,
+});
+
+const keepaliveNotAboveHold: Rule<{ keepaliveTime?: string; holdTime?: string }> = {
+  rule: "!has(self.keepaliveTime) || duration(self.keepaliveTime) <= (has(self.holdTime) ? duration(self.holdTime) : duration('90s'))",
+  message: 'keepaliveTime must be lower than or equal to holdTime (90s when unset)',
+  fieldPath: '.keepaliveTime',
+  check: (v) => v.keepaliveTime === undefined || sec(v.keepaliveTime, 0) <= sec(v.holdTime, 90),
+};
+
+export const bgpPeerSpecV1beta2 = s
+  .obj(
+    {
+      myASN: asn('The AS number the speakers use for this session'),
+      peerASN: asn('The AS number of the peer; exclusive with dynamicASN'),
+      dynamicASN: s.str({ enum: ['internal', 'external'] as const, description: 'Detect the peer ASN: internal (iBGP) or external (eBGP); exclusive with peerASN' }),
+      localASN: asn('Present this AS number to the peer instead of myASN (FRR "local-as")'),
+      peerAddress: ip('The peer address; exclusive with interface'),
+      interface: s.str({ description: 'Peer over this interface with BGP unnumbered; exclusive with peerAddress', pattern: IFNAME_PATTERN, patternHint: 'must be an interface name (at most 15 letters, digits, "_", "." or "-")' }),
+      sourceAddress: ip('The local address the session starts from (FRR "update-source")'),
+      peerPort: s.int({ description: 'The peer TCP port (default 179)', minimum: 1, maximum: 65535 }),
+      holdTime,
+      keepaliveTime: duration('Keepalive interval; must not exceed holdTime; default holdTime/3'),
+      connectTime,
+      routerID: s.str({ description: 'BGP router ID to use instead of the node address', maxLength: 15 }).rule({
+        rule: 'isIP(self) && ip(self).family() == 4',
+        message: 'routerID must be an IPv4 address',
+        check: (v) => celIsIP(v) && ipFamily(v) === 4,
+      }),
+      nodeSelectors: labelSelectors('Only nodes matching one of these selectors peer with this router; empty means every node'),
+      password: s.str({ description: 'TCP MD5 password; exclusive with passwordSecret', pattern: FRR_TOKEN_PATTERN, patternHint: 'must be printable ASCII without spaces or line breaks', maxLength: 80 }),
+      passwordSecret: s.obj(
+        {
+          name: s.str({ pattern: NAME_PATTERN, patternHint: 'must be a Secret name', maxLength: 253 }),
+          namespace: s.str({ pattern: NAME_PATTERN, patternHint: 'must be a namespace name', maxLength: 63 }),
+        },
+        { description: 'A kubernetes.io/basic-auth Secret in the operator namespace whose "password" key is the TCP MD5 password', required: ['name'] },
+      ),
+      bfdProfile: nameRef('The BFDProfile to enable BFD with on this session'),
+      ebgpMultiHop: s.bool({ description: 'The eBGP peer is several hops away' }),
+      vrf: s.str({ description: 'The VRF the session lives in (default: the default VRF)', pattern: IFNAME_PATTERN, patternHint: 'must be a VRF name (at most 15 letters, digits, "_", "." or "-")' }),
+      enableGracefulRestart: s.bool({ description: 'Enable BGP graceful restart with this peer' }),
+      disableMP: s.bool({ description: 'Open one session per address family instead of multiprotocol' }),
+      dualStackAddressFamily: s.bool({ description: 'Announce both IPv4 and IPv6 prefixes over this session, whatever its address family' }),
+    },
+    { required: ['myASN'] },
+  )
+  .rule({ rule: 'has(self.peerASN) != has(self.dynamicASN)', message: 'exactly one of peerASN or dynamicASN must be set', check: (v) => (v.peerASN !== undefined) !== (v.dynamicASN !== undefined) })
+  .rule({ rule: 'has(self.peerAddress) != has(self.interface)', message: 'exactly one of peerAddress or interface must be set', check: (v) => (v.peerAddress !== undefined) !== (v.interface !== undefined) })
+  .rule({ rule: '!(has(self.password) && has(self.passwordSecret))', message: 'password and passwordSecret are mutually exclusive', check: (v) => !(v.password !== undefined && v.passwordSecret !== undefined) })
+  .rule(keepaliveNotAboveHold)
+  .rule({
+    rule: "!has(self.holdTime) || duration(self.holdTime) != duration('0s') || !has(self.keepaliveTime) || duration(self.keepaliveTime) == duration('0s')",
+    message: 'keepaliveTime must be 0s when holdTime is 0s',
+    fieldPath: '.keepaliveTime',
+    check: (v) => v.holdTime === undefined || sec(v.holdTime, 0) !== 0 || v.keepaliveTime === undefined || sec(v.keepaliveTime, 0) === 0,
+  });
+
+/** v1beta1: the fields v1beta1 always had, with the same shapes as v1beta2. */
+const V1BETA1_FIELDS = ['myASN', 'peerASN', 'peerAddress', 'sourceAddress', 'peerPort', 'holdTime', 'keepaliveTime', 'routerID', 'nodeSelectors', 'password', 'bfdProfile', 'ebgpMultiHop', 'vrf'] as const;
+export const bgpPeerSpecV1beta1 = bgpPeerSpecV1beta2.pick(V1BETA1_FIELDS, { required: ['myASN', 'peerASN', 'peerAddress'] }).rule(keepaliveNotAboveHold);
+
+export const bgpPeerStatus = s.obj({
+  conditions: s.arr(condition, { maxItems: 16 }),
+  sessions: s.arr(
+    s.obj({
+      node: s.str({ description: 'The node whose speaker holds the session' }),
+      state: s.str({ description: 'BGP state: Idle, Connect, Active, OpenSent, OpenConfirm or Established' }),
+      bfdState: s.str({ description: 'BFD state: Up, Down, Init, AdminDown, or empty when BFD is off' }),
+      prefixesSent: s.int({ minimum: 0 }),
+      lastChange: s.str({ description: 'RFC 3339 time of the last state change' }),
+    }),
+    { description: 'One entry per node that peers with this router', maxItems: 5000 },
+  ),
+  established: s.str({ description: 'Established sessions over desired sessions, e.g. "2/2"' }),
+});
+
+export type BGPPeerSpec = Infer<typeof bgpPeerSpecV1beta2>;
+export type BGPPeerSpecV1beta1 = Infer<typeof bgpPeerSpecV1beta1>;
+export type BGPPeerStatus = Infer<typeof bgpPeerStatus>;
+export type BGPPeer = Resource<'BGPPeer', BGPPeerSpec, BGPPeerStatus>;
+
+const columns: PrinterColumn[] = [
+  { name: 'Address', type: 'string', jsonPath: '.spec.peerAddress' },
+  { name: 'ASN', type: 'integer', jsonPath: '.spec.peerASN' },
+  { name: 'BFD Profile', type: 'string', jsonPath: '.spec.bfdProfile' },
+  { name: 'Multi Hops', type: 'boolean', jsonPath: '.spec.ebgpMultiHop' },
+  { name: 'Established', type: 'string', jsonPath: '.status.established' },
+];
+
+export const bgpPeerKind: KindDef = {
+  kind: 'BGPPeer',
+  plural: 'bgppeers',
+  singular: 'bgppeer',
+  description: 'BGPPeer is a BGP router that the speakers on the selected nodes open a session to.',
+  versions: [
+    { name: 'v1beta1', served: true, storage: false, spec: bgpPeerSpecV1beta1, specRequired: true, status: bgpPeerStatus, printerColumns: columns },
+    {
+      name: 'v1beta2',
+      served: true,
+      storage: true,
+      spec: bgpPeerSpecV1beta2,
+      specRequired: true,
+      status: bgpPeerStatus,
+      printerColumns: [...columns.slice(0, 1), { name: 'Interface', type: 'string', jsonPath: '.spec.interface', priority: 1 }, ...columns.slice(1)],
+    },
+  ],
+};

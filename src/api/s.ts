@@ -1,0 +1,40 @@
+// Factories for the schema language, so kind definitions read like the CRD they produce.
+import { StrSchema, IntSchema, BoolSchema, IntOrStringSchema, OpaqueObjectSchema } from './schema.js';
+import type { StrOpts, NumOpts, Schema } from './schema.js';
+import { ArrSchema, MapSchema, ObjSchema } from './schema-compound.js';
+import type { ArrOpts, ObjOpts, Shape } from './schema-compound.js';
+
+export const s = {
+  str: <E extends string = string>(o: StrOpts<E> = {}): StrSchema<E> => new StrSchema<E>(o),
+  int: (o: NumOpts = {}): IntSchema => new IntSchema(o),
+  bool: (o: { description?: string; default?: boolean } = {}): BoolSchema => new BoolSchema(o),
+  intOrString: (o: { description?: string; pattern?: string } = {}): IntOrStringSchema => new IntOrStringSchema(o),
+  opaque: (o: { description?: string } = {}): OpaqueObjectSchema => new OpaqueObjectSchema(o),
+  arr: <T>(items: Schema<T>, o: ArrOpts = {}): ArrSchema<T> => new ArrSchema(items, o),
+  map: <T>(values: Schema<T>, o: { description?: string } = {}): MapSchema<T> => new MapSchema(values, o),
+  obj: <P extends Shape, R extends keyof P & string = never>(props: P, o: ObjOpts<R> = {}): ObjSchema<P, R> => new ObjSchema(props, o),
+};
+
+// ---- patterns shared by several kinds ----------------------------------------------------------
+
+/** DNS-1123 subdomain: what a reference to another object's name must look like. */
+export const NAME_PATTERN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
+
+/**
+ * A token that reaches frr.conf verbatim (password): printable, no white space, so it can neither
+ * split an FRR command nor start a new line of configuration.
+ */
+export const FRR_TOKEN_PATTERN = '^[!-~]+$';
+
+/** A Linux interface or VRF name: at most 15 characters, no white space or '/'. */
+export const IFNAME_PATTERN = '^[A-Za-z0-9_.-]{1,15}$';
+
+/** Go's time.Duration syntax, as metav1.Duration accepts it (e.g. "90s", "1m30s", "500ms"). */
+export const DURATION_PATTERN = '^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$';
+
+export const nameRef = (description: string): StrSchema => s.str({ description, pattern: NAME_PATTERN, patternHint: 'must be a lowercase DNS-1123 name (a-z, 0-9, "-", ".")', maxLength: 253 });
+
+export const ASN_MAX = 4294967295;
+export const asn = (description: string): IntSchema => s.int({ description, minimum: 1, maximum: ASN_MAX, format: 'int64' });
+
+export const duration = (description: string): StrSchema => s.str({ description, pattern: DURATION_PATTERN, patternHint: 'must be a duration such as "90s", "1m30s" or "500ms"', maxLength: 32 });

@@ -1,0 +1,23 @@
+// Reading the YAML files the offline commands take: every metallb.io object is validated with the
+// CRD's schema and defaulted as the apiserver would; one bad object stops the command with every
+// problem listed (nothing is planned from half a configuration).
+import { readObjects } from '../api/yaml.js';
+import type { KubeObject } from '../api/yaml.js';
+import { describeProblems, isMetalLBObject, validateObject } from '../api/validate.js';
+import { ValidationError } from '../util/errors.js';
+
+export function loadOfflineObjects(files: readonly string[]): KubeObject[] {
+  const problems: string[] = [];
+  const out: KubeObject[] = [];
+  for (const obj of readObjects(files)) {
+    if (!isMetalLBObject(obj)) {
+      out.push(obj);
+      continue;
+    }
+    const v = validateObject(obj);
+    if (v.problems.length > 0) problems.push(describeProblems(obj, v.problems));
+    else out.push(v.defaulted);
+  }
+  if (problems.length > 0) throw new ValidationError(`invalid input:\n${problems.join('\n')}`, problems);
+  return out;
+}

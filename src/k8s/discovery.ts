@@ -1,0 +1,17 @@
+// API discovery questions the programs ask once at start-up.
+import type { Kube } from './client.js';
+
+/** OpenShift is detected by what the API serves, not by a flag: the SCC resource. */
+export async function servesResource(kube: Kube, apiVersion: string, plural: string): Promise<boolean> {
+  try {
+    const body = (await kube.request('GET', apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`)) as { resources?: { name: string }[] };
+    return (body.resources ?? []).some((r) => r.name === plural);
+  } catch (err) {
+    if ((err as { statusCode?: number }).statusCode === 404) return false;
+    throw err;
+  }
+}
+
+export function isOpenShift(kube: Kube): Promise<boolean> {
+  return servesResource(kube, 'security.openshift.io/v1', 'securitycontextconstraints');
+}

@@ -1,0 +1,143 @@
+// The MetalLB reconcile loop: @dot-i/k8s-operator (through ResilientOperator) watches MetalLB CRs;
+// every event only marks a key dirty; the WorkQueue runs reconcile(key), which re-reads the cache,
+// renders, applies only what changed, and writes status only when it changed.
+import type { Obj } from '../k8s/client.js';
+import { keyOf, refOf, describe } from '../k8s/client.js';
+import type { Kube } from '../k8s/client.js';
+import { Informer } from '../k8s/informer.js';
+import { WorkQueue } from '../k8s/queue.js';
+import { ResilientOperator } from './dot-i-base.js';
+import { computeConditions, sameConditions } from './conditions.js';
+import { singletonProblem, SINGLETON_NAME } from './singleton.js';
+import { needsApply, recordOf, withHash } from './applied.js';
+import type { AppliedRecord } from './applied.js';
+import type { MetalLB } from '../api/metallb.js';
+import type { Condition } from '../api/common.js';
+import type { Logger } from '../util/log.js';
+import { errorMessage } from '../util/errors.js';
+
+export const FINALIZER = 'metallb.io/cluster-resources';
+export const OWNER_LABEL = 'metallb.io/owner';
+const MANAGED = 'app.kubernetes.io/managed-by=metallb-operator';
+
+export interface ReconcilerDeps {
+  kube: Kube;
+  log: Logger;
+  namespace: string;
+  openshift: boolean;
+  render: (cr: MetalLB, openshift: boolean) => Obj[];
+  now?: () => string;
+}
+
+/** Kinds the operator owns, watched so that drift (or deletion) is repaired. */
+function ownedInformerSpecs(ns: string, openshift: boolean): { apiVersion: string; kind: string; namespace?: string; labelSelector: string }[] {
+  const namespaced = ['v1/ServiceAccount', 'v1/ConfigMap', 'rbac.authorization.k8s.io/v1/Role', 'rbac.authorization.k8s.io/v1/RoleBinding', 'apps/v1/Deployment', 'apps/v1/DaemonSet'];
+  const cluster = ['rbac.authorization.k8s.io/v1/ClusterRole', 'rbac.authorization.k8s.io/v1/ClusterRoleBinding', ...(openshift ? ['security.openshift.io/v1/SecurityContextConstraints'] : [])];
+  const split = (s: string): { apiVersion: string; kind: string } => ({ apiVersion: s.slice(0, s.lastIndexOf('/')), kind: s.slice(s.lastIndexOf('/') + 1) });
+  return [
+    ...namespaced.map((s) => ({ ...split(s), namespace: ns, labelSelector: MANAGED })),
+    ...cluster.map((s) => ({ ...split(s), labelSelector: `${OWNER_LABEL}=${ns}.${SINGLETON_NAME}` })),
+  ];
+}
+
+export class MetalLBOperator extends ResilientOperator {
+  readonly queue: WorkQueue;
+  private readonly records = new Map<string, AppliedRecord>();
+  private readonly owned: Informer[] = [];
+
+  constructor(private readonly deps: ReconcilerDeps) {
+    super(deps.kube, deps.log);
+    this.queue = new WorkQueue(
+      (key) => this.reconcile(key),
+      (key, err, attempt) => deps.log.error('reconcile failed', { event: 'reconcile-error', key, attempt, error: errorMessage(err) }),
+    );
+  }
+
+  private get singletonKey(): string {
+    return `${this.deps.namespace}/${SINGLETON_NAME}`;
+  }
+
+  protected async init(): Promise<void> {
+    for (const spec of ownedInformerSpecs(this.deps.namespace, this.deps.openshift)) {
+      const inf = new Informer(this.kube, spec, this.log);
+      inf.on((type, obj) => {
+        if (type === 'DELETED') this.records.delete(keyOf(refOf(obj)));
+        this.queue.add(this.singletonKey);
+      });
+      this.owned.push(inf);
+      inf.start();
+    }
+    await Promise.all(this.owned.map((i) => i.synced));
+    await this.watchResource('metallb.io', 'v1beta1', 'metallbs', async (e) => {
+      this.queue.add(`${e.meta.namespace ?? ''}/${e.meta.name}`);
+    });
+  }
+
+  override stop(): void {
+    this.queue.stop();
+    for (const i of this.owned) i.stop();
+    super.stop();
+  }
+
+  private live(obj: Obj): Obj | undefined {
+    const inf = this.owned.find((i) => i.spec.kind === obj.kind && i.spec.apiVersion === obj.apiVersion);
+    return inf?.get(obj.metadata?.namespace, obj.metadata?.name ?? '');
+  }
+
+  async reconcile(key: string): Promise<void> {
+    const slash = key.indexOf('/');
+    const [ns, name] = [key.slice(0, slash), key.slice(slash + 1)];
+    const cr = this.informerFor('MetalLB')?.get(ns, name) as (MetalLB & Obj) | undefined;
+    if (!cr) return; // deleted: namespaced objects go through ownerReferences, the rest via the finalizer
+    const now = this.deps.now ?? ((): string => new Date().toISOString());
+    const generation = cr.metadata.generation ?? 0;
+
+    const problem = singletonProblem(name, ns, this.deps.namespace);
+    if (problem) return this.writeStatus(cr, computeConditions({ generation, applyErrors: [], crProblem: problem }, cr.status?.conditions, now()));
+
+    if (cr.metadata.deletionTimestamp) {
+      await this.finalizer(cr, 'metallbs', FINALIZER, () => this.deleteClusterScoped());
+      this.records.clear();
+      return;
+    }
+    if (await this.finalizer(cr, 'metallbs', FINALIZER, () => this.deleteClusterScoped())) return; // just added; the update re-queues us
+
+    const errors: string[] = [];
+    for (const desired of this.deps.render(cr, this.deps.openshift)) {
+      const { obj, hash } = withHash(desired);
+      const k = keyOf(refOf(obj));
+      const live = this.live(obj);
+      const record = this.records.get(k);
+      if (!needsApply(obj.kind ?? '', hash, live, record)) {
+        if (!record && live) this.records.set(k, recordOf(hash, live));
+        continue;
+      }
+      try {
+        const applied = await this.kube.apply(obj);
+        this.records.set(k, recordOf(hash, applied));
+        this.log.info('applied', { event: 'apply', object: describe(refOf(obj)), reason: live ? 'changed' : 'missing' });
+      } catch (err) {
+        errors.push(errorMessage(err));
+      }
+    }
+    const deployment = this.owned.find((i) => i.spec.kind === 'Deployment')?.get(this.deps.namespace, 'controller') as never;
+    const daemonSet = this.owned.find((i) => i.spec.kind === 'DaemonSet')?.get(this.deps.namespace, 'speaker') as never;
+    await this.writeStatus(cr, computeConditions({ generation, applyErrors: errors, deployment, daemonSet }, cr.status?.conditions, now()));
+    if (errors.length > 0) throw new Error(errors.join('; ')); // retried with backoff
+  }
+
+  private async writeStatus(cr: MetalLB & Obj, conditions: Condition[]): Promise<void> {
+    if (sameConditions(cr.status?.conditions, conditions)) return;
+    await this.kube.patchStatus(refOf(cr), { conditions });
+  }
+
+  /** Cluster-scoped objects cannot carry an ownerReference to a namespaced CR: delete by label. */
+  private async deleteClusterScoped(): Promise<void> {
+    for (const spec of ownedInformerSpecs(this.deps.namespace, this.deps.openshift).filter((s) => !s.namespace)) {
+      for (const obj of await this.kube.list(spec.apiVersion, spec.kind, undefined, spec.labelSelector)) {
+        await this.kube.delete({ apiVersion: spec.apiVersion, kind: spec.kind, name: obj.metadata?.name ?? '' });
+      }
+    }
+    this.log.info('removed cluster-scoped objects', { event: 'finalize', namespace: this.deps.namespace });
+  }
+}

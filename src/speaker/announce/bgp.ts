@@ -1,0 +1,124 @@
+// The BGP announce planner: for one node and a snapshot, the FRR model to apply, what is announced
+// to whom, and for every Service that is not announced here, why (pure; table-tested).
+import type { Advertisement, Family, FrrConfig, FrrLogLevel, NeighborConfig } from '../frr/model.js';
+import { sortForFrr } from '../frr/model.js';
+import { ipFamily } from '../../api/netcheck.js';
+import { planPeers } from './peers.js';
+import type { PeerSession } from './peers.js';
+import { advertisementRules, ruleProblem } from './advertisements.js';
+import { resolveCommunities } from './communities.js';
+import { aggregate, poolOf } from './pools.js';
+import { classProblem, endpointProblem, endpointsByService, findNode, nodeProblem, serviceKey } from './eligibility.js';
+import type { Snapshot } from './snapshot.js';
+
+export interface Announcement {
+  service: string;
+  ip: string;
+  prefix: string;
+  peers: string[];
+}
+
+export interface BGPPlan {
+  config: FrrConfig;
+  announcements: Announcement[];
+  /** Service key → why this node does not announce it (the Event/condition text). */
+  notAnnounced: Record<string, string>;
+  /** Configuration errors: while any exists the speaker keeps the last good config. */
+  errors: string[];
+}
+
+const famOf = (ip: string): Family => (ipFamily(ip) === 6 ? 'ipv6' : 'ipv4');
+
+/** Adds an advertisement to a neighbor, merging with one for the same prefix; conflicts are errors. */
+function addAdvertisement(n: NeighborConfig, fam: Family, adv: Advertisement, source: string, errors: string[]): void {
+  const list = n.families[fam]!.advertisements;
+  const existing = list.find((a) => a.prefix === adv.prefix);
+  if (!existing) return void list.push(adv);
+  if (existing.localPref !== adv.localPref && existing.localPref !== undefined && adv.localPref !== undefined) {
+    errors.push(`${source}: prefix ${adv.prefix} is announced to ${n.address ?? n.iface} with localPref ${adv.localPref} and by another advertisement with localPref ${existing.localPref}; make them agree`);
+    return;
+  }
+  if (adv.localPref !== undefined) existing.localPref = adv.localPref;
+  const merge = (a: string[] | undefined, b: string[] | undefined): string[] | undefined => (a || b ? [...new Set([...(a ?? []), ...(b ?? [])])] : undefined);
+  const c = merge(existing.communities, adv.communities);
+  const l = merge(existing.largeCommunities, adv.largeCommunities);
+  if (c) existing.communities = c;
+  if (l) existing.largeCommunities = l;
+}
+
+export function planBGP(s: Snapshot, nodeName: string, logLevel: FrrLogLevel = 'informational'): BGPPlan {
+  const node = findNode(s, nodeName);
+  const errors: string[] = [];
+  const notAnnounced: Record<string, string> = {};
+  const announcements: Announcement[] = [];
+  if (!node) {
+    return { config: { logLevel, routers: [], bfdProfiles: [] }, announcements, notAnnounced, errors: [`node "${nodeName}" does not exist`] };
+  }
+  const peers = planPeers(s, node);
+  errors.push(...peers.errors);
+  const rules = advertisementRules(s);
+  const eps = endpointsByService(s.endpoints);
+  const blocked = nodeProblem(node, nodeName);
+
+  const services = [...s.services].sort((a, b) => serviceKey(a).localeCompare(serviceKey(b)));
+  for (const svc of services) {
+    const key = serviceKey(svc);
+    if (svc.ips.length === 0) continue;
+    const why = classProblem(svc, s.loadBalancerClass) ?? blocked ?? endpointProblem(svc, nodeName, eps.get(key));
+    if (why) {
+      notAnnounced[key] = why;
+      continue;
+    }
+    const reasons: string[] = [];
+    for (const ip of svc.ips) {
+      const pool = poolOf(s.pools, ip, svc.pool);
+      if (!pool) {
+        reasons.push(`IP ${ip} is not in any pool`);
+        continue;
+      }
+      if (pool.protocol === 'layer2') {
+        reasons.push(`pool ${pool.name} is announced by layer 2, not BGP`);
+        continue;
+      }
+      const fam = famOf(ip);
+      const sent = new Set<string>();
+      for (const rule of rules.filter((r) => r.appliesToPool(pool))) {
+        const problem = ruleProblem(rule, node.labels, svc.labels);
+        if (problem) {
+          reasons.push(problem);
+          continue;
+        }
+        const prefix = aggregate(ip, fam === 'ipv6' ? rule.aggregationLengthV6 : rule.aggregationLength);
+        const comms = resolveCommunities(rule.communities, s.communities, rule.source);
+        errors.push(...comms.errors);
+        const targets = peers.sessions.filter((x: PeerSession) => (!rule.peers || rule.peers.includes(x.peer.metadata.name)) && x.neighbor.families[fam]);
+        for (const t of targets) {
+          const adv: Advertisement = { prefix };
+          if (rule.localPref !== undefined) adv.localPref = rule.localPref;
+          if (comms.standard.length) adv.communities = comms.standard;
+          if (comms.large.length) adv.largeCommunities = comms.large;
+          addAdvertisement(t.neighbor, fam, adv, rule.source, errors);
+          if (!t.router.networks[fam].includes(prefix)) t.router.networks[fam].push(prefix);
+          sent.add(t.peer.metadata.name);
+        }
+        if (targets.length === 0) reasons.push(`${rule.source}: no BGP session of this node carries ${fam === 'ipv6' ? 'IPv6' : 'IPv4'}${rule.peers ? ` to ${rule.peers.join(', ')}` : ''}`);
+        if (targets.length > 0) announcements.push({ service: key, ip, prefix, peers: [...sent].sort() });
+      }
+    }
+    if (!announcements.some((a) => a.service === key) && reasons.length > 0) notAnnounced[key] = [...new Set(reasons)].join('; ');
+    else if (!announcements.some((a) => a.service === key)) notAnnounced[key] = 'no BGPAdvertisement selects its pool';
+  }
+  const config = sortForFrr({ hostname: nodeName, logLevel, routers: peers.routers, bfdProfiles: peers.bfdProfiles });
+  return { config, announcements: dedupe(announcements), notAnnounced, errors };
+}
+
+function dedupe(list: Announcement[]): Announcement[] {
+  const seen = new Map<string, Announcement>();
+  for (const a of list) {
+    const k = `${a.service}|${a.ip}|${a.prefix}`;
+    const prev = seen.get(k);
+    if (prev) prev.peers = [...new Set([...prev.peers, ...a.peers])].sort();
+    else seen.set(k, { ...a });
+  }
+  return [...seen.values()];
+}

@@ -1,0 +1,83 @@
+// The metallb.io API on a real kube-apiserver: the seeds are accepted unchanged, every invalid
+// variant is rejected naming its field, and BGPPeer round-trips between v1beta1 and v1beta2.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { getTestCluster } from '../helpers/controlplane.js';
+import type { ControlPlane } from '../helpers/controlplane.js';
+import { INVALID, VALID } from '../api/cases.js';
+import { Kube } from '../../src/k8s/client.js';
+import type { Obj } from '../../src/k8s/client.js';
+import { loadKubeConfig } from '../../src/k8s/kubeconfig.js';
+import { KubeError } from '../../src/k8s/errors.js';
+import { repoRoot } from '../../src/util/golden.js';
+
+let cp: ControlPlane;
+let kube: Kube;
+const NS = 'metallb-system';
+
+before(async () => {
+  cp = await getTestCluster();
+  kube = new Kube(loadKubeConfig(cp.kubeconfigPath), 'api-test');
+  const r = await cp.kubectl(['create', 'namespace', NS]);
+  assert.ok(r.code === 0 || /AlreadyExists/.test(r.stderr), r.stderr);
+});
+
+test('every seed CR in config/samples is accepted by the real apiserver (kubectl apply)', async () => {
+  const dir = join(repoRoot(), 'config/samples');
+  const files = readdirSync(dir).filter((f) => f.startsWith('metallb_') && f.endsWith('.yaml'));
+  assert.equal(files.length, 6);
+  for (const f of files) {
+    const r = await cp.kubectl(['apply', '-f', join(dir, f)]);
+    assert.equal(r.code, 0, `${f}: ${r.stderr}`);
+    assert.match(r.stdout, /(created|configured|unchanged)/);
+  }
+  // the deprecated AddressPool is served with a warning pointing at its replacement
+  const again = await cp.kubectl(['apply', '-f', join(dir, 'metallb_v1beta1_addresspool.yaml')]);
+  assert.match(again.stderr, /AddressPool is deprecated; use IPAddressPool/);
+  const pools = await cp.kubectl(['get', 'ipaddresspools', '-n', NS]);
+  assert.match(pools.stdout, /AUTO ASSIGN\s+AVOID BUGGY IPS\s+ADDRESSES/);
+  assert.match(pools.stdout, /first-pool\s+true\s+false\s+\["192.168.5.0\/24"\]/);
+  const peers = await cp.kubectl(['get', 'bgppeers', '-n', NS]);
+  assert.match(peers.stdout, /peer-test\s+192.168.133.1\s+64521\s+test-bfd-prof/);
+});
+
+test('the other valid objects are accepted', async () => {
+  for (const obj of VALID) {
+    const o = { ...obj, metadata: { ...obj.metadata, name: `valid-${obj.metadata?.name}` } } as Obj;
+    if (o.kind === 'MetalLB') o.metadata!.name = 'metallb';
+    await kube.apply(o);
+  }
+});
+
+for (const c of INVALID) {
+  test(`the apiserver rejects: ${c.name}`, async () => {
+    const err = await kube.apply(c.object as Obj).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    assert.ok(err instanceof KubeError, `expected a rejection, the object was accepted`);
+    assert.equal(err.statusCode, 422, err.message);
+    assert.ok(err.message.includes(c.field), `error does not name ${c.field}: ${err.message}`);
+    assert.ok(err.message.includes(c.message), `error does not say "${c.message}": ${err.message}`);
+  });
+}
+
+test('a BGPPeer written as v1beta1 reads back as v1beta2 with every field, and back', async () => {
+  const spec = {
+    myASN: 64520, peerASN: 64521, peerAddress: '192.168.133.7', sourceAddress: '192.168.133.71', peerPort: 1179,
+    holdTime: '9s', keepaliveTime: '3s', routerID: '10.1.1.1', password: 'pw', bfdProfile: 'test-bfd-prof',
+    ebgpMultiHop: true, vrf: 'red', nodeSelectors: [{ matchLabels: { zone: 'a' } }, { matchExpressions: [{ key: 'rack', operator: 'In', values: ['1'] }] }],
+  };
+  await kube.apply({ apiVersion: 'metallb.io/v1beta1', kind: 'BGPPeer', metadata: { name: 'roundtrip', namespace: NS }, spec } as Obj);
+  const v2 = await kube.get<Obj>({ apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', name: 'roundtrip', namespace: NS });
+  assert.equal(v2?.apiVersion, 'metallb.io/v1beta2');
+  assert.deepEqual(v2?.['spec'], spec);
+
+  const v2only = { ...spec, connectTime: '5s', enableGracefulRestart: true, dualStackAddressFamily: true, localASN: 65000 };
+  await kube.apply({ apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', metadata: { name: 'roundtrip2', namespace: NS }, spec: v2only } as Obj);
+  const v1 = await kube.get<Obj>({ apiVersion: 'metallb.io/v1beta1', kind: 'BGPPeer', name: 'roundtrip2', namespace: NS });
+  assert.equal(v1?.apiVersion, 'metallb.io/v1beta1');
+  assert.deepEqual(v1?.['spec'], spec, 'v1beta1 shows every field it has, and only those');
+});
