@@ -13,6 +13,8 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   'frr-apply': { summary: 'apply a desired frr.conf to a running FRR with a minimal vtysh delta', load: async () => (await import('./commands/frr-apply.js')).command },
   'validate': { summary: 'check metallb.io YAML files against the API schema, offline', load: async () => (await import('./commands/validate.js')).command },
   'render-frr': { summary: 'print the frr.conf a node would get from YAML files', load: async () => (await import('./commands/render-frr.js')).command },
+  'convert-configmap': { summary: 'turn a legacy MetalLB config ConfigMap into metallb.io CRs', load: async () => (await import('./commands/convert-configmap.js')).command },
+  'speaker': { summary: 'run the speaker on one node: announce by BGP (FRR)', load: async () => (await import('./commands/speaker.js')).command },
   'generate-crds': { summary: 'write config/crd/bases from the API schema (the single source of truth)', load: async () => (await import('./commands/generate-crds.js')).command },
 };
 

@@ -88,16 +88,20 @@ export const bgpPeerSpecV1beta1 = bgpPeerSpecV1beta2.pick(V1BETA1_FIELDS, { requ
 export const bgpPeerStatus = s.obj({
   conditions: s.arr(condition, { maxItems: 16 }),
   sessions: s.arr(
-    s.obj({
+    s.obj(
+      {
       node: s.str({ description: 'The node whose speaker holds the session' }),
       state: s.str({ description: 'BGP state: Idle, Connect, Active, OpenSent, OpenConfirm or Established' }),
       bfdState: s.str({ description: 'BFD state: Up, Down, Init, AdminDown, or empty when BFD is off' }),
       prefixesSent: s.int({ minimum: 0 }),
       lastChange: s.str({ description: 'RFC 3339 time of the last state change' }),
-    }),
-    { description: 'One entry per node that peers with this router', maxItems: 5000 },
+      },
+      { required: ['node'] },
+    ),
+    // Each speaker server-side applies only its own entry (field manager per node), so speakers
+    // never overwrite each other's session state.
+    { description: 'One entry per node that peers with this router', maxItems: 5000, listType: 'map', listMapKeys: ['node'] },
   ),
-  established: s.str({ description: 'Established sessions over desired sessions, e.g. "2/2"' }),
 });
 
 export type BGPPeerSpec = Infer<typeof bgpPeerSpecV1beta2>;
@@ -110,7 +114,7 @@ const columns: PrinterColumn[] = [
   { name: 'ASN', type: 'integer', jsonPath: '.spec.peerASN' },
   { name: 'BFD Profile', type: 'string', jsonPath: '.spec.bfdProfile' },
   { name: 'Multi Hops', type: 'boolean', jsonPath: '.spec.ebgpMultiHop' },
-  { name: 'Established', type: 'string', jsonPath: '.status.established' },
+  { name: 'Sessions', type: 'string', jsonPath: '.status.sessions[*].state', description: 'BGP state of each node\'s session' },
 ];
 
 export const bgpPeerKind: KindDef = {

@@ -16,8 +16,10 @@ export interface ArrOpts {
   description?: string;
   minItems?: number;
   maxItems?: number;
-  /** `set` makes the apiserver reject duplicate items. */
-  listType?: 'atomic' | 'set';
+  /** `set` makes the apiserver reject duplicate items; `map` merges items by key under SSA. */
+  listType?: 'atomic' | 'set' | 'map';
+  /** With listType map: the fields that identify an item (each writer owns its own items). */
+  listMapKeys?: string[];
 }
 
 export class ArrSchema<T> extends Schema<T[]> {
@@ -32,6 +34,7 @@ export class ArrSchema<T> extends Schema<T[]> {
     if (this.o.minItems !== undefined) b['minItems'] = this.o.minItems;
     if (this.o.maxItems !== undefined) b['maxItems'] = this.o.maxItems;
     if (this.o.listType) b['x-kubernetes-list-type'] = this.o.listType;
+    if (this.o.listMapKeys) b['x-kubernetes-list-map-keys'] = this.o.listMapKeys;
     return b;
   }
   check(v: unknown, path: string, out: Problem[]): void {

@@ -5,11 +5,15 @@ import { readObjects } from '../api/yaml.js';
 import type { KubeObject } from '../api/yaml.js';
 import { describeProblems, isMetalLBObject, validateObject } from '../api/validate.js';
 import { ValidationError } from '../util/errors.js';
+import { expandLegacyConfigMaps } from '../api/convert-legacy.js';
 
 export function loadOfflineObjects(files: readonly string[]): KubeObject[] {
   const problems: string[] = [];
   const out: KubeObject[] = [];
-  for (const obj of readObjects(files)) {
+  // A legacy ConfigMap means exactly what its converted CRs mean: one code path for both.
+  const expanded = expandLegacyConfigMaps(readObjects(files));
+  problems.push(...expanded.problems);
+  for (const obj of expanded.objects) {
     if (!isMetalLBObject(obj)) {
       out.push(obj);
       continue;

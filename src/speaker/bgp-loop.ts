@@ -1,0 +1,122 @@
+// The speaker's BGP loop: any change marks it dirty; within a short window (≤ 50 ms) the latest
+// snapshot is planned, rendered and applied to FRR, one apply at a time. A periodic resync
+// re-applies against FRR's running config, which repairs FRR after a restart. A configuration
+// error keeps the last good config in FRR (routes stay up) and is reported.
+import type { Vtysh } from './frr/vtysh.js';
+import { applyModel } from './frr/apply.js';
+import { render } from './frr/render.js';
+import { planBGP } from './announce/bgp.js';
+import type { BGPPlan } from './announce/bgp.js';
+import type { Snapshot } from './announce/snapshot.js';
+import type { FrrLogLevel } from './frr/model.js';
+import type { Logger } from '../util/log.js';
+import type { Metrics } from '../util/metrics.js';
+import { errorMessage } from '../util/errors.js';
+
+export interface BgpLoopDeps {
+  node: string;
+  vtysh: Vtysh;
+  snapshot: () => Snapshot;
+  log: Logger;
+  metrics: Metrics;
+  frrLogLevel?: FrrLogLevel;
+  /** Called after every successful apply with the plan now in FRR. */
+  onApplied?: (plan: BGPPlan) => void;
+  /** Called when the configuration cannot be planned (errors) — for Events/conditions. */
+  onConfigError?: (errors: string[]) => void;
+  debounceMs?: number;
+  resyncMs?: number;
+}
+
+export class BgpLoop {
+  private dirty = false;
+  private force = false;
+  private running = false;
+  private timer: NodeJS.Timeout | undefined;
+  private resync: NodeJS.Timeout | undefined;
+  private lastApplied: string | undefined;
+  private waiters: (() => void)[] = [];
+  lastPlan: BGPPlan | undefined;
+  lastError: string | undefined;
+  readonly stats = { runs: 0, applies: 0, skipped: 0, errors: 0 };
+
+  constructor(private readonly d: BgpLoopDeps) {}
+
+  start(): void {
+    this.resync = setInterval(() => this.trigger(true), this.d.resyncMs ?? 5000);
+    this.resync.unref();
+    this.trigger(true);
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    if (this.resync) clearInterval(this.resync);
+  }
+
+  /** Marks the loop dirty; `force` re-reads FRR even if our desired config did not change. */
+  trigger(force = false): void {
+    this.dirty = true;
+    this.force ||= force;
+    if (this.timer || this.running) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.run();
+    }, this.d.debounceMs ?? 20);
+  }
+
+  /** Resolves when no run is pending or in progress. */
+  idle(): Promise<void> {
+    if (!this.dirty && !this.running && !this.timer) return Promise.resolve();
+    return new Promise((r) => this.waiters.push(r));
+  }
+
+  private async run(): Promise<void> {
+    this.running = true;
+    const force = this.force;
+    this.dirty = false;
+    this.force = false;
+    this.stats.runs++;
+    try {
+      await this.once(force);
+    } finally {
+      this.running = false;
+      if (this.dirty) this.trigger();
+      else this.waiters.splice(0).forEach((w) => w());
+    }
+  }
+
+  private async once(force: boolean): Promise<void> {
+    const { log, metrics } = this.d;
+    const plan = planBGP(this.d.snapshot(), this.d.node, this.d.frrLogLevel);
+    if (plan.errors.length > 0) {
+      this.lastError = plan.errors.join('; ');
+      metrics.set('metallb_speaker_config_errors', 'Configuration errors keeping the last good FRR config', plan.errors.length);
+      log.warn('configuration error; keeping the last good FRR config', { event: 'config-error', errors: plan.errors });
+      this.d.onConfigError?.(plan.errors);
+      return;
+    }
+    metrics.set('metallb_speaker_config_errors', 'Configuration errors keeping the last good FRR config', 0);
+    const desired = render(plan.config);
+    if (!force && desired === this.lastApplied) {
+      this.stats.skipped++;
+      return;
+    }
+    const started = performance.now();
+    try {
+      const result = await applyModel(this.d.vtysh, plan.config, { log });
+      this.lastApplied = desired;
+      this.lastPlan = plan;
+      this.lastError = undefined;
+      if (result.changed) this.stats.applies++;
+      metrics.observe('metallb_frr_apply_duration_seconds', 'Time to apply a config change to FRR', (performance.now() - started) / 1000);
+      metrics.set('metallb_bgp_announced_prefixes', 'Prefixes this node announces', new Set(plan.announcements.map((a) => a.prefix)).size);
+      this.d.onApplied?.(plan);
+    } catch (err) {
+      this.stats.errors++;
+      this.lastError = errorMessage(err);
+      this.lastApplied = undefined;
+      metrics.inc('metallb_frr_apply_errors_total', 'FRR applies that failed');
+      log.error('FRR apply failed; will retry', { event: 'frr-apply-error', error: this.lastError });
+    }
+  }
+}

@@ -1,0 +1,77 @@
+// Publishing what the speaker does where users look: BGPPeer status (one entry per node, applied
+// with a per-node field manager so speakers never overwrite each other), nodeAssigned Events on
+// Services, and session metrics. Writes happen only when something changed.
+import type { Kube } from '../k8s/client.js';
+import type { Caches } from './watches.js';
+import type { BGPPlan } from './announce/bgp.js';
+import type { SessionState } from './sessions.js';
+import type { Metrics } from '../util/metrics.js';
+import type { Logger } from '../util/log.js';
+import { errorMessage } from '../util/errors.js';
+
+export interface PeerStatusEntry {
+  node: string;
+  state: string;
+  bfdState: string;
+  prefixesSent: number;
+  lastChange: string;
+}
+
+export class SpeakerStatus {
+  private readonly written = new Map<string, string>();
+  private announced = new Set<string>();
+
+  constructor(
+    private readonly kube: Kube,
+    private readonly caches: Caches,
+    private readonly node: string,
+    private readonly namespace: string,
+    private readonly metrics: Metrics,
+    private readonly log: Logger,
+  ) {}
+
+  /** Events for Services this node starts announcing (as upstream's "nodeAssigned"). */
+  async announcements(plan: BGPPlan): Promise<void> {
+    const now = new Set(plan.announcements.map((a) => a.service));
+    for (const key of now) {
+      if (this.announced.has(key)) continue;
+      const [ns, name] = key.split('/') as [string, string];
+      const svc = this.caches.get('Service', ns, name);
+      if (!svc) continue;
+      try {
+        await this.kube.event(svc, 'Normal', 'nodeAssigned', `announcing from node "${this.node}" with protocol "bgp"`, 'metallb-speaker');
+      } catch (err) {
+        this.log.warn('could not record event', { event: 'event-error', service: key, error: errorMessage(err) });
+      }
+    }
+    this.announced = now;
+  }
+
+  /** Session state per BGPPeer; `sessions` is what FRR reports, `plan` maps peers to neighbors. */
+  async sessions(plan: BGPPlan | undefined, sessions: SessionState[], now: string): Promise<void> {
+    this.metrics.reset('metallb_bgp_session_up');
+    const peers = (this.caches.informers.find((i) => i.spec.kind === 'BGPPeer')?.list() ?? []) as { metadata?: { name?: string }; spec?: { peerAddress?: string; interface?: string; vrf?: string } }[];
+    for (const p of peers) {
+      const name = p.metadata?.name ?? '';
+      const mine = plan?.config.routers.some((r) => (r.vrf ?? '') === (p.spec?.vrf ?? '') && r.neighbors.some((n) => (n.address ?? n.iface) === (p.spec?.peerAddress ?? p.spec?.interface)));
+      const s = sessions.find((x) => x.vrf === (p.spec?.vrf ?? '') && x.neighbor === (p.spec?.peerAddress ?? p.spec?.interface));
+      if (mine) this.metrics.set('metallb_bgp_session_up', 'BGP session state (1 = Established)', s?.state === 'Established' ? 1 : 0, { peer: name });
+      const entries: PeerStatusEntry[] = mine ? [{ node: this.node, state: s?.state ?? 'Idle', bfdState: s?.bfdState ?? '', prefixesSent: s?.prefixesSent ?? 0, lastChange: now }] : [];
+      const fingerprint = JSON.stringify(entries.map(({ lastChange: _omit, ...e }) => e));
+      if (this.written.get(name) === fingerprint) continue;
+      try {
+        await this.applyStatus(name, entries);
+        this.written.set(name, fingerprint);
+      } catch (err) {
+        this.log.warn('could not update BGPPeer status', { event: 'status-error', peer: name, error: errorMessage(err) });
+      }
+    }
+  }
+
+  private async applyStatus(peer: string, sessions: PeerStatusEntry[]): Promise<void> {
+    const body = { apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', metadata: { name: peer, namespace: this.namespace }, status: { sessions } };
+    const manager = encodeURIComponent(`metallb-speaker-${this.node}`.slice(0, 128));
+    this.kube.writes.status++;
+    await this.kube.request('PATCH', `/apis/metallb.io/v1beta2/namespaces/${this.namespace}/bgppeers/${peer}/status?fieldManager=${manager}&force=true`, body, 'application/apply-patch+yaml');
+  }
+}
