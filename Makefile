@@ -2,7 +2,8 @@
 # Both install what they need (npm packages, Debian's FRR, the Go-built control plane).
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-NODE_TEST_FLAGS ?=
+# Test files share one control plane and FRR namespaces: run them one at a time.
+NODE_TEST_FLAGS ?= --test-concurrency=1
 
 -include hack/controlplane.mk
 
@@ -26,7 +27,9 @@ apt-deps: ## apt-get install FRR and friends when missing
 
 deps: npm-deps apt-deps
 
+# dist/ is rebuilt from scratch so a deleted test can never run from a stale compiled copy.
 build: npm-deps ## compile TypeScript to dist/
+	rm -rf dist
 	npx tsc -p tsconfig.json
 
 generate: build ## regenerate config/crd/bases from src/api

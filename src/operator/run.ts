@@ -1,0 +1,24 @@
+// Wiring of `metallb operator`: discovery (OpenShift or not), templates, the reconciler.
+import type { Kube, Obj } from '../k8s/client.js';
+import { isOpenShift } from '../k8s/discovery.js';
+import type { Logger } from '../util/log.js';
+import { MetalLBOperator } from './reconciler.js';
+import type { MetalLB } from '../api/metallb.js';
+
+export interface OperatorDeps {
+  kube: Kube;
+  log: Logger;
+  namespace: string;
+  /** Renders the objects for a CR (pure); bound to templates and images by the caller. */
+  render: (cr: MetalLB, openshift: boolean) => Obj[];
+  /** Overrides discovery (tests of both modes on one control plane). */
+  openshift?: boolean;
+}
+
+export async function runOperator(d: OperatorDeps): Promise<MetalLBOperator> {
+  const openshift = d.openshift ?? (await isOpenShift(d.kube));
+  d.log.info('operator starting', { event: 'start', namespace: d.namespace, openshift });
+  const op = new MetalLBOperator({ kube: d.kube, log: d.log, namespace: d.namespace, openshift, render: d.render });
+  await op.start();
+  return op;
+}
