@@ -15,6 +15,8 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   'render-frr': { summary: 'print the frr.conf a node would get from YAML files', load: async () => (await import('./commands/render-frr.js')).command },
   'convert-configmap': { summary: 'turn a legacy MetalLB config ConfigMap into metallb.io CRs', load: async () => (await import('./commands/convert-configmap.js')).command },
   'speaker': { summary: 'run the speaker on one node: announce by BGP (FRR)', load: async () => (await import('./commands/speaker.js')).command },
+  'render-manifests': { summary: 'print what the operator would apply for a MetalLB CR, as YAML', load: async () => (await import('./commands/render-manifests.js')).command },
+  'operator': { summary: 'run the operator: reconcile the MetalLB CR into workloads', load: async () => (await import('./commands/operator.js')).command },
   'generate-crds': { summary: 'write config/crd/bases from the API schema (the single source of truth)', load: async () => (await import('./commands/generate-crds.js')).command },
 };
 

@@ -87,7 +87,8 @@ export class Kube {
   async mergePatch<T extends Obj>(ref: ObjectRef, patch: Record<string, unknown>): Promise<T> {
     this.writes.patch++;
     try {
-      const body = { apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace }, ...patch };
+      const { metadata, ...rest } = patch as { metadata?: Record<string, unknown> };
+      const body = { apiVersion: ref.apiVersion, kind: ref.kind, ...rest, metadata: { name: ref.name, namespace: ref.namespace, ...(metadata ?? {}) } };
       const res = await this.objects.patch<T>(body as unknown as T, undefined, undefined, this.fieldManager, undefined, MERGE);
       return res.body;
     } catch (err) {

@@ -16,9 +16,9 @@ import type { Condition } from '../api/common.js';
 import type { Logger } from '../util/log.js';
 import { errorMessage } from '../util/errors.js';
 
+import { OWNER_LABEL, MANAGED_SELECTOR as MANAGED } from './reconciler-labels.js';
+
 export const FINALIZER = 'metallb.io/cluster-resources';
-export const OWNER_LABEL = 'metallb.io/owner';
-const MANAGED = 'app.kubernetes.io/managed-by=metallb-operator';
 
 export interface ReconcilerDeps {
   kube: Kube;

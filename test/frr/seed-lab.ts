@@ -58,6 +58,9 @@ export async function startSeedLab(tag: string): Promise<SeedLab> {
       await lab.addr(ns, 'eth0', `${NODE_IP6S[i]}/64`);
     }
     await lab.bridge(rns, 'br0', ports);
+    // The nodes' BFD profile uses echo mode: echo packets are addressed to the sender itself and
+    // come back only if the router forwards them (the seed's router host does).
+    await lab.exec(rns, ['sysctl', '-qw', 'net.ipv4.ip_forward=1', 'net.ipv6.conf.all.forwarding=1']);
     await lab.addr(rns, 'br0', `${ROUTER_IP}/24`);
     await lab.addr(rns, 'br0', `${ROUTER_IP6}/64`);
     const router = await lab.startFrr(rns, ROUTER_CONFIG);
@@ -76,8 +79,8 @@ interface BgpSummaryPeer {
 
 /** The peers of `show bgp [vrf all] summary json` for one family, by address. */
 export async function bgpPeers(vtysh: Vtysh, family: 'ipv4' | 'ipv6' = 'ipv4'): Promise<Record<string, BgpSummaryPeer>> {
-  const j = await showJson<Record<string, { peers?: Record<string, BgpSummaryPeer> }>>(vtysh, `show bgp ${family} unicast summary json`);
-  return j['peers'] ?? (j as unknown as { peers?: Record<string, BgpSummaryPeer> }).peers ?? {};
+  const j = await showJson<{ peers?: Record<string, BgpSummaryPeer> }>(vtysh, `show bgp ${family} unicast summary json`);
+  return (j as { peers?: Record<string, BgpSummaryPeer> }).peers ?? {};
 }
 
 export async function waitEstablished(vtysh: Vtysh, peer: string, family: 'ipv4' | 'ipv6' = 'ipv4'): Promise<void> {
@@ -131,7 +134,7 @@ export async function reloadTestDiff(inst: FrrInstance, desired: string): Promis
   const globals = /^(no )?(hostname|log |ip forwarding|ipv6 forwarding|frr version|frr defaults|service integrated-vtysh-config|line vty)/;
   const lines = out.split('\n');
   const start = lines.findIndex((l) => l.startsWith('Lines To Delete'));
-  if (start < 0) return [];
+  if (start < 0) throw new Error(`unexpected frr-reload.py --test output:\n${out}`);
   const items: string[] = [];
   // Each item is its context lines (unindented first) then the command; join them per item.
   let current: string[] = [];

@@ -1,0 +1,38 @@
+// `metallb operator`: reconcile the singleton MetalLB CR into the controller and speakers.
+import { parseArgs } from 'node:util';
+import type { Command } from './command.js';
+import { makeLogger } from '../util/log.js';
+import type { LogLevel } from '../util/log.js';
+import { loadKubeConfig } from '../k8s/kubeconfig.js';
+import { Kube } from '../k8s/client.js';
+import { runOperator } from '../operator/run.js';
+import { operatorRender } from '../operator/wiring.js';
+
+export const command: Command = {
+  name: 'operator',
+  summary: 'run the operator: reconcile the MetalLB CR into workloads',
+  usage: `usage: metallb operator [--namespace NS] [--kubeconfig FILE] [--templates DIR] [--log-level LEVEL]
+
+Watches MetalLB resources; the one named "metallb" in the operator namespace is rendered into the
+controller Deployment, the speaker DaemonSet, RBAC, the FRR startup ConfigMap and, on OpenShift
+(detected through API discovery), the speaker's SCC, all server-side applied. Others get a
+Degraded condition saying what to change.
+  --namespace   the operator namespace (default $OPERATOR_NAMESPACE, $NAMESPACE or metallb-system)
+  --templates   the templates directory (default: the one shipped with the program)`,
+  async run(argv) {
+    const { values } = parseArgs({ args: argv, options: { namespace: { type: 'string' }, kubeconfig: { type: 'string' }, templates: { type: 'string' }, 'log-level': { type: 'string', default: 'info' } } });
+    const namespace = values.namespace ?? process.env['OPERATOR_NAMESPACE'] ?? process.env['NAMESPACE'] ?? 'metallb-system';
+    const log = makeLogger('operator', values['log-level'] as LogLevel);
+    const kube = new Kube(loadKubeConfig(values.kubeconfig), 'metallb-operator');
+    const op = await runOperator({ kube, log, namespace, render: operatorRender(namespace, values.templates) });
+    await new Promise<void>((resolve) => {
+      const stop = (): void => {
+        op.stop();
+        resolve();
+      };
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+    });
+    return 0;
+  },
+};

@@ -1,0 +1,146 @@
+// The operator against a real control plane with the real kube-controller-manager (DaemonSet
+// controller, garbage collector): scheduling follows the CR, edits converge, drift is reverted,
+// an idle operator writes nothing, the singleton rule is explained, deletion cleans up, and an
+// apiserver restart neither kills the operator nor makes it re-apply.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { getTestCluster } from '../helpers/controlplane.js';
+import type { ControlPlane } from '../helpers/controlplane.js';
+import { sleep } from '../helpers/procs.js';
+import { Kube } from '../../src/k8s/client.js';
+import type { Obj } from '../../src/k8s/client.js';
+import { loadKubeConfig } from '../../src/k8s/kubeconfig.js';
+import { silentLogger } from '../../src/util/log.js';
+import { runOperator } from '../../src/operator/run.js';
+import { operatorRender } from '../../src/operator/wiring.js';
+import type { MetalLBOperator } from '../../src/operator/reconciler.js';
+
+const NS = 'metallb-system';
+let cp: ControlPlane;
+let admin: Kube;
+let op: MetalLBOperator;
+let opKube: Kube;
+
+async function poll<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+const metallb = (spec: Record<string, unknown>, name = 'metallb', namespace = NS): Obj => ({ apiVersion: 'metallb.io/v1beta1', kind: 'MetalLB', metadata: { name, namespace }, spec }) as Obj;
+const ds = (): Promise<Obj | undefined> => admin.get<Obj>({ apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'speaker', namespace: NS });
+const conditions = async (name: string, ns: string): Promise<{ type: string; status: string; message: string }[]> =>
+  ((await admin.get<Obj>({ apiVersion: 'metallb.io/v1beta1', kind: 'MetalLB', name, namespace: ns }))?.['status'] as { conditions?: [] } | undefined)?.conditions ?? [];
+
+/**
+ * Waits until the DaemonSet controller, having seen the DaemonSet's current generation, schedules
+ * `expected` speakers; returns what it last reported (so a wrong count fails with the number).
+ */
+async function desiredScheduled(expected: number): Promise<number | undefined> {
+  let last: number | undefined;
+  try {
+    await poll(`desiredNumberScheduled = ${expected}`, async () => {
+      const d = await ds();
+      const st = d?.['status'] as { observedGeneration?: number; desiredNumberScheduled?: number } | undefined;
+      if (d && st?.observedGeneration === d.metadata?.generation) last = st?.desiredNumberScheduled;
+      return last === expected ? true : undefined;
+    }, 20_000);
+  } catch {
+    /* fall through: the caller's assertion reports the count */
+  }
+  return last;
+}
+
+const node = (name: string, labels: Record<string, string>, taints: { key: string; effect: string; value?: string }[] = []): Obj =>
+  ({ apiVersion: 'v1', kind: 'Node', metadata: { name, labels: { 'kubernetes.io/os': 'linux', ...labels } }, spec: { taints } }) as Obj;
+
+before(async () => {
+  cp = await getTestCluster();
+  admin = new Kube(loadKubeConfig(cp.kubeconfigPath), 'test-admin');
+  await cp.kubectl(['create', 'namespace', NS]);
+  for (const n of [
+    node('op-worker-1', { 'node-role.kubernetes.io/worker': '' }),
+    node('op-worker-2', { 'node-role.kubernetes.io/worker': '' }, [{ key: 'dedicated', value: 'infra', effect: 'NoSchedule' }]),
+    node('op-master-1', { 'node-role.kubernetes.io/control-plane': '' }, [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }]),
+    node('op-worker-3', { 'node-role.kubernetes.io/worker': '' }),
+  ]) await admin.apply(n);
+  opKube = new Kube(loadKubeConfig(cp.kubeconfigPath), 'metallb-operator');
+  op = await runOperator({ kube: opKube, log: silentLogger(), namespace: NS, render: operatorRender(), openshift: false });
+});
+
+after(async () => {
+  op?.stop();
+  for (const n of ['op-worker-1', 'op-worker-2', 'op-master-1', 'op-worker-3']) await admin.delete({ apiVersion: 'v1', kind: 'Node', name: n });
+});
+
+test('seed 002 CR: speakers are scheduled on the untainted workers only', async () => {
+  await admin.apply(metallb({ nodeSelector: { 'node-role.kubernetes.io/worker': '' } }));
+  assert.equal(await desiredScheduled(2), 2);
+  const dep = await poll('controller Deployment', () => admin.get<Obj>({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'controller', namespace: NS }));
+  const pod = (dep['spec'] as { template: { spec: Record<string, unknown> } }).template.spec;
+  assert.equal((pod['securityContext'] as Record<string, unknown>)['runAsUser'], undefined, 'no fixed runAsUser (seed 000)');
+  const conds = await poll('conditions', async () => ((await conditions('metallb', NS)).length === 4 ? conditions('metallb', NS) : undefined));
+  assert.deepEqual(conds.map((c) => c.type).sort(), ['Available', 'Degraded', 'Progressing', 'Upgradeable']);
+  assert.equal(conds.find((c) => c.type === 'Degraded')?.status, 'False');
+});
+
+test('editing tolerations and nodeSelector changes where speakers run', async () => {
+  await admin.apply(metallb({ nodeSelector: { 'node-role.kubernetes.io/worker': '' }, speakerTolerations: [{ key: 'dedicated', operator: 'Equal', value: 'infra', effect: 'NoSchedule' }] }));
+  assert.equal(await desiredScheduled(3), 3);
+  await admin.apply(metallb({ speakerTolerations: [{ key: 'dedicated', operator: 'Exists' }, { key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' }] }));
+  assert.equal(await desiredScheduled(4), 4);
+});
+
+test('an unchanged CR causes zero writes, and a manual edit is reverted', async () => {
+  await op.queue.idle();
+  await sleep(1500);
+  const before = opKube.totalWrites;
+  await sleep(3000);
+  assert.equal(opKube.totalWrites, before, 'idle operator wrote to the apiserver');
+  const gen = (await ds())!.metadata!.generation!;
+  await cp.kubectl(['-n', NS, 'patch', 'daemonset', 'speaker', '--type=merge', '-p', '{"spec":{"template":{"spec":{"nodeSelector":{"edited":"by-hand"}}}}}']);
+  await poll('the edit to be reverted', async () => {
+    const d = await ds();
+    const sel = (d?.['spec'] as { template: { spec: { nodeSelector?: Record<string, string> } } }).template.spec.nodeSelector ?? {};
+    return d!.metadata!.generation! > gen + 1 && sel['edited'] === undefined ? true : undefined;
+  });
+});
+
+test('a MetalLB with another name, or in another namespace, is Degraded with what to change', async () => {
+  await admin.apply(metallb({}, 'my-metallb'));
+  const c1 = await poll('Degraded on my-metallb', async () => (await conditions('my-metallb', NS)).find((c) => c.type === 'Degraded'));
+  assert.equal(c1.status, 'True');
+  assert.match(c1.message, /rename it from "my-metallb" to "metallb"/);
+  await cp.kubectl(['create', 'namespace', 'elsewhere']);
+  await admin.apply(metallb({}, 'metallb', 'elsewhere'));
+  const c2 = await poll('Degraded in elsewhere', async () => (await conditions('metallb', 'elsewhere')).find((c) => c.type === 'Degraded'));
+  assert.match(c2.message, /create it in namespace "metallb-system" instead of "elsewhere"/);
+  assert.equal((await admin.list('apps/v1', 'DaemonSet', 'elsewhere')).length, 0);
+});
+
+test('restarting the apiserver does not kill the operator, and it does not re-apply', async () => {
+  await op.queue.idle();
+  const writes = opKube.totalWrites;
+  await cp.restartApiServer(1000);
+  await sleep(3000);
+  assert.equal(opKube.totalWrites, writes, 'the operator re-applied after the restart');
+  // still reconciling: a change after the restart converges
+  await admin.apply(metallb({ nodeSelector: { 'node-role.kubernetes.io/worker': '' } }));
+  assert.equal(await desiredScheduled(2), 2);
+});
+
+test('deleting the CR removes everything the operator created', async () => {
+  await admin.delete({ apiVersion: 'metallb.io/v1beta1', kind: 'MetalLB', name: 'metallb', namespace: NS });
+  await poll('the CR to be gone (finalizer removed)', async () => ((await admin.get({ apiVersion: 'metallb.io/v1beta1', kind: 'MetalLB', name: 'metallb', namespace: NS })) ? undefined : true));
+  await poll('namespaced objects garbage-collected', async () => ((await ds()) === undefined ? true : undefined));
+  await poll('cluster-scoped objects removed', async () => ((await admin.list('rbac.authorization.k8s.io/v1', 'ClusterRole', undefined, `metallb.io/owner=${NS}.metallb`)).length === 0 ? true : undefined));
+  for (const kind of ['ServiceAccount', 'ConfigMap']) {
+    const left = await admin.list('v1', kind, NS, 'app.kubernetes.io/managed-by=metallb-operator');
+    await poll(`${kind}s garbage-collected`, async () => ((await admin.list('v1', kind, NS, 'app.kubernetes.io/managed-by=metallb-operator')).length === 0 ? true : undefined));
+    assert.ok(left.length >= 0);
+  }
+});
