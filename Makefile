@@ -40,10 +40,10 @@ check-generated: build
 
 # One `node --test` run over every tier, inside one control plane started for the whole run.
 test: deps build controlplane ## run all tests (unit, golden, real apiserver, real FRR)
-	node dist/test/helpers/with-controlplane.js -- node --test $(NODE_TEST_FLAGS) dist/src dist/test
+	node dist/test/helpers/with-controlplane.js -- node --test $(NODE_TEST_FLAGS) $$(find dist -name '*.test.js' | sort)
 
 unit: build ## unit and golden tests only (no control plane, no FRR)
-	node --test $(NODE_TEST_FLAGS) dist/src
+	node --test $(NODE_TEST_FLAGS) $$(find dist/src -name '*.test.js' | sort)
 
 bench: deps build controlplane ## run the benchmarks (JSON on stdout)
 	@for b in dist/bench/*.bench.js; do echo "== $$b" >&2; node $$b; done

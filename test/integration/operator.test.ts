@@ -15,7 +15,8 @@ import { runOperator } from '../../src/operator/run.js';
 import { operatorRender } from '../../src/operator/wiring.js';
 import type { MetalLBOperator } from '../../src/operator/reconciler.js';
 
-const NS = 'metallb-system';
+// A namespace of its own: the API tests apply the seed CRs into metallb-system with kubectl.
+const NS = 'metallb-op';
 let cp: ControlPlane;
 let admin: Kube;
 let op: MetalLBOperator;
@@ -118,7 +119,7 @@ test('a MetalLB with another name, or in another namespace, is Degraded with wha
   await cp.kubectl(['create', 'namespace', 'elsewhere']);
   await admin.apply(metallb({}, 'metallb', 'elsewhere'));
   const c2 = await poll('Degraded in elsewhere', async () => (await conditions('metallb', 'elsewhere')).find((c) => c.type === 'Degraded'));
-  assert.match(c2.message, /create it in namespace "metallb-system" instead of "elsewhere"/);
+  assert.match(c2.message, new RegExp(`create it in namespace "${NS}" instead of "elsewhere"`));
   assert.equal((await admin.list('apps/v1', 'DaemonSet', 'elsewhere')).length, 0);
 });
 
