@@ -17,6 +17,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   'speaker': { summary: 'run the speaker on one node: announce by BGP (FRR)', load: async () => (await import('./commands/speaker.js')).command },
   'render-manifests': { summary: 'print what the operator would apply for a MetalLB CR, as YAML', load: async () => (await import('./commands/render-manifests.js')).command },
   'operator': { summary: 'run the operator: reconcile the MetalLB CR into workloads', load: async () => (await import('./commands/operator.js')).command },
+  'controller': { summary: 'run the controller: allocate LoadBalancer IPs', load: async () => (await import('./commands/controller.js')).command },
   'generate-crds': { summary: 'write config/crd/bases from the API schema (the single source of truth)', load: async () => (await import('./commands/generate-crds.js')).command },
 };
 

@@ -16,6 +16,8 @@ export class WorkQueue {
     private readonly onError: (key: string, err: unknown, attempt: number) => void,
     /** Coalescing window: events within it are merged into one run. */
     private readonly debounceMs = 20,
+    /** Keys reconciled at once (bounds the requests in flight after a resync of 10,000 keys). */
+    private readonly maxConcurrent = 32,
   ) {}
 
   add(key: string): void {
@@ -45,6 +47,7 @@ export class WorkQueue {
 
   private drain(): void {
     for (const key of [...this.dirty]) {
+      if (this.running.size >= this.maxConcurrent) return; // resumed as runs finish
       if (this.running.has(key)) continue; // picked up again when the current run ends
       this.dirty.delete(key);
       this.running.add(key);

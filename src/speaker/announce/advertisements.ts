@@ -1,7 +1,7 @@
 // BGPAdvertisements and AddressPools' inline advertisements, as one list of rules (pure).
 import type { BGPAdvertisement } from '../../api/bgpadvertisement.js';
 import type { LabelSelector } from '../../api/common.js';
-import { matchesAny } from './selectors.js';
+import { matchesAny } from '../../util/selector.js';
 import type { PoolView, Snapshot } from './snapshot.js';
 
 export interface AdvRule {

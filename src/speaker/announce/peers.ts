@@ -3,7 +3,7 @@ import type { BGPPeer } from '../../api/bgppeer.js';
 import { seconds } from '../../api/duration.js';
 import { ipFamily } from '../../api/netcheck.js';
 import type { BfdProfileConfig, Family, NeighborConfig, RouterConfig } from '../frr/model.js';
-import { matchesAny } from './selectors.js';
+import { matchesAny } from '../../util/selector.js';
 import type { NodeView, Snapshot } from './snapshot.js';
 
 export interface PeerSession {

@@ -1,5 +1,5 @@
 // Label selector matching, and the "why not" reason a user reads (pure).
-import type { LabelSelector } from '../../api/common.js';
+import type { LabelSelector } from '../api/common.js';
 
 export function matchesSelector(sel: LabelSelector, labels: Record<string, string>): boolean {
   for (const [k, v] of Object.entries(sel.matchLabels ?? {})) if (labels[k] !== v) return false;

@@ -1,0 +1,43 @@
+// `metallb controller`: allocate LoadBalancer IPs (leader-elected).
+import { parseArgs } from 'node:util';
+import { hostname } from 'node:os';
+import type { Command } from './command.js';
+import { makeLogger } from '../util/log.js';
+import type { LogLevel } from '../util/log.js';
+import { loadKubeConfig } from '../k8s/kubeconfig.js';
+import { Kube } from '../k8s/client.js';
+import { runController } from '../controller/run.js';
+
+export const command: Command = {
+  name: 'controller',
+  summary: 'run the controller: allocate LoadBalancer IPs',
+  usage: `usage: metallb controller [--namespace NS] [--kubeconfig FILE] [--lb-class CLASS] [--log-level LEVEL]
+                          [--metrics-address HOST:PORT] [--identity ID]
+
+Allocates IPs from IPAddressPools, AddressPools and the legacy "config" ConfigMap to Services of
+type LoadBalancer, writes status.loadBalancer.ingress and the metallb.io/ip-allocated-from-pool
+annotation, records IPAllocated / AllocationFailed Events and pool usage in IPAddressPool status.
+Replicas elect a leader through the Lease "metallb-controller"; only the leader allocates.`,
+  async run(argv) {
+    const { values } = parseArgs({
+      args: argv,
+      options: { namespace: { type: 'string' }, kubeconfig: { type: 'string' }, 'lb-class': { type: 'string' }, 'log-level': { type: 'string', default: 'info' }, 'metrics-address': { type: 'string', default: '0.0.0.0:7472' }, identity: { type: 'string' } },
+    });
+    const log = makeLogger('controller', values['log-level'] as LogLevel);
+    const ma = values['metrics-address'];
+    const handle = await runController({
+      kube: new Kube(loadKubeConfig(values.kubeconfig), 'metallb-controller'),
+      log,
+      namespace: values.namespace ?? process.env['NAMESPACE'] ?? 'metallb-system',
+      identity: values.identity ?? process.env['POD_NAME'] ?? `${hostname()}-${process.pid}`,
+      ...(values['lb-class'] ? { loadBalancerClass: values['lb-class'] } : {}),
+      ...(ma && ma !== 'off' ? { metricsAddress: { host: ma.slice(0, ma.lastIndexOf(':')), port: Number(ma.slice(ma.lastIndexOf(':') + 1)) } } : {}),
+    });
+    await new Promise<void>((resolve) => {
+      const stop = (): void => void handle.stop().then(resolve);
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+    });
+    return 0;
+  },
+};

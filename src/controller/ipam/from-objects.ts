@@ -1,0 +1,82 @@
+// Services and pool objects → the allocator's inputs (pure). Both annotation prefixes work;
+// metallb.universe.tf/ is deprecated and reported so the controller can warn.
+import type { KubeObject } from '../../api/yaml.js';
+import type { IPAddressPool } from '../../api/ipaddresspool.js';
+import type { AddressPool } from '../../api/addresspool.js';
+import { parseRange } from '../../net/range.js';
+import type { Family } from '../../net/range.js';
+import type { PoolSpec, ServiceRequest, FamilyPolicy } from './types.js';
+
+export const NEW_PREFIX = 'metallb.io/';
+export const OLD_PREFIX = 'metallb.universe.tf/';
+
+type Any = Record<string, unknown>;
+
+export interface ParsedService {
+  request: ServiceRequest;
+  /** Deprecated annotations the Service uses (for a warning Event). */
+  deprecated: string[];
+  /** The IPs in status.loadBalancer.ingress. */
+  ingress: string[];
+  loadBalancerClass?: string;
+  isLoadBalancer: boolean;
+}
+
+function annotation(ann: Record<string, string>, name: string, deprecated: string[]): string | undefined {
+  if (ann[NEW_PREFIX + name] !== undefined) return ann[NEW_PREFIX + name];
+  if (ann[OLD_PREFIX + name] !== undefined) {
+    deprecated.push(OLD_PREFIX + name);
+    return ann[OLD_PREFIX + name];
+  }
+  return undefined;
+}
+
+export function parseService(svc: KubeObject, namespaceLabels: Record<string, string> = {}): ParsedService {
+  const meta = (svc.metadata ?? {}) as Any;
+  const spec = (svc['spec'] ?? {}) as Any;
+  const ann = (meta['annotations'] ?? {}) as Record<string, string>;
+  const deprecated: string[] = [];
+  const namespace = (meta['namespace'] as string | undefined) ?? 'default';
+  const fams = ((spec['ipFamilies'] as string[] | undefined) ?? ['IPv4']).map((f): Family => (f === 'IPv6' ? 6 : 4));
+  const requested = annotation(ann, 'loadBalancerIPs', deprecated);
+  const lbIP = spec['loadBalancerIP'] as string | undefined;
+  const request: ServiceRequest = {
+    key: `${namespace}/${meta['name'] as string}`,
+    namespace,
+    labels: (meta['labels'] ?? {}) as Record<string, string>,
+    namespaceLabels,
+    families: fams.length > 0 ? fams : [4],
+    familyPolicy: ((spec['ipFamilyPolicy'] as FamilyPolicy | undefined) ?? 'SingleStack'),
+    requestedIPs: requested !== undefined ? requested.split(',').map((x) => x.trim()).filter(Boolean) : lbIP ? [lbIP] : [],
+    ports: ((spec['ports'] as { port: number; protocol?: string }[] | undefined) ?? []).map((p) => ({ port: p.port, protocol: p.protocol ?? 'TCP' })),
+    externalTrafficPolicy: spec['externalTrafficPolicy'] === 'Local' ? 'Local' : 'Cluster',
+    backendKey: JSON.stringify(Object.entries((spec['selector'] ?? {}) as Record<string, string>).sort()),
+  };
+  const pool = annotation(ann, 'address-pool', deprecated);
+  if (pool) request.requestedPool = pool;
+  const share = annotation(ann, 'allow-shared-ip', deprecated);
+  if (share) request.sharingKey = share;
+  const ingress = (((svc['status'] as Any | undefined)?.['loadBalancer'] as Any | undefined)?.['ingress'] as { ip?: string }[] | undefined ?? []).map((i) => i.ip).filter((x): x is string => !!x);
+  const out: ParsedService = { request, deprecated, ingress, isLoadBalancer: spec['type'] === 'LoadBalancer' };
+  if (typeof spec['loadBalancerClass'] === 'string') out.loadBalancerClass = spec['loadBalancerClass'];
+  return out;
+}
+
+/** IPAddressPools and AddressPools (legacy ConfigMaps already expanded) → pool specs. */
+export function poolSpecs(objects: readonly KubeObject[]): PoolSpec[] {
+  const out: PoolSpec[] = [];
+  for (const o of objects) {
+    if (o.kind !== 'IPAddressPool' && o.kind !== 'AddressPool') continue;
+    const p = o as unknown as IPAddressPool | AddressPool;
+    const spec: PoolSpec = {
+      name: p.metadata.name,
+      ranges: p.spec.addresses.map(parseRange).filter((r): r is NonNullable<typeof r> => !!r),
+      autoAssign: p.spec.autoAssign ?? true,
+      avoidBuggyIPs: p.spec.avoidBuggyIPs ?? false,
+    };
+    const sa = (p.spec as IPAddressPool['spec']).serviceAllocation;
+    if (sa) spec.serviceAllocation = sa;
+    out.push(spec);
+  }
+  return out.sort((a, b) => a.name.localeCompare(b.name));
+}

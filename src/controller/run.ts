@@ -1,0 +1,121 @@
+// Wiring of `metallb controller`: caches, leader election, the Service work queue, pool status.
+import type { Kube, Obj } from '../k8s/client.js';
+import { Caches } from '../speaker/watches.js';
+import type { InformerSpec } from '../k8s/informer.js';
+import { WorkQueue } from '../k8s/queue.js';
+import { LeaderElector } from '../k8s/lease.js';
+import { Metrics, serveMetrics } from '../util/metrics.js';
+import type { Logger } from '../util/log.js';
+import { errorMessage } from '../util/errors.js';
+import { ServiceSync } from './sync.js';
+import type { KubeObject } from '../api/yaml.js';
+import { PoolStatusWriter } from './pool-status.js';
+
+export interface ControllerDeps {
+  kube: Kube;
+  log: Logger;
+  namespace: string;
+  identity: string;
+  loadBalancerClass?: string;
+  metricsAddress?: { host: string; port: number };
+  leaseDurationSeconds?: number;
+  renewMs?: number;
+}
+
+export interface ControllerHandle {
+  sync: ServiceSync;
+  queue: WorkQueue;
+  elector: LeaderElector;
+  metrics: Metrics;
+  stop(): Promise<void>;
+}
+
+export function controllerInformerSpecs(namespace: string): InformerSpec[] {
+  return [
+    { apiVersion: 'v1', kind: 'Service' },
+    { apiVersion: 'v1', kind: 'Namespace' },
+    { apiVersion: 'v1', kind: 'ConfigMap', namespace },
+    { apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool', namespace },
+    { apiVersion: 'metallb.io/v1beta1', kind: 'AddressPool', namespace },
+  ];
+}
+
+export async function runController(d: ControllerDeps): Promise<ControllerHandle> {
+  const metrics = new Metrics();
+  const caches = new Caches(d.kube, controllerInformerSpecs(d.namespace), d.log);
+  const inf = (kind: string): Obj[] => caches.informers.find((i) => i.spec.kind === kind)?.list() ?? [];
+  const sync = new ServiceSync({
+    kube: d.kube,
+    log: d.log,
+    metrics,
+    ...(d.loadBalancerClass !== undefined ? { loadBalancerClass: d.loadBalancerClass } : {}),
+    service: (ns, name) => caches.get('Service', ns, name),
+    services: () => inf('Service'),
+    namespaceLabels: (ns) => caches.get('Namespace', undefined, ns)?.metadata?.labels ?? {},
+    poolObjects: () => [...inf('IPAddressPool'), ...inf('AddressPool'), ...inf('ConfigMap')] as unknown as KubeObject[],
+  });
+  const poolStatus = new PoolStatusWriter(d.kube, d.namespace, d.log);
+  let leading = false;
+  const enqueueAll = (): void => inf('Service').forEach((s) => queue.add(`svc:${s.metadata?.namespace}/${s.metadata?.name}`));
+  const queue: WorkQueue = new WorkQueue(
+    async (key) => {
+      if (!leading) return;
+      if (key === 'pools') {
+        for (const lost of await sync.refreshPools()) d.log.info('IP left every pool; reassigning', { event: 'ip-lost', service: lost });
+        enqueueAll();
+      } else if (key === 'pool-status') {
+        await poolStatus.write(inf('IPAddressPool'), (name) => sync.allocator.usage(name));
+        return;
+      } else {
+        const [ns, name] = key.slice(4).split('/') as [string, string];
+        await sync.sync(ns, name);
+      }
+      queue.add('pool-status');
+    },
+    (key, err, attempt) => d.log.error('sync failed', { event: 'sync-error', key, attempt, error: errorMessage(err) }),
+  );
+  caches.onChange((kind) => {
+    if (kind === 'IPAddressPool' || kind === 'AddressPool' || kind === 'ConfigMap') queue.add('pools');
+    else if (kind === 'Namespace') enqueueAll();
+  });
+  caches.informers.find((i) => i.spec.kind === 'Service')!.on((_t, svc) => queue.add(`svc:${svc.metadata?.namespace}/${svc.metadata?.name}`));
+  await caches.start();
+
+  const elector = new LeaderElector({
+    kube: d.kube,
+    namespace: d.namespace,
+    name: 'metallb-controller',
+    identity: d.identity,
+    log: d.log,
+    ...(d.leaseDurationSeconds ? { durationSeconds: d.leaseDurationSeconds } : {}),
+    ...(d.renewMs ? { renewMs: d.renewMs } : {}),
+    onStartedLeading: () => {
+      void (async (): Promise<void> => {
+        // Rebuild every assignment from Service status before allocating anything, so no IP
+        // ever moves because the controller restarted or leadership changed hands.
+        await sync.refreshPools();
+        sync.restoreAll();
+        leading = true;
+        enqueueAll();
+      })().catch((err: unknown) => d.log.error('start of leadership failed', { event: 'leader-error', error: errorMessage(err) }));
+    },
+    onStoppedLeading: () => {
+      leading = false;
+    },
+  });
+  elector.start();
+  const server = d.metricsAddress ? await serveMetrics(metrics, d.metricsAddress.port, d.metricsAddress.host, () => true) : undefined;
+  d.log.info('controller started', { event: 'start', identity: d.identity, namespace: d.namespace });
+  return {
+    sync,
+    queue,
+    elector,
+    metrics,
+    async stop(): Promise<void> {
+      queue.stop();
+      await elector.stop();
+      caches.stop();
+      await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+    },
+  };
+}

@@ -1,0 +1,118 @@
+// The controller's reconcile of one Service: ask the allocator, then write what changed (status
+// ingress, the allocated-pool annotation) and tell the user through Events. Pools are reloaded
+// when they change; Services that lost their IP are reassigned with an Event.
+import type { Kube, Obj } from '../k8s/client.js';
+import { Allocator } from './ipam/allocator.js';
+import { parseService, poolSpecs } from './ipam/from-objects.js';
+import { poolProblems } from './ipam/pool-problems.js';
+import type { KubeObject } from '../api/yaml.js';
+import { expandLegacyConfigMaps } from '../api/convert-legacy.js';
+import { POOL_ANNOTATION } from '../speaker/announce/from-objects.js';
+import type { Logger } from '../util/log.js';
+import type { Metrics } from '../util/metrics.js';
+import { errorMessage } from '../util/errors.js';
+
+const COMPONENT = 'metallb-controller';
+
+export interface SyncDeps {
+  kube: Kube;
+  log: Logger;
+  metrics: Metrics;
+  loadBalancerClass?: string;
+  service: (ns: string, name: string) => Obj | undefined;
+  services: () => Obj[];
+  namespaceLabels: (ns: string) => Record<string, string>;
+  /** metallb.io pools and the legacy ConfigMap, as cached. */
+  poolObjects: () => KubeObject[];
+}
+
+export class ServiceSync {
+  readonly allocator = new Allocator();
+  private poolsFingerprint = '';
+  /** Last failure reason per Service, so a failing Service gets one Event, not one per resync. */
+  private readonly lastFailure = new Map<string, string>();
+  private readonly warnedPools = new Map<string, string>();
+
+  constructor(private readonly d: SyncDeps) {}
+
+  private ours(svc: Obj): boolean {
+    const cls = (svc['spec'] as { loadBalancerClass?: string } | undefined)?.loadBalancerClass;
+    return this.d.loadBalancerClass === undefined ? cls === undefined : cls === this.d.loadBalancerClass;
+  }
+
+  /** Reloads pools if they changed; returns the Services whose IPs left every pool. */
+  async refreshPools(): Promise<string[]> {
+    const expanded = expandLegacyConfigMaps(this.d.poolObjects());
+    const specs = poolSpecs(expanded.objects);
+    const fp = JSON.stringify(specs, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+    if (fp === this.poolsFingerprint) return [];
+    this.poolsFingerprint = fp;
+    for (const p of [...expanded.problems.map((m) => ({ pool: undefined, message: m })), ...poolProblems(expanded.objects)]) {
+      const obj = p.pool ? expanded.objects.find((o) => o.metadata?.name === p.pool && (o.kind === 'IPAddressPool' || o.kind === 'AddressPool')) : undefined;
+      if (this.warnedPools.get(p.pool ?? '') === p.message) continue;
+      this.warnedPools.set(p.pool ?? '', p.message);
+      this.d.log.warn('pool problem', { event: 'pool-problem', pool: p.pool, problem: p.message });
+      if (obj) await this.event(obj as Obj, 'Warning', 'InvalidPool', p.message);
+    }
+    return this.allocator.setPools(specs);
+  }
+
+  /** Restores every assignment recorded in Service status, before any new allocation. */
+  restoreAll(): void {
+    const svcs = this.d.services().filter((s) => this.ours(s));
+    for (const svc of svcs) {
+      const p = parseService(svc as never, this.d.namespaceLabels(svc.metadata?.namespace ?? ''));
+      if (!p.isLoadBalancer || p.ingress.length === 0) continue;
+      const r = this.allocator.restore(p.request, p.ingress, svc.metadata?.annotations?.[POOL_ANNOTATION]);
+      if (!r.ok) this.d.log.warn('could not restore an assignment', { event: 'restore-failed', service: p.request.key, reason: r.reason });
+    }
+  }
+
+  async sync(ns: string, name: string): Promise<void> {
+    const key = `${ns}/${name}`;
+    const svc = this.d.service(ns, name);
+    if (!svc || !this.ours(svc) || (svc['spec'] as { type?: string }).type !== 'LoadBalancer') {
+      const had = this.allocator.assignment(key);
+      this.allocator.release(key);
+      this.lastFailure.delete(key);
+      if (svc && had) await this.writeStatus(svc, [], undefined); // no longer ours or no longer a LoadBalancer
+      return;
+    }
+    const parsed = parseService(svc as never, this.d.namespaceLabels(ns));
+    const result = this.allocator.allocate(parsed.request);
+    if (!result.ok) {
+      this.d.metrics.inc('metallb_allocator_failures_total', 'Allocations that failed');
+      if (this.lastFailure.get(key) !== result.reason) {
+        this.lastFailure.set(key, result.reason);
+        await this.event(svc, 'Warning', 'AllocationFailed', `Failed to allocate IP for "${key}": ${result.reason}`);
+      }
+      return;
+    }
+    this.lastFailure.delete(key);
+    const same = parsed.ingress.length === result.ips.length && parsed.ingress.every((ip, i) => ip === result.ips[i]);
+    const annotated = svc.metadata?.annotations?.[POOL_ANNOTATION] === result.pool;
+    if (same && annotated) return;
+    await this.writeStatus(svc, result.ips, result.pool);
+    if (!same) {
+      await this.event(svc, 'Normal', 'IPAllocated', `Assigned IP ${JSON.stringify(result.ips)}`);
+      for (const d of parsed.deprecated) await this.event(svc, 'Warning', 'DeprecatedAnnotation', `annotation ${d} is deprecated; use ${d.replace('metallb.universe.tf/', 'metallb.io/')}`);
+    }
+  }
+
+  private async writeStatus(svc: Obj, ips: string[], pool: string | undefined): Promise<void> {
+    const ref = { apiVersion: 'v1', kind: 'Service', name: svc.metadata?.name ?? '', namespace: svc.metadata?.namespace ?? 'default' };
+    // Annotation first: a reader that sees the IP in status also finds its pool.
+    if (svc.metadata?.annotations?.[POOL_ANNOTATION] !== pool) await this.d.kube.mergePatch(ref, { metadata: { annotations: { [POOL_ANNOTATION]: pool ?? null } } });
+    const path = `/api/v1/namespaces/${ref.namespace}/services/${ref.name}/status`;
+    this.d.kube.writes.status++;
+    await this.d.kube.request('PATCH', path, { status: { loadBalancer: ips.length ? { ingress: ips.map((ip) => ({ ip, ipMode: 'VIP' })) } : {} } }, 'application/merge-patch+json');
+  }
+
+  private async event(obj: Obj, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void> {
+    try {
+      await this.d.kube.event(obj, type, reason, message, COMPONENT);
+    } catch (err) {
+      this.d.log.warn('could not record event', { event: 'event-error', reason, error: errorMessage(err) });
+    }
+  }
+}
