@@ -2,7 +2,6 @@
 // the "buggy IP" rule. Shared by the allocator and the announce planner.
 import { isIP } from 'node:net';
 import { celIsIP, ipToBigInt } from '../api/netcheck.js';
-import { formatIPv6 } from '../speaker/frr/ipaddr.js';
 
 export type Family = 4 | 6;
 
@@ -23,10 +22,31 @@ export function parseIP(text: string): { family: Family; value: bigint } | undef
 }
 
 export function formatIP(value: bigint, family: Family): string {
-  if (family === 4) return [24n, 16n, 8n, 0n].map((s) => Number((value >> s) & 255n)).join('.');
-  const bytes = new Uint8Array(16);
-  for (let i = 0; i < 16; i++) bytes[i] = Number((value >> BigInt((15 - i) * 8)) & 255n);
-  return formatIPv6(bytes);
+  if (family === 4) {
+    const n = Number(value);
+    return `${(n >>> 24) & 255}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+  }
+  // RFC 5952 text: groups without leading zeros, the longest run of two or more zero groups as "::".
+  const hex = value.toString(16).padStart(32, '0');
+  const groups: string[] = [];
+  for (let i = 0; i < 32; i += 4) groups.push(hex.slice(i, i + 4).replace(/^0{1,3}/, ''));
+  let best = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== '0') {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === '0') j++;
+    if (j - i > bestLen) {
+      best = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  if (best < 0) return groups.join(':');
+  return `${groups.slice(0, best).join(':')}::${groups.slice(best + bestLen).join(':')}`;
 }
 
 /** A pool entry: "192.168.10.0/24" (host bits must be zero) or "10.0.0.1-10.0.0.9"; undefined if invalid. */

@@ -13,8 +13,15 @@ interface Owner {
   family: Family;
   value: bigint;
   sharingKey?: string;
-  ports: Map<string, string[]>;
-  etp: Map<string, string>;
+  /** Ports and traffic policy per Service: only kept for shared IPs, where they matter. */
+  ports?: Map<string, string[]>;
+  etp?: Map<string, string>;
+}
+
+interface Parsed {
+  ip: string;
+  family: Family;
+  value: bigint;
 }
 
 interface Assignment {
@@ -73,8 +80,8 @@ export class Allocator {
       const o = this.owners.get(ip);
       if (!o) continue;
       o.keys.delete(key);
-      o.ports.delete(key);
-      o.etp.delete(key);
+      o.ports?.delete(key);
+      o.etp?.delete(key);
       if (o.keys.size === 0) {
         this.owners.delete(ip);
         this.pools.get(o.pool)?.give(o.family, o.value);
@@ -110,30 +117,33 @@ export class Allocator {
     if (!s.sharingKey || o.sharingKey !== s.sharingKey) return `IP ${ip} is already in use by ${who}${o.sharingKey || s.sharingKey ? ' (different allow-shared-ip key)' : ''}`;
     const mine = new Set(portsOf(s));
     for (const k of others) {
-      const clash = (o.ports.get(k) ?? []).filter((p) => mine.has(p));
+      const clash = (o.ports?.get(k) ?? []).filter((p) => mine.has(p));
       if (clash.length) return `IP ${ip} is shared with ${k}, which already uses port ${clash.join(', ')}`;
-      if (o.etp.get(k) !== etpOf(s)) return `IP ${ip} is shared with ${k}, whose externalTrafficPolicy/endpoints differ (Local Services sharing an IP must select the same pods)`;
+      if (o.etp?.get(k) !== etpOf(s)) return `IP ${ip} is shared with ${k}, whose externalTrafficPolicy/endpoints differ (Local Services sharing an IP must select the same pods)`;
     }
     return undefined;
   }
 
   private place(key: string, pool: PoolState, ips: string[], s: ServiceRequest | undefined): void {
-    for (const ip of ips) {
-      const p = parseIP(ip)!;
+    this.placeParsed(key, pool, ips.map((ip) => ({ ip, ...parseIP(ip)! })), s);
+  }
+
+  private placeParsed(key: string, pool: PoolState, entries: Parsed[], s: ServiceRequest | undefined): void {
+    for (const { ip, family, value } of entries) {
       let o = this.owners.get(ip);
       if (!o) {
-        pool.take(p.family, p.value);
-        o = { keys: new Set(), pool: pool.name, family: p.family, value: p.value, ports: new Map(), etp: new Map() };
+        pool.take(family, value);
+        o = { keys: new Set(), pool: pool.name, family, value };
         if (s?.sharingKey) o.sharingKey = s.sharingKey;
         this.owners.set(ip, o);
       }
       o.keys.add(key);
-      if (s) {
-        o.ports.set(key, portsOf(s));
-        o.etp.set(key, etpOf(s));
+      if (s && o.sharingKey) {
+        (o.ports ??= new Map()).set(key, portsOf(s));
+        (o.etp ??= new Map()).set(key, etpOf(s));
       }
     }
-    this.assignments.set(key, { pool: pool.name, ips: [...ips] });
+    this.assignments.set(key, { pool: pool.name, ips: entries.map((e) => e.ip) });
   }
 
   /** Families this Service needs from a pool, or why the pool cannot give them. */
@@ -229,16 +239,16 @@ export class Allocator {
         reasons.push(fams);
         continue;
       }
-      const ips: string[] = [];
+      const entries: Parsed[] = [];
       for (const f of fams) {
         const shared = this.shareable(pool, f, s);
         const v = shared ?? pool.lowestFree(f);
         if (v === undefined) break;
-        ips.push(formatIP(v, f));
+        entries.push({ ip: formatIP(v, f), family: f, value: v });
       }
-      if (ips.length === fams.length) {
-        this.place(s.key, pool, ips, s);
-        return { ok: true, pool: pool.name, ips };
+      if (entries.length === fams.length) {
+        this.placeParsed(s.key, pool, entries, s);
+        return { ok: true, pool: pool.name, ips: entries.map((e) => e.ip) };
       }
       reasons.push(`no available IPs in pool "${pool.name}"`);
     }

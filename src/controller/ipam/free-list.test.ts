@@ -19,6 +19,7 @@ test('lowest, take, give keep intervals merged', () => {
   for (let v = 10n; v <= 19n; v++) f.take(v);
   assert.equal(f.lowest(), 30n);
   assert.equal(f.lowest((v) => v === 30n), 31n);
+  assert.ok(!f.isFree(30n), 'a skipped address is dropped for good');
 });
 
 test('a /64 is one interval', () => {

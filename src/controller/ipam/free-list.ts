@@ -49,14 +49,15 @@ export class FreeList {
     return i >= 0 && v <= this.ends[i]!;
   }
 
-  /** The lowest free address for which `skip` is false, without taking it. */
+  /**
+   * The lowest free address for which `skip` is false, without taking it. Skipped addresses can
+   * never be handed out, so they are dropped from the free set as they are met: amortized O(1).
+   */
   lowest(skip?: (v: bigint) => boolean): bigint | undefined {
-    for (let i = 0; i < this.starts.length; i++) {
-      for (let v = this.starts[i]!; v <= this.ends[i]!; v++) {
-        if (!skip || !skip(v)) return v;
-        // skipped addresses are rare and isolated (.0/.255), so this inner loop is short
-        if (v - this.starts[i]! > 4n) break;
-      }
+    while (this.starts.length > 0) {
+      const v = this.starts[0]!;
+      if (!skip || !skip(v)) return v;
+      this.take(v);
     }
     return undefined;
   }
