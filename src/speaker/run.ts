@@ -7,6 +7,7 @@ import { BgpLoop } from './bgp-loop.js';
 import { Caches, speakerInformerSpecs } from './watches.js';
 import { SpeakerStatus } from './status.js';
 import { parseNeighbors } from './sessions.js';
+import { BfdWatchdog } from './bfd-watchdog.js';
 import { snapshotFromObjects } from './announce/from-objects.js';
 import { expandLegacyConfigMaps } from '../api/convert-legacy.js';
 import type { FrrLogLevel } from './frr/model.js';
@@ -55,11 +56,18 @@ export async function runSpeaker(d: SpeakerDeps): Promise<SpeakerHandle> {
   loop.start();
   d.log.info('speaker started', { event: 'start', node: d.node, namespace: d.namespace });
 
+  const watchdog = new BfdWatchdog();
   const poll = setInterval(() => {
     void (async (): Promise<void> => {
       const r = await d.vtysh.run(['-c', 'show bgp vrf all neighbors json']);
       if (r.code !== 0) return;
-      await status.sessions(loop.lastPlan, parseNeighbors(r.stdout), new Date().toISOString());
+      const sessions = parseNeighbors(r.stdout);
+      for (const kick of watchdog.check(loop.lastPlan, sessions, Date.now())) {
+        d.log.warn('BFD down under an Established session; re-registering it', { event: 'bfd-kick', neighbor: kick.neighbor });
+        metrics.inc('metallb_bfd_reregistrations_total', 'BFD sessions re-registered by the watchdog', { peer: kick.neighbor });
+        await d.vtysh.run(kick.commands.flatMap((c) => ['-c', c]));
+      }
+      await status.sessions(loop.lastPlan, sessions, new Date().toISOString());
       if (legacyProblems.length > 0) d.log.warn('legacy config ConfigMap ignored', { event: 'legacy-config-error', problems: legacyProblems });
     })().catch((err: unknown) => d.log.warn('status poll failed', { event: 'status-error', error: String(err) }));
   }, d.statusIntervalMs ?? 3000);

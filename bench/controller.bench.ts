@@ -1,0 +1,87 @@
+// Controller end to end on the real control plane (make controlplane): 2,000 LoadBalancer
+// Services created at once until every one has its IP (throughput, p50/p99 latency from create to
+// IP seen by a watcher), then the controller's RSS with 10,000 Services. The controller runs in
+// its own process (`metallb controller`), as in a cluster, so its RSS is its own. Prints JSON.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { startControlPlane } from '../test/helpers/controlplane.js';
+import { sleep } from '../test/helpers/procs.js';
+import { Kube } from '../src/k8s/client.js';
+import type { Obj } from '../src/k8s/client.js';
+import { loadKubeConfig } from '../src/k8s/kubeconfig.js';
+import { Informer } from '../src/k8s/informer.js';
+import { silentLogger } from '../src/util/log.js';
+import { repoRoot } from '../src/util/golden.js';
+import { median, percentile, round } from './stats.js';
+
+const FIRST = Number(process.env['SERVICES'] ?? 2000);
+const TOTAL = Number(process.env['RSS_SERVICES'] ?? 10_000);
+const NS = 'metallb-system';
+
+const rssMB = (pid: number): number => {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+};
+const service = (i: number): Obj => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: `svc-${i}`, namespace: 'bench' }, spec: { type: 'LoadBalancer', selector: { app: `a${i}` }, ports: [{ port: 80, protocol: 'TCP' }] } }) as Obj;
+
+const cp = await startControlPlane({ withControllerManager: false });
+const child = spawn(process.execPath, [`${repoRoot()}/dist/src/cli.js`, 'controller', '--kubeconfig', cp.kubeconfigPath, '--namespace', NS, '--metrics-address', 'off', '--log-level', 'error'], { stdio: 'inherit' });
+try {
+  await cp.kubectl(['create', 'namespace', NS]);
+  await cp.kubectl(['create', 'namespace', 'bench']);
+  const admin = new Kube(loadKubeConfig(cp.kubeconfigPath), 'bench');
+  await admin.apply({ apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool', metadata: { name: 'bench', namespace: NS }, spec: { addresses: ['10.64.0.0/16'] } } as Obj);
+  await sleep(3000); // leader election
+
+  const created = new Map<string, number>();
+  const latency: number[] = [];
+  const watcher = new Informer(admin, { apiVersion: 'v1', kind: 'Service', namespace: 'bench' }, silentLogger());
+  watcher.on((_t, s) => {
+    const name = s.metadata?.name ?? '';
+    const t0 = created.get(name);
+    const ingress = (s['status'] as { loadBalancer?: { ingress?: unknown[] } } | undefined)?.loadBalancer?.ingress ?? [];
+    if (t0 !== undefined && ingress.length > 0) {
+      latency.push(performance.now() - t0);
+      created.delete(name);
+    }
+  });
+  watcher.start();
+  await watcher.synced;
+
+  const start = performance.now();
+  const batch = 100;
+  for (let i = 0; i < FIRST; i += batch) {
+    await Promise.all(Array.from({ length: Math.min(batch, FIRST - i) }, (_, k) => {
+      created.set(`svc-${i + k}`, performance.now());
+      return admin.apply(service(i + k));
+    }));
+  }
+  const createdAllMs = performance.now() - start;
+  const deadline = Date.now() + 300_000;
+  while (latency.length < FIRST && Date.now() < deadline) await sleep(50);
+  const allMs = performance.now() - start;
+  const assigned = latency.length;
+
+  for (let i = FIRST; i < TOTAL; i += batch) await Promise.all(Array.from({ length: Math.min(batch, TOTAL - i) }, (_, k) => admin.apply(service(i + k))));
+  const deadline2 = Date.now() + 600_000;
+  while (latency.length + created.size < TOTAL && Date.now() < deadline2) await sleep(200);
+  while (watcher.list().filter((s) => ((s['status'] as { loadBalancer?: { ingress?: unknown[] } } | undefined)?.loadBalancer?.ingress ?? []).length > 0).length < TOTAL && Date.now() < deadline2) await sleep(500);
+  await sleep(3000);
+  const rss = rssMB(child.pid!);
+  watcher.stop();
+  process.stdout.write(`${JSON.stringify({
+    benchmark: 'controller',
+    services: FIRST,
+    assigned,
+    createAllMs: Math.round(createdAllMs),
+    allAssignedMs: Math.round(allMs),
+    servicesPerSecond: round((assigned / allMs) * 1000),
+    latencyMs: { p50: round(median(latency)), p99: round(percentile(latency, 99)) },
+    targets: { servicesPerSecond: 100, rssMB: 250 },
+    rssWithServices: { services: TOTAL, withIP: watcher.list().length, rssMB: round(rss) },
+  })}\n`);
+} finally {
+  child.kill('SIGTERM');
+  await cp.stop();
+}

@@ -1,0 +1,133 @@
+// The whole BGP chain with real components: seed 002's CRs on a real control plane, our
+// controller allocating, two speakers (one per simulated node) driving FRR in network namespaces,
+// and the seed's external router. What the router learns is what a user would see.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { getTestCluster } from '../helpers/controlplane.js';
+import type { ControlPlane } from '../helpers/controlplane.js';
+import { Kube } from '../../src/k8s/client.js';
+import type { Obj } from '../../src/k8s/client.js';
+import { loadKubeConfig } from '../../src/k8s/kubeconfig.js';
+import { silentLogger } from '../../src/util/log.js';
+import { runController } from '../../src/controller/run.js';
+import type { ControllerHandle } from '../../src/controller/run.js';
+import { runSpeaker } from '../../src/speaker/run.js';
+import type { SpeakerHandle } from '../../src/speaker/run.js';
+import { startSeedLab, waitEstablished, connectionsEstablished, ribNexthops, NODE_IPS, ROUTER_IP } from '../frr/seed-lab.js';
+import type { SeedLab } from '../frr/seed-lab.js';
+import { frrUnavailable, waitFor, showJson } from '../frr/netns.js';
+
+const NS = 'metallb-e2e';
+const APPS = 'test-metallb';
+const NODES = ['worker-0', 'worker-1'];
+let cp: ControlPlane;
+let admin: Kube;
+let lab: SeedLab;
+let controller: ControllerHandle;
+const speakers: SpeakerHandle[] = [];
+
+const cr = (kind: string, name: string, spec: Record<string, unknown>): Obj => ({ apiVersion: 'metallb.io/v1beta1', kind, metadata: { name, namespace: NS }, spec }) as Obj;
+const service = (name: string, etp = 'Cluster'): Obj => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: APPS }, spec: { type: 'LoadBalancer', externalTrafficPolicy: etp, selector: { app: name }, ports: [{ port: 80, protocol: 'TCP', targetPort: 9376 }] } }) as Obj;
+/** EndpointSlices are ours to write here: no kubelet runs pods, so none would exist. */
+const slice = (svc: string, nodes: string[]): Obj => ({
+  apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: `${svc}-e2e`, namespace: APPS, labels: { 'kubernetes.io/service-name': svc, 'endpointslice.kubernetes.io/managed-by': 'e2e-test' } },
+  addressType: 'IPv4', endpoints: nodes.map((n, i) => ({ addresses: [`10.131.0.${i + 10}`], nodeName: n, conditions: { ready: true } })), ports: [{ port: 9376, protocol: 'TCP' }],
+}) as Obj;
+
+async function ipOf(name: string): Promise<string> {
+  return waitFor(`an IP for ${name}`, async () => {
+    const s = await admin.get<Obj>({ apiVersion: 'v1', kind: 'Service', name, namespace: APPS });
+    return ((s?.['status'] as { loadBalancer?: { ingress?: { ip: string }[] } })?.loadBalancer?.ingress ?? [])[0]?.ip;
+  }, 30_000);
+}
+
+const routerNexthops = (prefix: string): Promise<string[]> => ribNexthops(lab.router.vtysh, prefix);
+
+before(async () => {
+  const missing = frrUnavailable();
+  if (missing) throw new Error(`FRR is required for this test (make test installs it): ${missing}`);
+  cp = await getTestCluster();
+  admin = new Kube(loadKubeConfig(cp.kubeconfigPath), 'e2e');
+  await cp.kubectl(['create', 'namespace', NS]);
+  await cp.kubectl(['create', 'namespace', APPS]);
+  for (const n of NODES) await admin.apply({ apiVersion: 'v1', kind: 'Node', metadata: { name: n, labels: { 'node-role.kubernetes.io/worker': '', 'kubernetes.io/os': 'linux' } } } as Obj);
+  // seed 002's CRs, as written
+  await admin.apply(cr('AddressPool', 'address-pool-bgp', { protocol: 'bgp', autoAssign: true, addresses: ['192.168.155.150/32', '192.168.155.151/32', '192.168.155.152/32', '192.168.155.153/32', '192.168.155.154/32', '192.168.155.155/32'] }));
+  await admin.apply(cr('BFDProfile', 'test-bfd-prof', { detectMultiplier: 37, echoMode: true, minimumTtl: 10, passiveMode: true, receiveInterval: 35, transmitInterval: 35 }));
+  await admin.apply(cr('BGPPeer', 'peer-test', { bfdProfile: 'test-bfd-prof', myASN: 64520, peerASN: 64521, peerAddress: ROUTER_IP }));
+  lab = await startSeedLab('e2e');
+  controller = await runController({ kube: new Kube(loadKubeConfig(cp.kubeconfigPath), 'metallb-controller'), log: silentLogger(), namespace: NS, identity: 'e2e', leaseDurationSeconds: 4, renewMs: 500 });
+  for (const [i, node] of NODES.entries()) {
+    speakers.push(await runSpeaker({ kube: new Kube(loadKubeConfig(cp.kubeconfigPath), `metallb-speaker-${node}`), vtysh: lab.nodes[i]!.vtysh, node, namespace: NS, log: silentLogger(), statusIntervalMs: 1000 }));
+  }
+});
+
+after(async () => {
+  for (const s of speakers) await s.stop();
+  await controller?.stop();
+  await lab?.lab.destroy();
+});
+
+test('seed 002: sessions Established, BFD up with the seed profile, .150 learned from both nodes (ECMP)', async () => {
+  for (const ip of NODE_IPS) await waitEstablished(lab.router.vtysh, ip);
+  await admin.apply(service('test-frr'));
+  await admin.apply(slice('test-frr', ['worker-1']));
+  const ip = await ipOf('test-frr');
+  assert.equal(ip, '192.168.155.150');
+  const hops = await waitFor('ECMP at the router', async () => ((await routerNexthops(`${ip}/32`)).length === 2 ? routerNexthops(`${ip}/32`) : undefined), 30_000);
+  assert.deepEqual(hops, [...NODE_IPS]);
+  let last: unknown;
+  const bfd = await waitFor('BFD up', async () => {
+    const peers = await showJson<{ peer: string; status: string; 'remote-detect-multiplier'?: number }[]>(lab.router.vtysh, 'show bfd peers json');
+    last = peers;
+    const up = peers.filter((p) => p.status === 'up' && p['remote-detect-multiplier'] === 37);
+    return up.length === 2 ? up : undefined;
+  }, 60_000).catch(async (e: unknown) => {
+    const nodeSide = await Promise.all(lab.nodes.map((n) => showJson(n.vtysh, 'show bfd peers json')));
+    throw new Error(`${String(e)}: router ${JSON.stringify(last)} nodes ${JSON.stringify(nodeSide)} loops ${JSON.stringify(speakers.map((x) => x.loop.stats))}`);
+  });
+  assert.ok(bfd.every((p) => p['remote-detect-multiplier'] === 37), JSON.stringify(bfd));
+  // and the BGPPeer status reports BFD up for both nodes
+  await waitFor('bfdState Up in BGPPeer status', async () => {
+    const p = await admin.get<Obj>({ apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', name: 'peer-test', namespace: NS });
+    const s = ((p?.['status'] as { sessions?: { bfdState: string }[] })?.sessions ?? []).filter((x) => x.bfdState.toLowerCase() === 'up');
+    return s.length === 2 ? true : undefined;
+  }, 30_000);
+});
+
+test('the node config shows the seed lines; status and Events tell the truth', async () => {
+  const running = (await lab.nodes[0]!.vtysh.run(['-c', 'show running-config'])).stdout;
+  for (const line of ['router bgp 64520', ' neighbor 192.168.133.1 remote-as 64521', ' neighbor 192.168.133.1 bfd profile test-bfd-prof', ' neighbor 192.168.133.1 timers 30 90', '  detect-multiplier 37', '  minimum-ttl 10']) {
+    assert.ok(running.split('\n').includes(line), `missing "${line}"`);
+  }
+  const sessions = await waitFor('BGPPeer status for both nodes', async () => {
+    const p = await admin.get<Obj>({ apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', name: 'peer-test', namespace: NS });
+    const s = ((p?.['status'] as { sessions?: { node: string; state: string; bfdState: string }[] })?.sessions ?? []).filter((x) => x.state === 'Established');
+    return s.length === 2 ? s : undefined;
+  }, 30_000);
+  assert.deepEqual(sessions.map((s) => s.node).sort(), NODES);
+  const r = await cp.kubectl(['get', 'events', '-n', APPS, '--field-selector', 'involvedObject.name=test-frr', '-o', 'jsonpath={range .items[*]}{.reason}: {.message}{"\\n"}{end}']);
+  assert.match(r.stdout, /IPAllocated: Assigned IP \["192.168.155.150"\]/);
+  assert.match(r.stdout, /nodeAssigned: announcing from node "worker-0"/);
+  assert.match(r.stdout, /nodeAssigned: announcing from node "worker-1"/);
+});
+
+test('adding a Service does not reset the sessions; ETP Local is announced only where the endpoint is', async () => {
+  const before = await Promise.all(NODE_IPS.map((ip) => connectionsEstablished(lab.router.vtysh, ip)));
+  await admin.apply(service('local', 'Local'));
+  await admin.apply(slice('local', ['worker-0']));
+  const ip = await ipOf('local');
+  const hops = await waitFor('the Local route', async () => {
+    const h = await routerNexthops(`${ip}/32`);
+    return h.length > 0 ? h : undefined;
+  }, 30_000);
+  assert.deepEqual(hops, [NODE_IPS[0]]);
+  const after = await Promise.all(NODE_IPS.map((p) => connectionsEstablished(lab.router.vtysh, p)));
+  assert.deepEqual(after, before, 'a session was reset');
+});
+
+test('deleting a Service withdraws its route', async () => {
+  const ip = await ipOf('local');
+  await admin.delete({ apiVersion: 'v1', kind: 'Service', name: 'local', namespace: APPS });
+  await waitFor('the route withdrawn', async () => ((await routerNexthops(`${ip}/32`)).length === 0 ? true : undefined), 30_000);
+});
