@@ -66,6 +66,8 @@ after(async () => {
   for (const s of speakers) await s.stop();
   await controller?.stop();
   await lab?.lab.destroy();
+  // Nodes are cluster-scoped: leave none behind for the test files that run after this one.
+  for (const n of NODES) await admin?.delete({ apiVersion: 'v1', kind: 'Node', name: n });
 });
 
 test('seed 002: sessions Established, BFD up with the seed profile, .150 learned from both nodes (ECMP)', async () => {
