@@ -48,5 +48,11 @@ unit: build ## unit and golden tests only (no control plane, no FRR)
 bench: deps build controlplane ## run the benchmarks (JSON on stdout)
 	@for b in dist/bench/*.bench.js; do echo "== $$b" >&2; node $$b; done
 
+lab: deps build controlplane ## the whole system locally: control plane, FRR router and nodes, speakers, demo Service
+	node dist/src/cli.js lab up
+
+lab-down: build ## remove everything the lab started
+	node dist/src/cli.js lab down
+
 clean:
 	rm -rf dist

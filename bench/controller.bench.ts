@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { startControlPlane } from '../test/helpers/controlplane.js';
-import { sleep } from '../test/helpers/procs.js';
+import { sleep } from '../src/lab/procs.js';
 import { Kube } from '../src/k8s/client.js';
 import type { Obj } from '../src/k8s/client.js';
 import { loadKubeConfig } from '../src/k8s/kubeconfig.js';
@@ -23,9 +23,10 @@ const rssMB = (pid: number): number => {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : NaN;
 };
-const service = (i: number): Obj => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: `svc-${i}`, namespace: 'bench' }, spec: { type: 'LoadBalancer', selector: { app: `a${i}` }, ports: [{ port: 80, protocol: 'TCP' }] } }) as Obj;
+const service = (i: number): Obj => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: `svc-${i}`, namespace: 'bench' }, spec: { type: 'LoadBalancer', allocateLoadBalancerNodePorts: false, selector: { app: `a${i}` }, ports: [{ port: 80, protocol: 'TCP' }] } }) as Obj;
 
 const cp = await startControlPlane({ withControllerManager: false });
+await cp.installCRDs();
 const child = spawn(process.execPath, [`${repoRoot()}/dist/src/cli.js`, 'controller', '--kubeconfig', cp.kubeconfigPath, '--namespace', NS, '--metrics-address', 'off', '--log-level', 'error'], { stdio: 'inherit' });
 try {
   await cp.kubectl(['create', 'namespace', NS]);
@@ -79,7 +80,7 @@ try {
     servicesPerSecond: round((assigned / allMs) * 1000),
     latencyMs: { p50: round(median(latency)), p99: round(percentile(latency, 99)) },
     targets: { servicesPerSecond: 100, rssMB: 250 },
-    rssWithServices: { services: TOTAL, withIP: watcher.list().length, rssMB: round(rss) },
+    rssWithServices: { services: watcher.list().length, withIP: watcher.list().filter((s) => ((s['status'] as { loadBalancer?: { ingress?: unknown[] } } | undefined)?.loadBalancer?.ingress ?? []).length > 0).length, rssMB: round(rss) },
   })}\n`);
 } finally {
   child.kill('SIGTERM');

@@ -15,7 +15,7 @@ import { applyConfig } from '../src/speaker/frr/apply.js';
 import { hostPrefixes, seedNodeModel } from '../src/speaker/frr/fixtures.js';
 import { render } from '../src/speaker/frr/render.js';
 import { repoRoot } from '../src/util/golden.js';
-import { frrUnavailable, Lab } from '../test/frr/netns.js';
+import { frrUnavailable, Lab } from '../src/lab/netns.js';
 
 const run = promisify(execFile);
 const RUNS = Number(process.env['RUNS'] ?? 3);

@@ -3,7 +3,7 @@
 // operator's writes while idle (target 0 per minute). Prints JSON.
 import { performance } from 'node:perf_hooks';
 import { startControlPlane } from '../test/helpers/controlplane.js';
-import { sleep } from '../test/helpers/procs.js';
+import { sleep } from '../src/lab/procs.js';
 import { Kube, refOf } from '../src/k8s/client.js';
 import type { Obj } from '../src/k8s/client.js';
 import { loadKubeConfig } from '../src/k8s/kubeconfig.js';

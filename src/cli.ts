@@ -19,6 +19,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   'operator': { summary: 'run the operator: reconcile the MetalLB CR into workloads', load: async () => (await import('./commands/operator.js')).command },
   'controller': { summary: 'run the controller: allocate LoadBalancer IPs', load: async () => (await import('./commands/controller.js')).command },
   'plan': { summary: 'print which IP each Service gets and which nodes announce it, offline', load: async () => (await import('./commands/plan.js')).command },
+  'lab': { summary: 'run the whole system on this machine (control plane, FRR nodes, router)', load: async () => (await import('./commands/lab.js')).command },
   'generate-crds': { summary: 'write config/crd/bases from the API schema (the single source of truth)', load: async () => (await import('./commands/generate-crds.js')).command },
 };
 

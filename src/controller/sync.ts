@@ -32,6 +32,8 @@ export class ServiceSync {
   /** Last failure reason per Service, so a failing Service gets one Event, not one per resync. */
   private readonly lastFailure = new Map<string, string>();
   private readonly warnedPools = new Map<string, string>();
+  /** Services whose IP left every pool on the last pool change, until they are reassigned. */
+  private readonly lost = new Map<string, string[]>();
 
   constructor(private readonly d: SyncDeps) {}
 
@@ -54,7 +56,10 @@ export class ServiceSync {
       this.d.log.warn('pool problem', { event: 'pool-problem', pool: p.pool, problem: p.message });
       if (obj) await this.event(obj as Obj, 'Warning', 'InvalidPool', p.message);
     }
-    return this.allocator.setPools(specs);
+    const before = new Map(this.d.services().map((svc) => [`${svc.metadata?.namespace}/${svc.metadata?.name}`, this.allocator.assignment(`${svc.metadata?.namespace}/${svc.metadata?.name}`)?.ips ?? []]));
+    const lost = this.allocator.setPools(specs);
+    for (const key of lost) this.lost.set(key, before.get(key) ?? []);
+    return lost;
   }
 
   /** Restores every assignment recorded in Service status, before any new allocation. */
@@ -94,6 +99,9 @@ export class ServiceSync {
     if (same && annotated) return;
     await this.writeStatus(svc, result.ips, result.pool);
     if (!same) {
+      const lost = this.lost.get(key);
+      this.lost.delete(key);
+      if (lost?.length) await this.event(svc, 'Warning', 'IPReassigned', `IP ${JSON.stringify(lost)} is no longer in any pool; assigned ${JSON.stringify(result.ips)} from pool "${result.pool}"`);
       await this.event(svc, 'Normal', 'IPAllocated', `Assigned IP ${JSON.stringify(result.ips)}`);
       for (const d of parsed.deprecated) await this.event(svc, 'Warning', 'DeprecatedAnnotation', `annotation ${d} is deprecated; use ${d.replace('metallb.universe.tf/', 'metallb.io/')}`);
     }

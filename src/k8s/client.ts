@@ -157,8 +157,15 @@ export class Kube {
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
-          const parsed = text ? (JSON.parse(text) as unknown) : undefined;
-          if ((res.statusCode ?? 500) >= 400) reject(Object.assign(new Error(`HTTP ${res.statusCode}`), { statusCode: res.statusCode, body: parsed }));
+          // Error bodies are not always JSON ("404 page not found" from discovery): keep the text.
+          let parsed: unknown = text;
+          try {
+            parsed = text ? (JSON.parse(text) as unknown) : undefined;
+          } catch {
+            /* not JSON */
+          }
+          if ((res.statusCode ?? 500) >= 400) reject(Object.assign(new Error(`HTTP ${res.statusCode}: ${typeof parsed === 'string' ? parsed.trim() : ''}`), { statusCode: res.statusCode, body: parsed }));
+          else if (typeof parsed === 'string') reject(new Error(`expected JSON from ${path}, got: ${parsed.slice(0, 200)}`));
           else resolve(parsed);
         });
       });

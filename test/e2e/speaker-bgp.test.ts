@@ -15,7 +15,7 @@ import { runSpeaker } from '../../src/speaker/run.js';
 import type { SpeakerHandle } from '../../src/speaker/run.js';
 import { startSeedLab, waitEstablished, connectionsEstablished, ribNexthops, NODE_IPS, ROUTER_IP } from '../frr/seed-lab.js';
 import type { SeedLab } from '../frr/seed-lab.js';
-import { frrUnavailable, waitFor, showJson } from '../frr/netns.js';
+import { frrUnavailable, waitFor, showJson } from '../../src/lab/netns.js';
 
 const NS = 'metallb-e2e';
 const APPS = 'test-metallb';

@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { applyModel } from '../../src/speaker/frr/apply.js';
 import type { FrrConfig } from '../../src/speaker/frr/model.js';
 import { repoRoot } from '../../src/util/golden.js';
-import { frrUnavailable, Lab, runningConfig, waitFor, type FrrInstance } from './netns.js';
+import { frrUnavailable, Lab, runningConfig, waitFor, type FrrInstance } from '../../src/lab/netns.js';
 import { bgpPaths, bgpPeers, reloadTestDiff, ribNexthops, waitEstablished } from './seed-lab.js';
 
 const skip = frrUnavailable();

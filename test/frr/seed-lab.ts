@@ -3,7 +3,7 @@
 // two worker nodes (FRR, AS 64520) at 192.168.133.71 and .72, each joined to br0 by a veth pair.
 // The nodes' FRR starts empty: tests render and apply the speaker's config to them.
 import { writeFileSync } from 'node:fs';
-import { Lab, sh, showJson, waitFor, type FrrInstance } from './netns.js';
+import { Lab, sh, showJson, waitFor, type FrrInstance } from '../../src/lab/netns.js';
 import type { Vtysh } from '../../src/speaker/frr/vtysh.js';
 
 export const ROUTER_IP = '192.168.133.1';

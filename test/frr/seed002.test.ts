@@ -5,7 +5,7 @@ import { ValidationError } from '../../src/util/errors.js';
 import { applyConfig, applyModel, FrrApplyError } from '../../src/speaker/frr/apply.js';
 import { seedNodeModel } from '../../src/speaker/frr/fixtures.js';
 import type { Advertisement, FrrConfig } from '../../src/speaker/frr/model.js';
-import { frrUnavailable, runningConfig, showJson, waitFor, type FrrInstance } from './netns.js';
+import { frrUnavailable, runningConfig, showJson, waitFor, type FrrInstance } from '../../src/lab/netns.js';
 import { bgpPaths, bgpPeers, connectionsEstablished, NODE_IPS, reloadTestDiff, ribNexthops, ROUTER_IP, startSeedLab, type SeedLab } from './seed-lab.js';
 
 const skip = frrUnavailable();

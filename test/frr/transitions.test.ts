@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { applyModel } from '../../src/speaker/frr/apply.js';
 import { hostPrefixes, seedNodeModel } from '../../src/speaker/frr/fixtures.js';
 import type { FrrConfig } from '../../src/speaker/frr/model.js';
-import { frrUnavailable, Lab, type FrrInstance } from './netns.js';
+import { frrUnavailable, Lab, type FrrInstance } from '../../src/lab/netns.js';
 import { reloadTestDiff } from './seed-lab.js';
 
 const skip = frrUnavailable();

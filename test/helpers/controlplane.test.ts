@@ -4,22 +4,13 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { getTestCluster } from './controlplane.js';
 import type { ControlPlane } from './controlplane.js';
-import { sleep } from './procs.js';
+import { poll } from './poll.js';
 
 let cp: ControlPlane;
 before(async () => {
   cp = await getTestCluster();
 });
 
-async function poll<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}
 
 test('kubectl works against the generated kubeconfig', async () => {
   const r = await cp.kubectl(['get', '--raw', '/readyz']);

@@ -3,7 +3,7 @@
 // METALLB_TEST_KUBECONFIG and METALLB_TEST_CONTROLPLANE_STATE set, then stops every process it
 // started and exits with the command's code.
 import { spawn } from 'node:child_process';
-import { startControlPlane, killSync } from './controlplane.js';
+import { startControlPlane, killSync } from '../../src/lab/controlplane.js';
 
 async function main(): Promise<number> {
   const sep = process.argv.indexOf('--');

@@ -5,13 +5,14 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { getTestCluster } from '../helpers/controlplane.js';
 import type { ControlPlane } from '../helpers/controlplane.js';
-import { sleep } from '../helpers/procs.js';
+import { sleep } from '../../src/lab/procs.js';
 import { Kube } from '../../src/k8s/client.js';
 import type { Obj } from '../../src/k8s/client.js';
 import { loadKubeConfig } from '../../src/k8s/kubeconfig.js';
 import { silentLogger } from '../../src/util/log.js';
 import { runController } from '../../src/controller/run.js';
 import type { ControllerHandle } from '../../src/controller/run.js';
+import { poll as pollFor } from '../helpers/poll.js';
 
 const NS = 'metallb-ctl';
 const APPS = 'ctl-apps';
@@ -19,15 +20,7 @@ let cp: ControlPlane;
 let admin: Kube;
 const running: ControllerHandle[] = [];
 
-async function poll<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}
+const poll = <T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> => pollFor(what, fn, timeoutMs, 200);
 
 async function start(identity: string, fast = false): Promise<ControllerHandle> {
   const h = await runController({
@@ -157,6 +150,16 @@ test('two replicas under create/delete churn never hand out one IP twice', async
   await sleep(4000);
   assertDistinct(await ingress());
   assert.ok(running.filter((h) => h.elector.isLeader).length <= 1, 'two leaders');
+});
+
+test('a pool edit that removes a Service\'s IP reassigns it, with an Event', async () => {
+  await admin.apply({ apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool', metadata: { name: 'shrinking', namespace: NS }, spec: { addresses: ['10.150.0.0/30'], autoAssign: false } } as Obj);
+  await admin.apply(service('moved', {}, { 'metallb.io/address-pool': 'shrinking' }));
+  await poll('an IP from shrinking', async () => ((await ingress()).get('moved')?.[0] === '10.150.0.0' ? true : undefined));
+  await admin.apply({ apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool', metadata: { name: 'shrinking', namespace: NS }, spec: { addresses: ['10.150.0.2/31'], autoAssign: false } } as Obj);
+  await poll('a new IP', async () => ((await ingress()).get('moved')?.[0] === '10.150.0.2' ? true : undefined));
+  const ev = await poll('IPReassigned', async () => (await events('moved')).find((e) => e.reason === 'IPReassigned'));
+  assert.match(ev.message, /IP \["10.150.0.0"\] is no longer in any pool; assigned \["10.150.0.2"\]/);
 });
 
 test('bad pools get a clear Event and do not stop the other pools', async () => {

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { getTestCluster } from '../helpers/controlplane.js';
 import type { ControlPlane } from '../helpers/controlplane.js';
-import { sleep } from '../helpers/procs.js';
+import { sleep } from '../../src/lab/procs.js';
 import { Kube } from '../../src/k8s/client.js';
 import type { Obj } from '../../src/k8s/client.js';
 import { loadKubeConfig } from '../../src/k8s/kubeconfig.js';
@@ -13,21 +13,13 @@ import { silentLogger } from '../../src/util/log.js';
 import { runOperator } from '../../src/operator/run.js';
 import { operatorRender } from '../../src/operator/wiring.js';
 import type { MetalLBOperator } from '../../src/operator/reconciler.js';
+import { poll } from '../helpers/poll.js';
 
 const NS = 'openshift-metallb';
 let cp: ControlPlane;
 let admin: Kube;
 let op: MetalLBOperator;
 
-async function poll<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 before(async () => {
   cp = await getTestCluster();

@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { getTestCluster } from '../helpers/controlplane.js';
 import type { ControlPlane } from '../helpers/controlplane.js';
-import { sleep } from '../helpers/procs.js';
+import { sleep } from '../../src/lab/procs.js';
 import { Kube } from '../../src/k8s/client.js';
 import type { Obj } from '../../src/k8s/client.js';
 import { loadKubeConfig } from '../../src/k8s/kubeconfig.js';
@@ -14,6 +14,7 @@ import { silentLogger } from '../../src/util/log.js';
 import { runOperator } from '../../src/operator/run.js';
 import { operatorRender } from '../../src/operator/wiring.js';
 import type { MetalLBOperator } from '../../src/operator/reconciler.js';
+import { poll } from '../helpers/poll.js';
 
 // A namespace of its own: the API tests apply the seed CRs into metallb-system with kubectl.
 const NS = 'metallb-op';
@@ -22,15 +23,6 @@ let admin: Kube;
 let op: MetalLBOperator;
 let opKube: Kube;
 
-async function poll<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 const metallb = (spec: Record<string, unknown>, name = 'metallb', namespace = NS): Obj => ({ apiVersion: 'metallb.io/v1beta1', kind: 'MetalLB', metadata: { name, namespace }, spec }) as Obj;
 const ds = (): Promise<Obj | undefined> => admin.get<Obj>({ apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'speaker', namespace: NS });
@@ -76,6 +68,11 @@ before(async () => {
 after(async () => {
   op?.stop();
   for (const n of ['op-worker-1', 'op-worker-2', 'op-master-1', 'op-worker-3']) await admin.delete({ apiVersion: 'v1', kind: 'Node', name: n });
+});
+
+test('on a plain Kubernetes (no SCC API), discovery says "not OpenShift" without failing', async () => {
+  const { isOpenShift } = await import('../../src/k8s/discovery.js');
+  assert.equal(await isOpenShift(admin), false);
 });
 
 test('seed 002 CR: speakers are scheduled on the untainted workers only', async () => {

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync, rmSync, openSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'node:https';
-import { repoRoot } from '../../src/util/golden.js';
+import { repoRoot } from '../util/golden.js';
 
 export interface ProcState {
   pid: number;

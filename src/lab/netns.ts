@@ -7,7 +7,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, chownSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { makeVtysh, type Vtysh } from '../../src/speaker/frr/vtysh.js';
+import { makeVtysh, type Vtysh } from '../speaker/frr/vtysh.js';
 
 const execFileAsync = promisify(execFile);
 const FRR_BIN = '/usr/lib/frr';
@@ -71,16 +71,29 @@ function installExitHooks(): void {
   }
 }
 
+export interface LabOptions {
+  /** Namespace name prefix; tests use `mlbt-<pid>-` so parallel runs never collide. */
+  prefix?: string;
+  /** Outlive this process (`metallb lab up`): no exit hooks; `down` tears it down from saved state. */
+  persistent?: boolean;
+}
+
 export class Lab {
-  readonly prefix = `mlbt-${process.pid}-`;
+  readonly prefix: string;
   readonly namespaces: string[] = [];
   readonly instances: FrrInstance[] = [];
-  private readonly tmp: string;
+  readonly tmp: string;
 
-  constructor(readonly tag: string) {
+  constructor(
+    readonly tag: string,
+    opts: LabOptions = {},
+  ) {
+    this.prefix = opts.prefix ?? `mlbt-${process.pid}-`;
     this.tmp = `/tmp/${this.prefix}${tag}`;
-    installExitHooks();
-    liveLabs.add(this);
+    if (!opts.persistent) {
+      installExitHooks();
+      liveLabs.add(this);
+    }
   }
 
   /** Creates namespace `mlbt-<pid>-<name>` with lo up. */
@@ -148,49 +161,9 @@ export class Lab {
     return inst;
   }
 
-  private namespacePids(ns: string): number[] {
-    try {
-      return execFileSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' })
-        .split('\n')
-        .map((l) => Number(l.trim()))
-        .filter((n) => n > 0);
-    } catch {
-      return [];
-    }
-  }
-
   /** Synchronous teardown (safe to call twice, and from an exit handler). */
   destroySync(): void {
-    const pids = this.instances.flatMap((i) => i.pids);
-    for (const ns of this.namespaces) pids.push(...this.namespacePids(ns));
-    const unique = [...new Set(pids)].filter((p) => p !== process.pid);
-    for (const pid of unique) {
-      try {
-        process.kill(pid, 'SIGTERM');
-      } catch {
-        /* already gone */
-      }
-    }
-    const deadline = Date.now() + 3000;
-    const pause = new Int32Array(new SharedArrayBuffer(4));
-    while (unique.some(alive) && Date.now() < deadline) Atomics.wait(pause, 0, 0, 50);
-    for (const pid of unique.filter(alive)) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        /* already gone */
-      }
-    }
-    for (const ns of this.namespaces) {
-      try {
-        execFileSync('ip', ['netns', 'del', ns], { stdio: 'ignore' });
-      } catch {
-        /* already gone */
-      }
-      rmSync(`/etc/frr/${ns}`, { recursive: true, force: true });
-      rmSync(`/var/run/frr/${ns}`, { recursive: true, force: true });
-    }
-    rmSync(this.tmp, { recursive: true, force: true });
+    teardownSync(this.namespaces, this.instances.flatMap((i) => i.pids), this.tmp);
     this.namespaces.length = 0;
     this.instances.length = 0;
     liveLabs.delete(this);
@@ -199,6 +172,55 @@ export class Lab {
   async destroy(): Promise<void> {
     this.destroySync();
   }
+}
+
+function namespacePids(ns: string): number[] {
+  try {
+    return execFileSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' })
+      .split('\n')
+      .map((l) => Number(l.trim()))
+      .filter((n) => n > 0);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Stops the given processes and every process still inside the namespaces (by PID: SIGTERM, then
+ * SIGKILL after 3 s), deletes the namespaces and their FRR directories. Used by Lab and by
+ * `metallb lab down`, which knows the names only from its saved state.
+ */
+export function teardownSync(namespaces: readonly string[], pids: readonly number[], tmp?: string): void {
+  const all = [...pids];
+  for (const ns of namespaces) all.push(...namespacePids(ns));
+  const unique = [...new Set(all)].filter((p) => p !== process.pid);
+  for (const pid of unique) {
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      /* already gone */
+    }
+  }
+  const deadline = Date.now() + 3000;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  while (unique.some(alive) && Date.now() < deadline) Atomics.wait(pause, 0, 0, 50);
+  for (const pid of unique.filter(alive)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+  for (const ns of namespaces) {
+    try {
+      execFileSync('ip', ['netns', 'del', ns], { stdio: 'ignore' });
+    } catch {
+      /* already gone */
+    }
+    rmSync(`/etc/frr/${ns}`, { recursive: true, force: true });
+    rmSync(`/var/run/frr/${ns}`, { recursive: true, force: true });
+  }
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
 }
 
 /**

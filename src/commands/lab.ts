@@ -1,0 +1,116 @@
+// `metallb lab up|down|status|apply|kubectl|vtysh|curl`: the whole system on this machine.
+import { parseArgs } from 'node:util';
+import { join } from 'node:path';
+import type { Command, CommandIO } from './command.js';
+import { UsageError, ValidationError } from '../util/errors.js';
+import { readState } from '../lab/state.js';
+import type { LabState } from '../lab/state.js';
+import { labUp } from '../lab/up.js';
+import { labDown } from '../lab/down.js';
+import { describeLab, labStatus, NEXT_STEPS } from '../lab/status.js';
+import { binDir, run } from '../lab/procs.js';
+import { makeVtysh } from '../speaker/frr/vtysh.js';
+import { runBackend, runProxy } from '../lab/node-agents.js';
+import { Kube } from '../k8s/client.js';
+import { loadKubeConfig } from '../k8s/kubeconfig.js';
+import { makeLogger } from '../util/log.js';
+
+const USAGE = `usage: metallb lab <subcommand> [args]
+
+  up [--nodes N] [--router-config FILE]   start everything (idempotent): control plane, router,
+                                          N nodes (default 2) with FRR + speaker, controller,
+                                          client; apply config/samples and a demo Service
+  down                                    stop every process and remove every namespace and file
+  status                                  what runs where, and the router's BGP summary
+  apply -f FILE                           kubectl apply with the lab's kubeconfig
+  kubectl ARGS...                         kubectl with the lab's kubeconfig
+  vtysh NODE|router -c CMD                vtysh on a node's FRR (e.g. lab-worker-1) or the router's
+  curl IP[:PORT]                          an HTTP GET from the client namespace (through the router)
+
+Runs as root; all traffic stays inside the network namespaces the lab creates.`;
+
+function need(): LabState {
+  const s = readState();
+  if (!s?.kubeconfig) throw new ValidationError('no lab is up: run `make lab` (or `metallb lab up`) first');
+  return s;
+}
+
+/** An HTTP GET from inside the client namespace (no curl binary needed). */
+function curlFromClient(s: LabState, target: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  const [host, port = '80'] = target.split(':');
+  const script = `require('http').get({host:${JSON.stringify(host)},port:${Number(port)},timeout:3000},r=>{let b='';r.on('data',d=>b+=d);r.on('end',()=>{process.stdout.write(b)})}).on('error',e=>{console.error(e.message);process.exit(1)}).on('timeout',function(){this.destroy(new Error('timed out'))})`;
+  return run('ip', ['netns', 'exec', s.client!.ns, process.execPath, '-e', script]);
+}
+
+async function sub(name: string, rest: string[], io: CommandIO): Promise<number> {
+  const say = (m: string): void => io.stderr(`lab: ${m}\n`);
+  switch (name) {
+    case 'up': {
+      const { values } = parseArgs({ args: rest, options: { nodes: { type: 'string', default: '2' }, 'router-config': { type: 'string' } } });
+      const nodes = Number(values.nodes);
+      if (!Number.isInteger(nodes) || nodes < 1 || nodes > 8) throw new UsageError('--nodes must be 1 to 8');
+      binDir(); // fails early with "run make controlplane" when the control plane is not built
+      const s = await labUp({ nodes, ...(values['router-config'] ? { routerConfig: values['router-config'] } : {}), say });
+      io.stdout(`${describeLab(s)}\n\n${NEXT_STEPS}\n`);
+      return 0;
+    }
+    case 'down':
+      await labDown(say);
+      return 0;
+    case 'status':
+      io.stdout(`${await labStatus()}\n`);
+      return 0;
+    case 'kubectl':
+    case 'apply': {
+      const s = need();
+      const args = name === 'apply' ? ['apply', ...rest] : rest;
+      const r = await run(join(binDir(), 'kubectl'), ['--kubeconfig', s.kubeconfig!, ...args]);
+      io.stdout(r.stdout);
+      io.stderr(r.stderr);
+      return r.code;
+    }
+    case 'vtysh': {
+      const s = need();
+      const [who, ...args] = rest;
+      const dir = who === 'router' ? s.router?.socketDir : s.nodes.find((n) => n.name === who || n.ns.endsWith(who ?? ''))?.socketDir;
+      if (!dir) throw new UsageError(`unknown node "${who ?? ''}" (router, ${s.nodes.map((n) => n.name).join(', ')})`);
+      const r = await makeVtysh({ socketDir: dir }).run(args);
+      io.stdout(r.stdout);
+      io.stderr(r.stderr);
+      return r.code;
+    }
+    case 'curl': {
+      const s = need();
+      if (!rest[0]) throw new UsageError('curl IP[:PORT]');
+      const r = await curlFromClient(s, rest[0]);
+      io.stdout(r.stdout);
+      io.stderr(r.stderr);
+      return r.code;
+    }
+    case '_proxy': {
+      const { values } = parseArgs({ args: rest, options: { kubeconfig: { type: 'string' }, namespaces: { type: 'string' } } });
+      await runProxy(new Kube(loadKubeConfig(values.kubeconfig), 'metallb-lab-proxy'), (values.namespaces ?? '').split(',').filter(Boolean), makeLogger('lab-proxy'));
+      await new Promise(() => undefined); // runs until `lab down` stops it
+      return 0;
+    }
+    case '_backend': {
+      const { values } = parseArgs({ args: rest, options: { name: { type: 'string' }, port: { type: 'string', default: '80' } } });
+      await runBackend(values.name ?? 'backend', Number(values.port));
+      await new Promise(() => undefined);
+      return 0;
+    }
+    default:
+      throw new UsageError(`unknown subcommand "${name}"`);
+  }
+}
+
+export const command: Command = {
+  name: 'lab',
+  summary: 'run the whole system on this machine (control plane, FRR nodes, router)',
+  usage: USAGE,
+  async run(argv, io) {
+    const [name, ...rest] = argv;
+    if (!name) throw new UsageError('a subcommand is required');
+    return sub(name, rest, io);
+  },
+};

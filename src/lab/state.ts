@@ -1,0 +1,47 @@
+// What `metallb lab up` started, saved as it goes, so `down` can remove everything (by PID and by
+// namespace name) even after `up` crashed half-way.
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from '../util/golden.js';
+
+export interface LabNode {
+  name: string;
+  ns: string;
+  ip: string;
+  socketDir: string;
+}
+
+export interface LabState {
+  version: 1;
+  startedAt: string;
+  /** The control plane's own state file (PIDs of etcd, kube-apiserver, kube-controller-manager). */
+  planeStateFile?: string;
+  kubeconfig?: string;
+  namespaces: string[];
+  /** Processes by role: controller, speaker-<node>, proxy, backend-<node>, frr daemons. */
+  pids: Record<string, number>;
+  frrPids: number[];
+  tmp?: string;
+  nodes: LabNode[];
+  router?: { ns: string; socketDir: string; ip: string };
+  client?: { ns: string; ip: string };
+}
+
+export function labDir(): string {
+  return join(repoRoot(), '.cache/lab');
+}
+
+const file = (): string => join(labDir(), 'state.json');
+
+export function readState(): LabState | undefined {
+  return existsSync(file()) ? (JSON.parse(readFileSync(file(), 'utf8')) as LabState) : undefined;
+}
+
+export function saveState(s: LabState): void {
+  mkdirSync(labDir(), { recursive: true });
+  writeFileSync(file(), `${JSON.stringify(s, null, 2)}\n`);
+}
+
+export function clearState(): void {
+  rmSync(file(), { force: true });
+}

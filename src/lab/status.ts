@@ -1,0 +1,41 @@
+// `metallb lab status`: what runs, and what the router and the cluster say.
+import { existsSync } from 'node:fs';
+import { readState } from './state.js';
+import type { LabState } from './state.js';
+import { alive } from './procs.js';
+import { makeVtysh } from '../speaker/frr/vtysh.js';
+
+export function describeLab(s: LabState): string {
+  const lines = [
+    `lab started ${s.startedAt}`,
+    `kubeconfig:  ${s.kubeconfig ?? '-'}`,
+    `router:      namespace ${s.router?.ns} (${s.router?.ip}, AS 64521, FRR)`,
+    `client:      namespace ${s.client?.ns} (${s.client?.ip}, routes through the router)`,
+    ...s.nodes.map((n) => `node:        ${n.name} in namespace ${n.ns} (${n.ip}, FRR + speaker pid ${s.pids[`speaker-${n.name}`] ?? '-'})`),
+    `controller:  pid ${s.pids['controller'] ?? '-'}; operator: pid ${s.pids['operator'] ?? '-'} (no kubelets here: the speaker DaemonSet`,
+    `             and controller Deployment it renders never run; these processes stand in for them)`,
+    `logs:        .cache/lab/logs/`,
+  ];
+  return lines.join('\n');
+}
+
+export const NEXT_STEPS = `next:
+  node dist/src/cli.js lab kubectl get svc -A
+  node dist/src/cli.js lab vtysh router -c "show bgp summary"
+  node dist/src/cli.js lab vtysh router -c "show ip route"
+  node dist/src/cli.js lab vtysh lab-worker-1 -c "show running-config"
+  node dist/src/cli.js lab curl <the demo IP>      (repeat it: ECMP spreads over the nodes)
+  node dist/src/cli.js lab down`;
+
+export async function labStatus(): Promise<string> {
+  const s = readState();
+  if (!s) return 'no lab is up (make lab)';
+  const procs = Object.entries(s.pids).map(([role, pid]) => `  ${role.padEnd(28)} ${alive(pid) ? 'running' : 'STOPPED'} (pid ${pid})`);
+  const nsLines = s.namespaces.map((ns) => `  ${ns.padEnd(28)} ${existsSync(`/run/netns/${ns}`) ? 'present' : 'MISSING'}`);
+  let bgp = '';
+  if (s.router) {
+    const r = await makeVtysh({ socketDir: s.router.socketDir }).run(['-c', 'show bgp summary']);
+    bgp = r.code === 0 ? r.stdout : `router vtysh failed: ${r.stderr}`;
+  }
+  return `${describeLab(s)}\n\nprocesses:\n${procs.join('\n')}\nnamespaces:\n${nsLines.join('\n')}\n\nrouter: show bgp summary\n${bgp}`;
+}

@@ -1,0 +1,106 @@
+// `metallb lab up`: the whole system on this machine. A real control plane, a network of
+// namespaces (router, nodes, client), our controller and one speaker per node as processes, the
+// seed CRs and a demo Service whose backends answer with their node's name.
+import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { repoRoot } from '../util/golden.js';
+import { startControlPlane } from './controlplane.js';
+import { startProc, sleep } from './procs.js';
+import { buildTopology, CLIENT_IP, nodeIP, ROUTER_IP } from './topology.js';
+import { labDir, readState, saveState } from './state.js';
+import type { LabState } from './state.js';
+import { Kube } from '../k8s/client.js';
+import type { Obj } from '../k8s/client.js';
+import { loadKubeConfig } from '../k8s/kubeconfig.js';
+import { readObjects } from '../api/yaml.js';
+import { waitFor } from './netns.js';
+import { labDown, labAlive } from './down.js';
+
+const NS = 'metallb-system';
+const cli = (): string => join(repoRoot(), 'dist/src/cli.js');
+
+export interface UpOptions {
+  nodes: number;
+  routerConfig?: string;
+  say: (s: string) => void;
+}
+
+function spawnAgent(state: LabState, role: string, args: string[], netns?: string): void {
+  const logs = join(labDir(), 'logs');
+  mkdirSync(logs, { recursive: true });
+  const argv = netns ? ['netns', 'exec', netns, process.execPath, cli(), ...args] : [cli(), ...args];
+  const p = startProc(netns ? 'ip' : process.execPath, argv, join(logs, `${role}.log`));
+  state.pids[role] = p.pid;
+  saveState(state);
+}
+
+const demoService = (nodes: string[]): Obj[] => [
+  { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'demo' } } as Obj,
+  { apiVersion: 'v1', kind: 'Service', metadata: { name: 'demo', namespace: 'demo' }, spec: { type: 'LoadBalancer', selector: { app: 'demo' }, ports: [{ port: 80, protocol: 'TCP', targetPort: 80 }] } } as Obj,
+  // No kubelet runs pods here, so the demo's endpoints are written directly: one per node.
+  { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 'demo-lab', namespace: 'demo', labels: { 'kubernetes.io/service-name': 'demo', 'endpointslice.kubernetes.io/managed-by': 'metallb-lab' } },
+    addressType: 'IPv4', endpoints: nodes.map((n, i) => ({ addresses: [nodeIP(i)], nodeName: n, conditions: { ready: true } })), ports: [{ port: 80, protocol: 'TCP' }] } as Obj,
+];
+
+export async function labUp(o: UpOptions): Promise<LabState> {
+  const existing = readState();
+  if (existing) {
+    if (await labAlive(existing)) {
+      o.say('the lab is already up (nothing to do)');
+      return existing;
+    }
+    o.say('a previous lab is half up: removing it first');
+    await labDown(o.say);
+  }
+  const state: LabState = { version: 1, startedAt: new Date().toISOString(), namespaces: [], pids: {}, frrPids: [], nodes: [] };
+  saveState(state);
+  o.say('starting the control plane (etcd, kube-apiserver, kube-controller-manager) on 127.0.0.1');
+  const cp = await startControlPlane({ log: (s) => o.say(`  ${s}`) });
+  state.planeStateFile = cp.stateFile;
+  state.kubeconfig = cp.kubeconfigPath;
+  saveState(state);
+  o.say('installing the metallb.io CRDs');
+  await cp.installCRDs();
+  await cp.kubectl(['create', 'namespace', NS]);
+
+  const topo = await buildTopology(o.nodes, o.routerConfig, o.say, (ns) => {
+    state.namespaces.push(ns);
+    saveState(state);
+  });
+  state.tmp = topo.lab.tmp;
+  state.frrPids = [...topo.router.pids, ...topo.nodes.flatMap((n) => n.pids)];
+  state.router = { ns: topo.router.ns, socketDir: topo.router.socketDir, ip: ROUTER_IP };
+  state.client = { ns: topo.clientNs, ip: CLIENT_IP };
+  state.nodes = topo.nodes.map((n, i) => ({ name: `lab-worker-${i + 1}`, ns: n.ns, ip: nodeIP(i), socketDir: n.socketDir }));
+  saveState(state);
+
+  const kube = new Kube(loadKubeConfig(cp.kubeconfigPath), 'metallb-lab');
+  o.say(`creating ${o.nodes} Node object(s) labelled node-role.kubernetes.io/worker`);
+  for (const n of state.nodes) await kube.apply({ apiVersion: 'v1', kind: 'Node', metadata: { name: n.name, labels: { 'node-role.kubernetes.io/worker': '', 'kubernetes.io/os': 'linux', 'kubernetes.io/hostname': n.name } } } as Obj);
+
+  o.say('starting the operator, the controller, one speaker per node, the node agents and the demo backends');
+  // The operator reconciles the MetalLB CR as in a cluster; without kubelets the workloads it renders
+  // never run, so its conditions say Available=False while the processes below do the work.
+  spawnAgent(state, 'operator', ['operator', '--kubeconfig', cp.kubeconfigPath, '--namespace', NS]);
+  spawnAgent(state, 'controller', ['controller', '--kubeconfig', cp.kubeconfigPath, '--namespace', NS, '--metrics-address', 'off', '--identity', 'lab']);
+  for (const n of state.nodes) spawnAgent(state, `speaker-${n.name}`, ['speaker', '--kubeconfig', cp.kubeconfigPath, '--namespace', NS, '--node', n.name, '--vty-socket', n.socketDir, '--metrics-address', 'off']);
+  spawnAgent(state, 'proxy', ['lab', '_proxy', '--kubeconfig', cp.kubeconfigPath, '--namespaces', state.nodes.map((n) => n.ns).join(',')]);
+  for (const n of state.nodes) spawnAgent(state, `backend-${n.name}`, ['lab', '_backend', '--name', n.name, '--port', '80'], n.ns);
+
+  o.say('applying config/samples (the seeds: MetalLB, AddressPool, BFDProfile, BGPPeer, IPAddressPool, BGPAdvertisement) and the demo Service');
+  const samples = readObjects(['metallb', 'addresspool', 'bfdprofile', 'bgppeer', 'ipaddresspool', 'bgpadvertisement'].map((f) => join(repoRoot(), `config/samples/metallb_v1beta1_${f}.yaml`)));
+  for (const obj of [...samples, ...demoService(state.nodes.map((n) => n.name))]) await kube.apply(obj as Obj);
+
+  const ip = await waitFor('the demo Service to get an IP', async () => {
+    const s = await kube.get<Obj>({ apiVersion: 'v1', kind: 'Service', name: 'demo', namespace: 'demo' });
+    return ((s?.['status'] as { loadBalancer?: { ingress?: { ip: string }[] } } | undefined)?.loadBalancer?.ingress ?? [])[0]?.ip;
+  }, 60_000);
+  o.say(`the demo Service got ${ip}; waiting for the router to learn it from every node`);
+  await waitFor('ECMP at the router', async () => {
+    const r = await topo.router.vtysh.run(['-c', `show ip route ${ip}/32 json`]);
+    const routes = (JSON.parse(r.stdout || '{}') as Record<string, { nexthops?: { active?: boolean }[] }[]>)[`${ip}/32`] ?? [];
+    return routes.flatMap((x) => x.nexthops ?? []).filter((h) => h.active).length === o.nodes ? true : undefined;
+  }, 120_000);
+  await sleep(200);
+  return state;
+}
