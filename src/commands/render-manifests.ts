@@ -1,11 +1,18 @@
-// `metallb render-manifests -f metallb.yaml [--openshift]`: what the operator would apply.
+// `metallb render-manifests -f metallb.yaml [--openshift] [--namespace NS]`: what the operator
+// would apply for a MetalLB CR, offline: the same validation, templates, images and renderer.
 import { parseArgs } from 'node:util';
 import type { Command } from './command.js';
-import { UsageError, ValidationError } from '../util/errors.js';
-import { loadOfflineObjects } from './offline-input.js';
-import { toYamlDocuments } from '../api/yaml.js';
-import { operatorRender } from '../operator/wiring.js';
+import { UsageError } from '../util/errors.js';
+import { readObjects, toYamlDocuments } from '../api/yaml.js';
+import type { KubeObject } from '../api/yaml.js';
+import { describeProblems, validateObject } from '../api/validate.js';
 import type { MetalLB } from '../api/metallb.js';
+import { renderManifests } from '../operator/render.js';
+import { loadTemplates } from '../operator/templates.js';
+import { imagesFromEnv } from '../operator/images.js';
+import { singletonProblem } from '../operator/singleton.js';
+
+const DEFAULT_NAMESPACE = 'metallb-system';
 
 export const command: Command = {
   name: 'render-manifests',
@@ -13,17 +20,51 @@ export const command: Command = {
   usage: `usage: metallb render-manifests -f metallb.yaml [--openshift] [--namespace NS] [--templates DIR]
 
 Prints, as multi-document YAML, every object the operator would server-side apply for the MetalLB
-CR in the file: ServiceAccounts, RBAC, the FRR startup ConfigMap, the controller Deployment, the
-speaker DaemonSet and, with --openshift, the speaker's SecurityContextConstraints and the RBAC to
-use it. Images come from CONTROLLER_IMAGE, SPEAKER_IMAGE and FRR_IMAGE when set. The namespace
-defaults to the CR's (metallb-system when it has none). Exit 1 if the CR is invalid.`,
+CR in the file ('-' for stdin), in apply order: ServiceAccounts, RBAC, the FRR startup ConfigMap,
+with --openshift the speaker's SecurityContextConstraints and the RBAC to use it, the controller
+Deployment and the speaker DaemonSet. The CR is validated as the CRD would; exit 1 when it is
+invalid or is not the MetalLB the operator reconciles (name "metallb" in the operator namespace).
+  -f, --filename   the file holding the MetalLB CR
+  --openshift      render for OpenShift (SCC, openshift.io/required-scc on the speaker pods)
+  -n, --namespace  the operator namespace (default: the CR's, else ${DEFAULT_NAMESPACE})
+  --templates DIR  templates directory (default $METALLB_TEMPLATES, else the installed templates/)
+Images: $CONTROLLER_IMAGE, $SPEAKER_IMAGE and $FRR_IMAGE when set, else the release defaults.`,
   async run(argv, io) {
-    const { values } = parseArgs({ args: argv, options: { filename: { type: 'string', short: 'f' }, openshift: { type: 'boolean', default: false }, namespace: { type: 'string', short: 'n' }, templates: { type: 'string' } } });
+    const { values } = parseArgs({
+      args: argv,
+      options: {
+        filename: { type: 'string', short: 'f' },
+        openshift: { type: 'boolean', default: false },
+        namespace: { type: 'string', short: 'n' },
+        templates: { type: 'string' },
+      },
+    });
     if (!values.filename) throw new UsageError('-f FILE is required');
-    const crs = loadOfflineObjects([values.filename]).filter((o) => o.kind === 'MetalLB') as unknown as MetalLB[];
-    if (crs.length !== 1) throw new ValidationError(`${values.filename}: expected exactly one MetalLB object, found ${crs.length}`);
-    const render = operatorRender(values.namespace, values.templates);
-    io.stdout(toYamlDocuments(render(crs[0]!, values.openshift ?? false)));
+    const file = values.filename === '-' ? '<stdin>' : values.filename; // for messages
+    const fail = (msg: string): number => {
+      io.stderr(`metallb render-manifests: ${msg}\n`);
+      return 1;
+    };
+
+    let objects: KubeObject[];
+    try {
+      objects = readObjects([values.filename]);
+    } catch (err) {
+      return fail(err instanceof Error ? err.message : String(err));
+    }
+    const crs = objects.filter((o) => o.kind === 'MetalLB');
+    if (crs.length !== 1) return fail(`${file}: expected exactly one MetalLB object, found ${crs.length}`);
+    const v = validateObject(crs[0]!);
+    if (v.problems.length > 0) return fail(`${file}: invalid MetalLB:\n${describeProblems(v.object, v.problems)}`);
+    const cr = v.defaulted as unknown as MetalLB;
+
+    const namespace = values.namespace || cr.metadata.namespace || DEFAULT_NAMESPACE;
+    const problem = singletonProblem(cr.metadata.name, cr.metadata.namespace || namespace, namespace);
+    if (problem) return fail(`${file}: the operator would not deploy anything for this MetalLB: ${problem}`);
+
+    const templates = loadTemplates(values.templates);
+    const rendered = renderManifests({ metallb: cr, namespace, images: imagesFromEnv(process.env), openshift: values.openshift ?? false, templates });
+    io.stdout(toYamlDocuments(rendered));
     return 0;
   },
 };

@@ -1,12 +1,29 @@
-// Names of what the operator creates. Cluster-scoped objects carry the namespace, so two
-// installations in different namespaces never collide.
+// Names and labels of what the operator creates. Cluster-scoped objects carry the namespace, so two
+// installations in different namespaces never collide, and an owner label, so the operator's
+// finalizer finds them (ownerReferences cannot point from cluster-scoped to namespaced objects).
 export { SINGLETON_NAME } from './singleton.js';
 export { OWNER_LABEL } from './reconciler-labels.js';
 
+export const NAME_LABEL = 'app.kubernetes.io/name';
+export const COMPONENT_LABEL = 'app.kubernetes.io/component';
+export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
+export const MANAGED_BY = 'metallb-operator';
+/** Pod annotation that pins OpenShift's SCC admission to one SCC. */
+export const REQUIRED_SCC_ANNOTATION = 'openshift.io/required-scc';
+
+export type Component = 'controller' | 'speaker';
+
+/** `metallb-<namespace>-<name>`: the name of a cluster-scoped object of one installation. */
 export function clusterName(namespace: string, name: string): string {
   return `metallb-${namespace}-${name}`;
 }
 
+/** The speaker's SecurityContextConstraints (OpenShift). */
 export function sccName(namespace: string): string {
   return clusterName(namespace, 'speaker');
+}
+
+/** Value of OWNER_LABEL on cluster-scoped objects: `<namespace>.<MetalLB name>`. */
+export function ownerLabelValue(namespace: string, crName: string): string {
+  return `${namespace}.${crName}`;
 }

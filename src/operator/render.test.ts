@@ -3,19 +3,32 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderManifests } from './render.js';
+import type { RenderInput } from './render.js';
 import { loadTemplates } from './templates.js';
 import { DEFAULT_IMAGES } from './images.js';
-import { addedCapabilities, podSpec } from './pods.js';
 import { parseObjects, toYamlDocuments } from '../api/yaml.js';
+import { validateObject } from '../api/validate.js';
 import { assertGolden, repoRoot } from '../util/golden.js';
 import type { MetalLB } from '../api/metallb.js';
 import type { Obj } from '../k8s/client.js';
 
+type Container = { name: string; args?: string[]; ports?: { containerPort: number; hostPort?: number }[]; securityContext?: { capabilities?: { add?: string[]; drop?: string[] } }; volumeMounts?: { name: string; mountPath: string }[]; resources?: unknown };
+type PodTemplate = { metadata: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec: Record<string, unknown> & { containers: Container[]; hostNetwork?: boolean } };
+type Rule = { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] };
+
 const templates = loadTemplates(join(repoRoot(), 'templates'));
 const seed002 = parseObjects(readFileSync(join(repoRoot(), 'config/samples/metallb_v1beta1_metallb.yaml'), 'utf8'))[0] as unknown as MetalLB;
-const withUid = (cr: MetalLB): MetalLB => ({ ...cr, metadata: { ...cr.metadata, uid: '10fe2c8f-7122-43ee-a735-b3062caf97e6' } });
-const render = (cr: MetalLB, openshift = false): Obj[] => renderManifests({ metallb: withUid(cr), namespace: 'metallb-system', images: DEFAULT_IMAGES, openshift, templates });
-const find = (objs: Obj[], kind: string): Obj => objs.find((o) => o.kind === kind)!;
+const UID = '10fe2c8f-7122-43ee-a735-b3062caf97e6';
+const withUid = (cr: MetalLB): MetalLB => ({ ...cr, metadata: { ...cr.metadata, uid: UID } });
+const input = (cr: MetalLB, openshift = false): RenderInput => ({ metallb: withUid(cr), namespace: 'metallb-system', images: DEFAULT_IMAGES, openshift, templates });
+const render = (cr: MetalLB, openshift = false): Obj[] => renderManifests(input(cr, openshift));
+const find = (objs: Obj[], kind: string, name?: string): Obj => {
+  const o = objs.find((x) => x.kind === kind && (name === undefined || x.metadata?.name === name));
+  assert.ok(o, `${kind} ${name ?? ''} rendered`);
+  return o;
+};
+const pod = (workload: Obj): PodTemplate => (workload['spec'] as { template: PodTemplate }).template;
+const container = (workload: Obj, name: string): Container => pod(workload).spec.containers.find((c) => c.name === name)!;
 
 const everything: MetalLB = {
   apiVersion: 'metallb.io/v1beta1', kind: 'MetalLB', metadata: { name: 'metallb', namespace: 'metallb-system' },
@@ -24,45 +37,218 @@ const everything: MetalLB = {
     nodeSelector: { 'node-role.kubernetes.io/worker': '' },
     speakerTolerations: [{ key: 'node-role.kubernetes.io/master', operator: 'Exists', effect: 'NoSchedule' }],
     controllerNodeSelector: { 'node-role.kubernetes.io/infra': '' },
-    controllerTolerations: [{ key: 'infra', operator: 'Equal', value: 'reserved', effect: 'NoExecute', tolerationSeconds: 60 }],
-    speakerConfig: { priorityClassName: 'system-node-critical', runtimeClassName: 'runc', affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'zone', operator: 'In', values: ['a'] }] }] } } }, annotations: { 'example.com/team': 'net' }, resources: { limits: { cpu: '500m', memory: '256Mi' } } },
-    controllerConfig: { priorityClassName: 'system-cluster-critical', runtimeClassName: 'kata', affinity: { podAntiAffinity: {} }, annotations: { 'example.com/owner': 'infra' }, resources: { requests: { cpu: '100m', memory: '64Mi' } } },
+    controllerTolerations: [{ effect: 'NoExecute', tolerationSeconds: 60, value: 'reserved', operator: 'Equal', key: 'infra' }],
+    speakerConfig: {
+      priorityClassName: 'system-node-critical', runtimeClassName: 'runc',
+      affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'zone', operator: 'In', values: ['a'] }] }] } } },
+      annotations: { 'example.com/team': 'net' },
+      resources: { limits: { memory: '256Mi', cpu: '500m' } },
+    },
+    controllerConfig: {
+      priorityClassName: 'system-cluster-critical', runtimeClassName: 'kata',
+      affinity: { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { component: 'controller', app: 'metallb' } } } }] } },
+      annotations: { 'example.com/owner': 'infra' },
+      resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { memory: '128Mi' } },
+    },
   },
 };
 
+test('the test CRs are valid MetalLBs', () => {
+  for (const cr of [seed002, everything]) assert.deepEqual(validateObject(cr as never).problems, []);
+});
+
 test('seed 002 CR (golden)', () => assertGolden(import.meta.url, 'seed-002', toYamlDocuments(render(seed002))));
-test('tolerations and every speakerConfig/controllerConfig field (golden)', () => assertGolden(import.meta.url, 'all-fields', toYamlDocuments(render(everything))));
+test('tolerations, logLevel, loadBalancerClass and every speakerConfig/controllerConfig field (golden)', () => assertGolden(import.meta.url, 'all-fields', toYamlDocuments(render(everything))));
 test('OpenShift mode (golden)', () => assertGolden(import.meta.url, 'openshift', toYamlDocuments(render(seed002, true))));
+
+test('objects and apply order, per mode', () => {
+  const ids = (objs: Obj[]): string[] => objs.map((o) => `${o.kind}/${o.metadata?.name}`);
+  const common = [
+    'ServiceAccount/controller', 'ServiceAccount/speaker',
+    'ClusterRole/metallb-metallb-system-controller', 'ClusterRole/metallb-metallb-system-speaker',
+    'ClusterRoleBinding/metallb-metallb-system-controller', 'ClusterRoleBinding/metallb-metallb-system-speaker',
+    'Role/controller', 'Role/speaker', 'RoleBinding/controller', 'RoleBinding/speaker', 'ConfigMap/frr-startup',
+  ];
+  assert.deepEqual(ids(render(seed002)), [...common, 'Deployment/controller', 'DaemonSet/speaker']);
+  assert.deepEqual(ids(render(seed002, true)), [...common, 'SecurityContextConstraints/metallb-metallb-system-speaker', 'Role/speaker-scc', 'RoleBinding/speaker-scc', 'Deployment/controller', 'DaemonSet/speaker']);
+});
 
 test('the controller never carries a fixed runAsUser or fsGroup (seed 000 failure)', () => {
   for (const cr of [seed002, everything]) {
-    const text = JSON.stringify(find(render(cr, true), 'Deployment'));
-    assert.doesNotMatch(text, /runAsUser|fsGroup/);
-    const pod = podSpec(find(render(cr), 'Deployment'));
-    assert.deepEqual(pod['securityContext'], { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+    for (const openshift of [false, true]) {
+      const dep = find(render(cr, openshift), 'Deployment');
+      assert.doesNotMatch(JSON.stringify(dep), /runAsUser|fsGroup|runAsGroup/);
+      assert.deepEqual(pod(dep).spec['securityContext'], { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+      assert.deepEqual(container(dep, 'controller').securityContext, { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+      assert.equal(pod(dep).metadata.annotations?.['openshift.io/required-scc'], undefined, 'the controller runs under the default restricted SCC');
+    }
   }
 });
 
-test('the SCC allows exactly the capabilities the speaker pod adds', () => {
+test('the SCC allows exactly the union of the capabilities the speaker pod adds', () => {
+  for (const cr of [seed002, everything]) {
+    const objs = render(cr, true);
+    const added = new Set(pod(find(objs, 'DaemonSet')).spec.containers.flatMap((c) => c.securityContext?.capabilities?.add ?? []));
+    const scc = find(objs, 'SecurityContextConstraints');
+    assert.deepEqual(new Set(scc['allowedCapabilities'] as string[]), added);
+    assert.equal((scc['allowedCapabilities'] as string[]).length, added.size, 'no duplicates');
+  }
+  const ds = find(render(seed002, true), 'DaemonSet');
+  assert.deepEqual(container(ds, 'speaker').securityContext?.capabilities, { drop: ['ALL'], add: ['NET_RAW', 'DAC_OVERRIDE'] });
+  assert.deepEqual(container(ds, 'frr').securityContext?.capabilities?.drop, ['ALL']);
+  assert.deepEqual(find(render(seed002, true), 'SecurityContextConstraints')['allowedCapabilities'],
+    ['CHOWN', 'DAC_OVERRIDE', 'KILL', 'NET_ADMIN', 'NET_BIND_SERVICE', 'NET_RAW', 'SETGID', 'SETUID', 'SYS_ADMIN']);
+});
+
+test('the SCC: host network and ports, nothing privileged, granted only through RBAC use', () => {
   const objs = render(seed002, true);
-  assert.deepEqual(find(objs, 'SecurityContextConstraints')['allowedCapabilities'], addedCapabilities(find(objs, 'DaemonSet')));
-  assert.equal((find(objs, 'DaemonSet')['spec'] as { template: { metadata: { annotations: Record<string, string> } } }).template.metadata.annotations['openshift.io/required-scc'], 'metallb-metallb-system-speaker');
+  const scc = find(objs, 'SecurityContextConstraints');
+  assert.equal(scc.metadata?.namespace, undefined);
+  assert.equal(scc.metadata?.labels?.['metallb.io/owner'], 'metallb-system.metallb');
+  assert.equal(scc.metadata?.ownerReferences, undefined);
+  for (const [k, v] of Object.entries({
+    allowHostNetwork: true, allowHostPorts: true, allowPrivilegedContainer: false, allowPrivilegeEscalation: false,
+    requiredDropCapabilities: ['MKNOD'], runAsUser: { type: 'RunAsAny' }, seLinuxContext: { type: 'MustRunAs' },
+    fsGroup: { type: 'RunAsAny' }, supplementalGroups: { type: 'RunAsAny' }, seccompProfiles: ['runtime/default'],
+    volumes: ['configMap', 'emptyDir', 'projected', 'secret', 'downwardAPI'], users: [], groups: [],
+  })) assert.deepEqual(scc[k], v, k);
+  assert.deepEqual(find(objs, 'Role', 'speaker-scc')['rules'], [{ apiGroups: ['security.openshift.io'], resources: ['securitycontextconstraints'], resourceNames: ['metallb-metallb-system-speaker'], verbs: ['use'] }]);
+  assert.deepEqual(find(objs, 'RoleBinding', 'speaker-scc')['subjects'], [{ kind: 'ServiceAccount', name: 'speaker', namespace: 'metallb-system' }]);
+  assert.equal(pod(find(objs, 'DaemonSet')).metadata.annotations?.['openshift.io/required-scc'], 'metallb-metallb-system-speaker');
+  // Every volume type the speaker pod uses is allowed.
+  const types = pod(find(objs, 'DaemonSet')).spec['volumes'] as Record<string, unknown>[];
+  for (const v of types) for (const t of Object.keys(v).filter((k) => k !== 'name')) assert.ok((scc['volumes'] as string[]).includes(t), t);
 });
 
-test('speakers: kubernetes.io/os plus the CR selector; container named frr', () => {
-  const pod = podSpec(find(render(seed002), 'DaemonSet'));
-  assert.deepEqual(pod['nodeSelector'], { 'kubernetes.io/os': 'linux', 'node-role.kubernetes.io/worker': '' });
-  assert.deepEqual(pod.containers.map((c) => c.name), ['speaker', 'frr']);
-  assert.equal(pod['hostNetwork'], true);
+test('no hostPort on pods off the host network; the speaker declares its host port', () => {
+  for (const cr of [seed002, everything]) {
+    for (const o of render(cr, true).filter((x) => x.kind === 'Deployment' || x.kind === 'DaemonSet')) {
+      const t = pod(o);
+      if (t.spec.hostNetwork) continue;
+      for (const c of t.spec.containers) for (const p of c.ports ?? []) assert.equal(p.hostPort, undefined, `${o.kind}/${o.metadata?.name} ${c.name}`);
+    }
+  }
+  const ds = find(render(seed002), 'DaemonSet');
+  assert.equal(pod(ds).spec.hostNetwork, true);
+  assert.equal(pod(ds).spec['dnsPolicy'], 'ClusterFirstWithHostNet');
+  assert.deepEqual(container(ds, 'speaker').ports?.map((p) => [p.containerPort, p.hostPort]), [[7472, 7472]]);
 });
 
-test('no OpenShift objects on plain Kubernetes; namespaced objects are owned by the CR', () => {
-  const objs = render(seed002);
-  assert.ok(!objs.some((o) => o.kind === 'SecurityContextConstraints' || o.metadata?.name === 'speaker-scc'));
-  for (const o of objs.filter((x) => x.metadata?.namespace)) assert.equal(o.metadata?.ownerReferences?.[0]?.kind, 'MetalLB', `${o.kind}/${o.metadata?.name}`);
-  for (const o of objs.filter((x) => !x.metadata?.namespace)) assert.equal(o.metadata?.labels?.['metallb.io/owner'], 'metallb-system.metallb');
+test('rendering is deterministic: twice, and for the same CR written in another key order', () => {
+  const a = toYamlDocuments(render(everything, true));
+  assert.equal(toYamlDocuments(render(everything, true)), a);
+  const reorder = (v: unknown): unknown => Array.isArray(v) ? v.map(reorder) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reorder(x)])) : v;
+  assert.equal(toYamlDocuments(render(reorder(everything) as MetalLB, true)), a);
 });
 
-test('rendering is deterministic', () => {
-  assert.equal(toYamlDocuments(render(everything, true)), toYamlDocuments(render(everything, true)));
+test('rendering changes neither the CR nor the templates', () => {
+  const cr = structuredClone(withUid(everything));
+  const before = JSON.stringify([cr, templates]);
+  const objs = renderManifests({ ...input(cr, true), metallb: cr });
+  assert.equal(JSON.stringify([cr, templates]), before);
+  // The output shares nothing with the CR: editing it leaves the CR alone.
+  (pod(find(objs, 'DaemonSet')).spec['tolerations'] as { key: string }[])[0]!.key = 'changed';
+  assert.equal(cr.spec.speakerTolerations?.[0]?.key, 'node-role.kubernetes.io/master');
+});
+
+test('labels and ownership: namespaced objects owned by the CR, cluster-scoped ones labelled for the finalizer', () => {
+  for (const openshift of [false, true]) {
+    for (const o of render(seed002, openshift)) {
+      const id = `${o.kind}/${o.metadata?.name}`;
+      const l = o.metadata?.labels ?? {};
+      assert.equal(l['app.kubernetes.io/name'], 'metallb', id);
+      assert.equal(l['app.kubernetes.io/managed-by'], 'metallb-operator', id);
+      assert.ok(['controller', 'speaker'].includes(l['app.kubernetes.io/component'] ?? ''), id);
+      if (['ClusterRole', 'ClusterRoleBinding', 'SecurityContextConstraints'].includes(o.kind ?? '')) {
+        assert.match(o.metadata?.name ?? '', /^metallb-metallb-system-/, id);
+        assert.equal(o.metadata?.namespace, undefined, id);
+        assert.equal(l['metallb.io/owner'], 'metallb-system.metallb', id);
+      } else {
+        assert.equal(o.metadata?.namespace, 'metallb-system', id);
+        assert.deepEqual(o.metadata?.ownerReferences, [{ apiVersion: 'metallb.io/v1beta1', kind: 'MetalLB', name: 'metallb', uid: UID, controller: true, blockOwnerDeletion: true }], id);
+      }
+    }
+  }
+  // Without a uid (offline), no ownerReference can be written.
+  const offline = renderManifests({ ...input(seed002), metallb: seed002 });
+  assert.ok(offline.every((o) => o.metadata?.ownerReferences === undefined));
+});
+
+test('another namespace: cluster-scoped names, bindings and the SCC follow it', () => {
+  const objs = renderManifests({ ...input(seed002, true), namespace: 'lb' });
+  assert.deepEqual(find(objs, 'ClusterRoleBinding', 'metallb-lb-speaker')['roleRef'], { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'metallb-lb-speaker' });
+  assert.deepEqual(find(objs, 'ClusterRoleBinding', 'metallb-lb-controller')['subjects'], [{ kind: 'ServiceAccount', name: 'controller', namespace: 'lb' }]);
+  assert.deepEqual(find(objs, 'RoleBinding', 'speaker')['roleRef'], { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'speaker' });
+  assert.equal(find(objs, 'SecurityContextConstraints').metadata?.name, 'metallb-lb-speaker');
+  assert.equal(find(objs, 'SecurityContextConstraints').metadata?.labels?.['metallb.io/owner'], 'lb.metallb');
+  assert.ok(objs.every((o) => o.metadata?.namespace === undefined || o.metadata.namespace === 'lb'));
+});
+
+test('least privilege: Secrets only in the operator namespace; cluster-wide rules are the listed ones', () => {
+  const objs = render(seed002, true);
+  const clusterRules = (name: string): Rule[] => find(objs, 'ClusterRole', name)['rules'] as Rule[];
+  for (const name of ['metallb-metallb-system-controller', 'metallb-metallb-system-speaker']) {
+    for (const r of clusterRules(name)) {
+      assert.ok(!r.resources.some((x) => x === 'secrets' || x === 'configmaps' || x === '*'), `${name}: ${r.resources}`);
+      assert.ok(!r.verbs.includes('*') && !r.verbs.includes('delete'), `${name}: ${r.verbs}`);
+      assert.ok(!r.apiGroups.includes('metallb.io'), `${name}: metallb.io kinds are namespaced`);
+    }
+  }
+  assert.deepEqual(clusterRules('metallb-metallb-system-speaker').flatMap((r) => r.resources).sort(), ['endpointslices', 'events', 'nodes', 'services']);
+  assert.deepEqual(clusterRules('metallb-metallb-system-controller').flatMap((r) => r.resources).sort(), ['events', 'namespaces', 'services', 'services/status']);
+  const speakerRole = find(objs, 'Role', 'speaker')['rules'] as Rule[];
+  assert.deepEqual(speakerRole.find((r) => r.resources.includes('secrets')), { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch'] });
+  assert.ok(!(find(objs, 'Role', 'controller')['rules'] as Rule[]).some((r) => r.resources.includes('secrets')), 'the controller reads no Secrets');
+});
+
+test('workload settings from the CR', () => {
+  const objs = render(everything);
+  const dep = find(objs, 'Deployment');
+  const ds = find(objs, 'DaemonSet');
+  assert.deepEqual(container(dep, 'controller').args, ['--namespace=$(NAMESPACE)', '--log-level=debug', '--lb-class=metallb.io/metallb']);
+  assert.deepEqual(container(ds, 'speaker').args, ['--namespace=$(NAMESPACE)', '--vty-socket=/var/run/frr', '--log-level=debug', '--lb-class=metallb.io/metallb']);
+  assert.deepEqual(pod(dep).spec['nodeSelector'], { 'kubernetes.io/os': 'linux', 'node-role.kubernetes.io/infra': '' });
+  assert.deepEqual(pod(dep).spec['tolerations'], [{ key: 'infra', operator: 'Equal', value: 'reserved', effect: 'NoExecute', tolerationSeconds: 60 }]);
+  assert.deepEqual(pod(ds).spec['tolerations'], everything.spec.speakerTolerations);
+  assert.equal(pod(dep).spec['priorityClassName'], 'system-cluster-critical');
+  assert.equal(pod(ds).spec['runtimeClassName'], 'runc');
+  assert.deepEqual(pod(dep).metadata.annotations, { 'example.com/owner': 'infra' });
+  assert.deepEqual(container(ds, 'speaker').resources, { limits: { cpu: '500m', memory: '256Mi' } });
+  assert.equal(container(ds, 'frr').resources, undefined, 'speakerConfig.resources are the speaker container\'s');
+  assert.deepEqual(pod(ds).spec['affinity'], everything.spec.speakerConfig?.affinity);
+
+  const plain = render(seed002);
+  assert.deepEqual(container(find(plain, 'Deployment'), 'controller').args, ['--namespace=$(NAMESPACE)', '--log-level=info']);
+  assert.deepEqual(pod(find(plain, 'DaemonSet')).spec['nodeSelector'], { 'kubernetes.io/os': 'linux', 'node-role.kubernetes.io/worker': '' });
+  assert.equal(pod(find(plain, 'DaemonSet')).spec['tolerations'], undefined);
+  assert.equal(pod(find(plain, 'DaemonSet')).metadata.annotations, undefined, 'no openshift.io/required-scc off OpenShift');
+  // kubernetes.io/os: linux holds whatever the CR says.
+  const os = render({ ...seed002, spec: { nodeSelector: { 'kubernetes.io/os': 'windows' } } });
+  assert.equal((pod(find(os, 'DaemonSet')).spec['nodeSelector'] as Record<string, string>)['kubernetes.io/os'], 'linux');
+});
+
+test('the speaker pod: containers speaker and frr sharing FRR\'s directories, images, one node at a time', () => {
+  const objs = renderManifests({ ...input(seed002), images: { controller: 'c:1', speaker: 's:1', frr: 'f:1' } });
+  const ds = find(objs, 'DaemonSet');
+  assert.deepEqual(pod(ds).spec.containers.map((c) => c.name), ['speaker', 'frr']);
+  assert.deepEqual(pod(ds).spec.containers.map((c) => (c as { image?: string }).image), ['s:1', 'f:1']);
+  assert.equal((container(find(objs, 'Deployment'), 'controller') as { image?: string }).image, 'c:1');
+  const mounts = (c: string): Record<string, string> => Object.fromEntries((container(ds, c).volumeMounts ?? []).map((m) => [m.mountPath, m.name]));
+  for (const dir of ['/var/run/frr', '/etc/frr']) assert.equal(mounts('speaker')[dir], mounts('frr')[dir], dir);
+  const volumes = pod(ds).spec['volumes'] as { name: string; emptyDir?: unknown; configMap?: { name: string } }[];
+  assert.ok(volumes.find((v) => v.name === mounts('frr')['/var/run/frr'])?.emptyDir);
+  assert.ok(volumes.find((v) => v.name === mounts('frr')['/etc/frr'])?.emptyDir);
+  assert.equal(volumes.find((v) => v.name === mounts('frr')['/etc/frr-startup'])?.configMap?.name, 'frr-startup');
+  assert.ok(mounts('speaker')['/tmp'], 'the speaker writes vtysh batches to /tmp on a read-only root');
+  assert.deepEqual((ds['spec'] as { updateStrategy: unknown }).updateStrategy, { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1 } });
+  assert.deepEqual(find(objs, 'DaemonSet').metadata?.labels?.['app.kubernetes.io/component'], 'speaker');
+});
+
+test('the FRR startup ConfigMap starts zebra, bgpd and bfdd with an integrated vtysh config', () => {
+  const data = find(render(seed002), 'ConfigMap', 'frr-startup')['data'] as Record<string, string>;
+  assert.deepEqual(Object.keys(data).sort(), ['daemons', 'frr.conf', 'start.sh', 'vtysh.conf']);
+  assert.match(data['daemons']!, /^bgpd=yes$/m);
+  assert.match(data['daemons']!, /^bfdd=yes$/m);
+  assert.match(data['vtysh.conf']!, /^service integrated-vtysh-config$/m);
+  assert.match(data['start.sh']!, /^#!\/bin\/sh/);
 });

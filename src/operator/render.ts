@@ -1,12 +1,14 @@
-// The operator's renderer (pure): a MetalLB CR + templates + images → every object to apply, in
-// apply order, deterministic to the byte (the reconciler hashes renders to skip unchanged writes).
+// The operator's renderer (pure: no I/O, no env, no clock): a MetalLB CR + the parsed templates +
+// images → every object to apply with its final content, in apply order, deterministic to the
+// byte (the reconciler hashes renders to skip unchanged writes).
 import type { Obj } from '../k8s/client.js';
-import type { MetalLB, WorkloadConfig } from '../api/metallb.js';
+import type { MetalLB } from '../api/metallb.js';
 import type { Templates } from './templates.js';
 import { findTemplate } from './templates.js';
 import type { Images } from './images.js';
-import { OWNER_LABEL, SINGLETON_NAME, clusterName, sccName } from './names.js';
-import { addedCapabilities, applyWorkloadConfig, podSpec, setArgs } from './pods.js';
+import type { Component } from './names.js';
+import { COMPONENT_LABEL, MANAGED_BY, MANAGED_BY_LABEL, NAME_LABEL, OWNER_LABEL, REQUIRED_SCC_ANNOTATION, clusterName, ownerLabelValue, sccName } from './names.js';
+import { addedCapabilities, applyWorkloadConfig, canonical, nodeSelector, podTemplate, setImageAndArgs, tolerations } from './render-pods.js';
 
 export interface RenderInput {
   metallb: MetalLB;
@@ -16,8 +18,9 @@ export interface RenderInput {
   templates: Templates;
 }
 
-type Ref = [kind: string, name: string];
-const ORDER: Ref[] = [
+type Ref = readonly [kind: string, name: string];
+/** Apply order: identities, then what they may do, then configuration, then the workloads. */
+const ORDER: readonly Ref[] = [
   ['ServiceAccount', 'controller'], ['ServiceAccount', 'speaker'],
   ['ClusterRole', 'controller'], ['ClusterRole', 'speaker'],
   ['ClusterRoleBinding', 'controller'], ['ClusterRoleBinding', 'speaker'],
@@ -25,45 +28,51 @@ const ORDER: Ref[] = [
   ['RoleBinding', 'controller'], ['RoleBinding', 'speaker'],
   ['ConfigMap', 'frr-startup'],
 ];
-const OPENSHIFT: Ref[] = [['SecurityContextConstraints', 'speaker'], ['Role', 'speaker-scc'], ['RoleBinding', 'speaker-scc']];
+/** OpenShift only, before the workloads whose pods need the SCC. */
+const OPENSHIFT: readonly Ref[] = [['SecurityContextConstraints', 'speaker'], ['Role', 'speaker-scc'], ['RoleBinding', 'speaker-scc']];
 const CLUSTER_SCOPED = new Set(['ClusterRole', 'ClusterRoleBinding', 'SecurityContextConstraints']);
+const SCC_PLACEHOLDER = 'SCC_NAME';
 
-function labelled(o: Obj, component: string): void {
-  o.metadata ??= { name: '' };
-  const { ['app.kubernetes.io/component']: _c, ...rest } = o.metadata.labels ?? {};
-  o.metadata.labels = {
-    ...rest,
-    'app.kubernetes.io/name': 'metallb',
-    'app.kubernetes.io/component': component,
-    'app.kubernetes.io/managed-by': 'metallb-operator',
-  };
+function componentOf(o: Obj): Component {
+  const c = o.metadata?.labels?.[COMPONENT_LABEL];
+  if (c !== 'controller' && c !== 'speaker') throw new Error(`templates: ${o.kind}/${o.metadata?.name} needs label ${COMPONENT_LABEL}: controller|speaker`);
+  return c;
 }
 
-/** Names, namespace, ownership; bindings point at the renamed roles and the right namespace. */
+/** Names, namespace, labels, ownership; bindings point at the renamed roles in the right namespace. */
 function place(o: Obj, in_: RenderInput): Obj {
   const ns = in_.namespace;
-  const meta = o.metadata!;
-  const component = meta.labels?.['app.kubernetes.io/component'] ?? 'speaker';
-  labelled(o, component);
-  if (CLUSTER_SCOPED.has(o.kind ?? '')) {
+  const cr = in_.metallb;
+  const meta = (o.metadata ??= {});
+  const clusterScoped = CLUSTER_SCOPED.has(o.kind ?? '');
+  const labels: Record<string, string> = {
+    ...(meta.labels ?? {}),
+    [NAME_LABEL]: 'metallb',
+    [COMPONENT_LABEL]: componentOf(o),
+    [MANAGED_BY_LABEL]: MANAGED_BY,
+  };
+  if (clusterScoped) {
     meta.name = o.kind === 'SecurityContextConstraints' ? sccName(ns) : clusterName(ns, meta.name ?? '');
-    meta.labels![OWNER_LABEL] = `${ns}.${SINGLETON_NAME}`;
     delete meta.namespace;
+    // Removed by the operator's finalizer: an ownerReference cannot point at a namespaced owner.
+    labels[OWNER_LABEL] = ownerLabelValue(ns, cr.metadata.name);
   } else {
     meta.namespace = ns;
-    const uid = in_.metallb.metadata.uid;
-    if (uid) meta.ownerReferences = [{ apiVersion: 'metallb.io/v1beta1', kind: 'MetalLB', name: in_.metallb.metadata.name, uid, controller: true, blockOwnerDeletion: true }];
+    const uid = cr.metadata.uid;
+    if (uid) meta.ownerReferences = [{ apiVersion: cr.apiVersion || 'metallb.io/v1beta1', kind: 'MetalLB', name: cr.metadata.name, uid, controller: true, blockOwnerDeletion: true }];
   }
-  const roleRef = o['roleRef'] as { kind: string; name: string } | undefined;
-  if (roleRef?.kind === 'ClusterRole') roleRef.name = clusterName(ns, roleRef.name);
-  for (const s of (o['subjects'] as { namespace?: string }[] | undefined) ?? []) s.namespace = ns;
-  const rules = o['rules'] as { resourceNames?: string[] }[] | undefined;
-  for (const r of rules ?? []) if (r.resourceNames) r.resourceNames = r.resourceNames.map((n) => (n === 'SCC_NAME' ? sccName(ns) : n));
+  meta.labels = canonical(labels);
+  const roleRef = o['roleRef'] as { kind?: string; name?: string } | undefined;
+  if (roleRef?.kind === 'ClusterRole') roleRef.name = clusterName(ns, roleRef.name ?? '');
+  for (const s of (o['subjects'] as { kind?: string; namespace?: string }[] | undefined) ?? []) if (s.kind === 'ServiceAccount') s.namespace = ns;
+  for (const r of (o['rules'] as { resourceNames?: string[] }[] | undefined) ?? []) {
+    if (r.resourceNames) r.resourceNames = r.resourceNames.map((n) => (n === SCC_PLACEHOLDER ? sccName(ns) : n));
+  }
   return o;
 }
 
-function logArgs(cr: MetalLB): string[] {
-  const args = [`--log-level=${cr.spec?.logLevel ?? 'info'}`];
+function commonArgs(cr: MetalLB): string[] {
+  const args = [`--log-level=${cr.spec?.logLevel || 'info'}`];
   if (cr.spec?.loadBalancerClass) args.push(`--lb-class=${cr.spec.loadBalancerClass}`);
   return args;
 }
@@ -71,39 +80,37 @@ function logArgs(cr: MetalLB): string[] {
 function controller(in_: RenderInput): Obj {
   const d = findTemplate(in_.templates, 'Deployment', 'controller');
   const spec = in_.metallb.spec ?? {};
-  const pod = podSpec(d);
-  pod.nodeSelector = { ...(pod.nodeSelector as Record<string, string>), ...(spec.controllerNodeSelector ?? {}) };
-  if (spec.controllerTolerations?.length) pod.tolerations = spec.controllerTolerations;
-  setArgs(pod, 'controller', in_.images.controller, logArgs(in_.metallb));
-  applyWorkloadConfig(d, spec.controllerConfig as WorkloadConfig | undefined, 'controller');
+  const t = podTemplate(d);
+  t.spec['nodeSelector'] = nodeSelector(t.spec['nodeSelector'], spec.controllerNodeSelector);
+  if (spec.controllerTolerations?.length) t.spec['tolerations'] = tolerations(spec.controllerTolerations);
+  setImageAndArgs(t.spec, 'controller', in_.images.controller, commonArgs(in_.metallb));
+  applyWorkloadConfig(t, spec.controllerConfig, 'controller');
   return d;
 }
 
 function speaker(in_: RenderInput): Obj {
   const ds = findTemplate(in_.templates, 'DaemonSet', 'speaker');
   const spec = in_.metallb.spec ?? {};
-  const pod = podSpec(ds);
+  const t = podTemplate(ds);
   // kubernetes.io/os: linux always, plus the CR's selector (seed 002: node-role.kubernetes.io/worker).
-  pod.nodeSelector = { ...(pod.nodeSelector as Record<string, string>), ...(spec.nodeSelector ?? {}) };
-  if (spec.speakerTolerations?.length) pod.tolerations = spec.speakerTolerations;
-  setArgs(pod, 'speaker', in_.images.speaker, logArgs(in_.metallb));
-  setArgs(pod, 'frr', in_.images.frr, []);
-  applyWorkloadConfig(ds, spec.speakerConfig as WorkloadConfig | undefined, 'speaker');
-  if (in_.openshift) {
-    const tmeta = (ds['spec'] as { template: { metadata: { annotations?: Record<string, string> } } }).template.metadata;
-    tmeta.annotations = { ...(tmeta.annotations ?? {}), 'openshift.io/required-scc': sccName(in_.namespace) };
-  }
+  t.spec['nodeSelector'] = nodeSelector(t.spec['nodeSelector'], spec.nodeSelector);
+  if (spec.speakerTolerations?.length) t.spec['tolerations'] = tolerations(spec.speakerTolerations);
+  setImageAndArgs(t.spec, 'speaker', in_.images.speaker, commonArgs(in_.metallb));
+  setImageAndArgs(t.spec, 'frr', in_.images.frr, []);
+  applyWorkloadConfig(t, spec.speakerConfig, 'speaker');
+  if (in_.openshift) t.metadata.annotations = canonical({ ...(t.metadata.annotations ?? {}), [REQUIRED_SCC_ANNOTATION]: sccName(in_.namespace) });
   return ds;
 }
 
+/** Every object the operator applies for this MetalLB, in apply order. */
 export function renderManifests(in_: RenderInput): Obj[] {
   const out: Obj[] = ORDER.map(([kind, name]) => place(findTemplate(in_.templates, kind, name), in_));
   const ds = place(speaker(in_), in_);
   if (in_.openshift) {
-    const [scc, role, binding] = OPENSHIFT.map(([kind, name]) => place(findTemplate(in_.templates, kind, name), in_)) as [Obj, Obj, Obj];
+    const [scc, ...rbac] = OPENSHIFT.map(([kind, name]) => place(findTemplate(in_.templates, kind, name), in_)) as [Obj, Obj, Obj];
     // The SCC allows exactly the capabilities the speaker pod adds: one list, read from the pod.
     scc['allowedCapabilities'] = addedCapabilities(ds);
-    out.push(scc, role, binding);
+    out.push(scc, ...rbac);
   }
   out.push(place(controller(in_), in_), ds);
   return out;

@@ -43,7 +43,7 @@ test('seed 002 CR on OpenShift: SCC, RBAC use of it, annotated speakers, control
   assert.equal(scc['allowHostNetwork'], true);
   assert.equal(scc['allowHostPorts'], true);
   assert.equal(scc['allowPrivilegedContainer'], false);
-  assert.deepEqual(scc['allowedCapabilities'], ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'KILL', 'NET_ADMIN', 'NET_BIND_SERVICE', 'NET_RAW', 'SETGID', 'SETUID']);
+  assert.deepEqual(scc['allowedCapabilities'], ['CHOWN', 'DAC_OVERRIDE', 'KILL', 'NET_ADMIN', 'NET_BIND_SERVICE', 'NET_RAW', 'SETGID', 'SETUID', 'SYS_ADMIN']);
 
   const role = await poll('the SCC Role', () => admin.get<Obj>({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', name: 'speaker-scc', namespace: NS }));
   assert.deepEqual(JSON.parse(JSON.stringify(role['rules'])), [{ apiGroups: ['security.openshift.io'], resources: ['securitycontextconstraints'], resourceNames: [`metallb-${NS}-speaker`], verbs: ['use'] }]);
