@@ -2,6 +2,7 @@
 // program, reads that return undefined for 404, status patches, Events. Every write is counted so
 // "zero writes while idle" can be measured, not assumed.
 import * as k8s from '@kubernetes/client-node';
+import * as https from 'node:https';
 import { toKubeError } from './errors.js';
 
 export interface ObjectRef {
@@ -28,6 +29,8 @@ const MERGE = { headers: { 'Content-Type': 'application/merge-patch+json' } };
 
 export class Kube {
   readonly objects: k8s.KubernetesObjectApi;
+  /** One pool of kept-alive TLS connections for raw requests: a handshake per write would dominate. */
+  private readonly agent = new https.Agent({ keepAlive: true, maxSockets: 64 });
   /** Writes sent to the apiserver by this client, by verb. */
   readonly writes = { apply: 0, patch: 0, create: 0, delete: 0, status: 0 };
 
@@ -87,10 +90,7 @@ export class Kube {
   async mergePatch<T extends Obj>(ref: ObjectRef, patch: Record<string, unknown>): Promise<T> {
     this.writes.patch++;
     try {
-      const { metadata, ...rest } = patch as { metadata?: Record<string, unknown> };
-      const body = { apiVersion: ref.apiVersion, kind: ref.kind, ...rest, metadata: { name: ref.name, namespace: ref.namespace, ...(metadata ?? {}) } };
-      const res = await this.objects.patch<T>(body as unknown as T, undefined, undefined, this.fieldManager, undefined, MERGE);
-      return res.body;
+      return (await this.request('PATCH', await this.resourcePath(ref), patch, 'application/merge-patch+json')) as T;
     } catch (err) {
       throw toKubeError(`patch ${describe(ref)}`, err);
     }
@@ -127,7 +127,7 @@ export class Kube {
       count: 1,
     };
     try {
-      await this.objects.create(ev as unknown as k8s.KubernetesObject);
+      await this.request('POST', `/api/v1/namespaces/${ns}/events`, ev);
     } catch (err) {
       throw toKubeError(`record event ${reason} on ${involved.kind}/${involved.metadata?.name}`, err);
     }
@@ -150,9 +150,8 @@ export class Kube {
     await this.kc.applyToHTTPSOptions(opts as never);
     const headers: Record<string, string> = { ...(opts.headers ?? {}), Accept: 'application/json' };
     if (body !== undefined) headers['Content-Type'] = contentType;
-    const { request } = await import('node:https');
     return new Promise((resolve, reject) => {
-      const req = request(`${cluster.server}${path}`, { ...(opts as object), method, headers }, (res) => {
+      const req = https.request(`${cluster.server}${path}`, { ...(opts as object), agent: this.agent, method, headers }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
