@@ -7,7 +7,7 @@ import { readState } from '../lab/state.js';
 import type { LabState } from '../lab/state.js';
 import { labUp } from '../lab/up.js';
 import { labDown } from '../lab/down.js';
-import { describeLab, labStatus, NEXT_STEPS } from '../lab/status.js';
+import { describeLab, labStatus, nextSteps } from '../lab/status.js';
 import { binDir, run } from '../lab/procs.js';
 import { makeVtysh } from '../speaker/frr/vtysh.js';
 import { runBackend, runProxy } from '../lab/node-agents.js';
@@ -51,7 +51,7 @@ async function sub(name: string, rest: string[], io: CommandIO): Promise<number>
       if (!Number.isInteger(nodes) || nodes < 1 || nodes > 8) throw new UsageError('--nodes must be 1 to 8');
       binDir(); // fails early with "run make controlplane" when the control plane is not built
       const s = await labUp({ nodes, ...(values['router-config'] ? { routerConfig: values['router-config'] } : {}), say });
-      io.stdout(`${describeLab(s)}\n\n${NEXT_STEPS}\n`);
+      io.stdout(`${describeLab(s)}\n\n${nextSteps(s)}\n`);
       return 0;
     }
     case 'down':

@@ -25,6 +25,8 @@ export interface LabState {
   nodes: LabNode[];
   router?: { ns: string; socketDir: string; ip: string };
   client?: { ns: string; ip: string };
+  /** The demo Service's external IP, once assigned. */
+  demoIP?: string;
 }
 
 export function labDir(): string {

@@ -14,17 +14,18 @@ export function describeLab(s: LabState): string {
     ...s.nodes.map((n) => `node:        ${n.name} in namespace ${n.ns} (${n.ip}, FRR + speaker pid ${s.pids[`speaker-${n.name}`] ?? '-'})`),
     `controller:  pid ${s.pids['controller'] ?? '-'}; operator: pid ${s.pids['operator'] ?? '-'} (no kubelets here: the speaker DaemonSet`,
     `             and controller Deployment it renders never run; these processes stand in for them)`,
+    `demo:        Service demo/demo at ${s.demoIP ?? '(no IP yet)'}, backends on every node answer with their node's name`,
     `logs:        .cache/lab/logs/`,
   ];
   return lines.join('\n');
 }
 
-export const NEXT_STEPS = `next:
+export const nextSteps = (s: LabState): string => `next:
   node dist/src/cli.js lab kubectl get svc -A
   node dist/src/cli.js lab vtysh router -c "show bgp summary"
   node dist/src/cli.js lab vtysh router -c "show ip route"
   node dist/src/cli.js lab vtysh lab-worker-1 -c "show running-config"
-  node dist/src/cli.js lab curl <the demo IP>      (repeat it: ECMP spreads over the nodes)
+  node dist/src/cli.js lab curl ${s.demoIP ?? '<the demo IP>'}      (repeat it: ECMP spreads over the nodes)
   node dist/src/cli.js lab down`;
 
 export async function labStatus(): Promise<string> {

@@ -96,6 +96,8 @@ export async function labUp(o: UpOptions): Promise<LabState> {
     return ((s?.['status'] as { loadBalancer?: { ingress?: { ip: string }[] } } | undefined)?.loadBalancer?.ingress ?? [])[0]?.ip;
   }, 60_000);
   o.say(`the demo Service got ${ip}; waiting for the router to learn it from every node`);
+  state.demoIP = ip;
+  saveState(state);
   await waitFor('ECMP at the router', async () => {
     const r = await topo.router.vtysh.run(['-c', `show ip route ${ip}/32 json`]);
     const routes = (JSON.parse(r.stdout || '{}') as Record<string, { nexthops?: { active?: boolean }[] }[]>)[`${ip}/32`] ?? [];
