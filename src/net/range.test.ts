@@ -1,36 +1,100 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buggyCount, formatIP, isBuggy, parseRange, rangesOverlap } from './range.js';
+import { buggyCount, findOverlaps, formatRange, isBuggy, mergeRanges, parseRange, rangeContains, rangeSize, rangesOverlap, tryParseRange } from './range.js';
+import type { IPRange } from './range.js';
 
-test('CIDRs and ranges, both families', () => {
-  assert.deepEqual(parseRange('192.168.5.0/24'), { family: 4, first: 0xc0a80500n, last: 0xc0a805ffn });
-  assert.deepEqual(parseRange('10.19.140.10-10.19.140.29'), { family: 4, first: 0x0a138c0an, last: 0x0a138c1dn });
-  assert.deepEqual(parseRange('10.0.0.1 - 10.0.0.2'), { family: 4, first: 0x0a000001n, last: 0x0a000002n });
-  const v6 = parseRange('2001:db8::/64')!;
-  assert.equal(v6.last - v6.first + 1n, 1n << 64n);
-  assert.equal(parseRange('192.168.5.1/24'), undefined, 'host bits set');
-  assert.equal(parseRange('10.0.0.9-10.0.0.1'), undefined, 'reversed');
-  assert.equal(parseRange('10.0.0.1-2001:db8::1'), undefined, 'mixed families');
-  assert.equal(parseRange('nonsense'), undefined);
+const r = (entry: string): IPRange => parseRange(entry) ?? assert.fail(`${entry} does not parse`);
+
+test('tryParseRange: CIDRs and ranges, both families', () => {
+  const cases: [string, IPRange][] = [
+    ['192.168.5.0/24', { family: 4, first: 0xc0a80500n, last: 0xc0a805ffn }],
+    ['10.0.0.7/32', { family: 4, first: 0x0a000007n, last: 0x0a000007n }],
+    ['0.0.0.0/0', { family: 4, first: 0n, last: 0xffffffffn }],
+    ['10.19.140.10-10.19.140.29', { family: 4, first: 0x0a138c0an, last: 0x0a138c1dn }],
+    ['10.0.0.1 - 10.0.0.2', { family: 4, first: 0x0a000001n, last: 0x0a000002n }],
+    ['  10.0.0.5-10.0.0.5 ', { family: 4, first: 0x0a000005n, last: 0x0a000005n }],
+    ['2001:db8::/64', { family: 6, first: 0x20010db8n << 96n, last: (0x20010db8n << 96n) | ((1n << 64n) - 1n) }],
+    ['2001:db8::1-2001:db8::9', { family: 6, first: (0x20010db8n << 96n) | 1n, last: (0x20010db8n << 96n) | 9n }],
+  ];
+  for (const [entry, want] of cases) assert.deepEqual(tryParseRange(entry), { ok: true, range: want }, entry);
+  assert.equal(rangeSize(r('2001:db8::/64')), 1n << 64n);
 });
 
-test('format', () => {
-  assert.equal(formatIP(0xc0a80501n, 4), '192.168.5.1');
-  assert.equal(formatIP(parseRange('2001:db8::5/128')!.first, 6), '2001:db8::5');
+test('tryParseRange: errors a user can act on', () => {
+  const cases: [string, RegExp][] = [
+    ['192.168.5.1/24', /"192.168.5.1\/24" has host bits set: the network is 192.168.5.0\/24 \(for the single address, write 192.168.5.1\/32\)/],
+    ['2001:db8::1/64', /has host bits set: the network is 2001:db8::\/64/],
+    ['10.0.0.0/33', /prefix length must be a number from 0 to 32 for IPv4/],
+    ['2001:db8::/129', /from 0 to 128 for IPv6/],
+    ['10.0.0.0/x', /prefix length/],
+    ['10.0.0.0/24/1', /prefix length/],
+    ['10.0.0.9-10.0.0.1', /is reversed: a range must go from the lower to the higher address \(10.0.0.1-10.0.0.9\)/],
+    ['10.0.0.1-2001:db8::1', /mixes IPv4 and IPv6/],
+    ['10.0.0.1-10.0.0.2-10.0.0.3', /not a range/],
+    ['10.0.0.1-banana', /"banana" is not an IP address/],
+    ['300.0.0.0/8', /"300.0.0.0" is not an IP address/],
+    ['fe80::1%eth0/128', /has a zone/],
+    ['10.0.0.1', /has no prefix length: write 10.0.0.1\/32/],
+    ['2001:db8::1', /write 2001:db8::1\/128/],
+    ['nonsense', /neither a CIDR .* nor a range/],
+  ];
+  for (const [entry, why] of cases) {
+    const got = tryParseRange(entry);
+    assert.ok(!got.ok, entry);
+    assert.match(got.error, why, entry);
+    assert.equal(parseRange(entry), undefined, entry);
+  }
 });
 
-test('buggy IPs', () => {
-  assert.ok(isBuggy(parseRange('198.51.100.0/32')!.first, 4));
-  assert.ok(isBuggy(parseRange('198.51.100.255/32')!.first, 4));
-  assert.ok(!isBuggy(parseRange('198.51.100.1/32')!.first, 4));
-  const r = parseRange('198.51.100.0/24')!;
-  assert.equal(buggyCount(r.first, r.last), 2n);
-  const r16 = parseRange('10.1.0.0/16')!;
-  assert.equal(buggyCount(r16.first, r16.last), 512n);
-  assert.equal(buggyCount(r.first + 1n, r.last - 1n), 0n);
+test('formatRange: a CIDR when the range is one prefix, else first-last', () => {
+  for (const entry of ['192.168.5.0/24', '10.0.0.7/32', '0.0.0.0/0', '2001:db8::/64', '::/0', '10.19.140.10-10.19.140.29', '10.0.0.0-10.0.0.2', '10.0.0.1-10.0.0.2', '2001:db8::1-2001:db8::9']) {
+    assert.equal(formatRange(r(entry)), entry);
+  }
+  assert.equal(formatRange(r('10.0.0.0-10.0.0.255')), '10.0.0.0/24');
 });
 
-test('overlap', () => {
-  assert.ok(rangesOverlap(parseRange('10.0.0.0/24')!, parseRange('10.0.0.128/25')!));
-  assert.ok(!rangesOverlap(parseRange('10.0.0.0/25')!, parseRange('10.0.0.128/25')!));
+test('containment and overlap', () => {
+  const p = r('10.0.0.0/24');
+  assert.ok(rangeContains(p, 4, 0x0a000000n));
+  assert.ok(rangeContains(p, 4, 0x0a0000ffn));
+  assert.ok(!rangeContains(p, 4, 0x0a000100n));
+  assert.ok(!rangeContains(p, 6, 0x0a000001n), 'other family');
+  assert.ok(rangesOverlap(p, r('10.0.0.128/25')));
+  assert.ok(rangesOverlap(r('10.0.0.0-10.0.0.5'), r('10.0.0.5-10.0.0.9')), 'one address in common');
+  assert.ok(!rangesOverlap(r('10.0.0.0/25'), r('10.0.0.128/25')), 'adjacent');
+  assert.ok(!rangesOverlap(r('0.0.0.0/0'), r('::/0')), 'families never overlap');
+});
+
+test('mergeRanges joins overlapping and touching ranges, per family', () => {
+  const merged = mergeRanges([r('10.0.0.128/25'), r('2001:db8::/64'), r('10.0.0.0/25'), r('10.0.1.5-10.0.1.9'), r('10.0.1.7-10.0.1.20')]);
+  assert.deepEqual(merged.map(formatRange), ['10.0.0.0/24', '10.0.1.5-10.0.1.20', '2001:db8::/64']);
+});
+
+test('findOverlaps reports every overlapping pair once, in input order', () => {
+  const items = [
+    { name: 'a', range: r('10.0.0.0/24') },
+    { name: 'b', range: r('10.0.1.0/24') },
+    { name: 'c', range: r('10.0.0.128/25') },
+    { name: 'd', range: r('10.0.0.200-10.0.1.3') },
+    { name: 'e', range: r('2001:db8::/64') },
+    { name: 'f', range: r('10.0.2.0/24') },
+  ];
+  const pairs = findOverlaps(items).map(([x, y]) => x.name + y.name);
+  assert.deepEqual(pairs, ['ac', 'ad', 'bd', 'cd']);
+  // The same answer as comparing every pair.
+  const brute: string[] = [];
+  for (let i = 0; i < items.length; i++) for (let j = i + 1; j < items.length; j++) if (rangesOverlap(items[i]!.range, items[j]!.range)) brute.push(items[i]!.name + items[j]!.name);
+  assert.deepEqual(pairs, brute);
+});
+
+test('buggyCount agrees with counting address by address', () => {
+  for (const entry of ['198.51.100.0/24', '10.0.0.254-10.0.1.2', '10.0.0.1-10.0.0.254', '10.0.0.255/32', '10.0.0.0/23', '0.0.0.0/22', '255.255.255.0/24', '10.0.0.10-10.0.0.29']) {
+    const x = r(entry);
+    let n = 0n;
+    for (let v = x.first; v <= x.last; v++) if (isBuggy(v, 4)) n++;
+    assert.equal(buggyCount(x), n, entry);
+  }
+  assert.equal(buggyCount(r('10.1.0.0/16')), 512n);
+  assert.equal(buggyCount(r('10.0.0.0/8')), 2n * 65536n);
+  assert.equal(buggyCount(r('2001:db8::/64')), 0n);
 });

@@ -1,73 +1,78 @@
-// Address ranges on bigint, IPv4 and IPv6: parsing pool entries (CIDR or "a-b"), formatting, and
-// the "buggy IP" rule. Shared by the allocator and the announce planner.
-import { isIP } from 'node:net';
-import { celIsIP, ipToBigInt } from '../api/netcheck.js';
+// Address ranges on bigint, IPv4 and IPv6: pool entries (a CIDR or "a-b") parsed with a reason a
+// user can act on, formatted back, containment, merging, overlap detection, and the number of
+// "buggy" (.0/.255) addresses in a range, computed arithmetically (a /8 is not enumerated).
+// Shared by API validation, the allocator and the announce planner.
+import { BITS, formatIP, ipProblem, parseIP } from './ip.js';
+import type { Family } from './ip.js';
 
-export type Family = 4 | 6;
+export { BITS, canonicalIP, formatIP, ipProblem, isBuggy, parseIP } from './ip.js';
+export type { Family, IP } from './ip.js';
 
+/** Inclusive range [first, last] of one family. */
 export interface IPRange {
   family: Family;
   first: bigint;
   last: bigint;
 }
 
-export function familyOf(ip: string): Family {
-  return isIP(ip) === 6 ? 6 : 4;
-}
+export type RangeResult = { ok: true; range: IPRange } | { ok: false; error: string };
 
-export function parseIP(text: string): { family: Family; value: bigint } | undefined {
-  const t = text.trim();
-  if (!celIsIP(t)) return undefined;
-  return { family: familyOf(t), value: ipToBigInt(t) };
-}
+const fail = (error: string): RangeResult => ({ ok: false, error });
 
-export function formatIP(value: bigint, family: Family): string {
-  if (family === 4) {
-    const n = Number(value);
-    return `${(n >>> 24) & 255}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
-  }
-  // RFC 5952 text: groups without leading zeros, the longest run of two or more zero groups as "::".
-  const hex = value.toString(16).padStart(32, '0');
-  const groups: string[] = [];
-  for (let i = 0; i < 32; i += 4) groups.push(hex.slice(i, i + 4).replace(/^0{1,3}/, ''));
-  let best = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== '0') {
-      i++;
-      continue;
+/**
+ * Parses a pool entry: a CIDR with no host bits set ("192.168.5.0/24", "2001:db8::/64") or a range
+ * of two addresses of one family, lower first ("10.19.140.10-10.19.140.29"; spaces around "-" are
+ * allowed, as MetalLB allows them). Surrounding whitespace is ignored.
+ */
+export function tryParseRange(entry: string): RangeResult {
+  const text = entry.trim();
+  if (text.includes('/')) {
+    const [addr = '', len = '', ...rest] = text.split('/');
+    const problem = ipProblem(addr);
+    if (problem) return fail(`"${text}": ${problem}`);
+    const ip = parseIP(addr)!;
+    const bits = BITS[ip.family];
+    if (rest.length > 0 || !/^\d{1,3}$/.test(len) || Number(len) > bits) return fail(`"${text}": the prefix length must be a number from 0 to ${bits} for IPv${ip.family}`);
+    const host = (1n << BigInt(bits - Number(len))) - 1n;
+    if ((ip.value & host) !== 0n) {
+      return fail(`"${text}" has host bits set: the network is ${formatIP(ip.value & ~host, ip.family)}/${len} (for the single address, write ${addr}/${bits})`);
     }
-    let j = i;
-    while (j < 8 && groups[j] === '0') j++;
-    if (j - i > bestLen) {
-      best = i;
-      bestLen = j - i;
-    }
-    i = j;
+    return { ok: true, range: { family: ip.family, first: ip.value, last: ip.value | host } };
   }
-  if (best < 0) return groups.join(':');
-  return `${groups.slice(0, best).join(':')}::${groups.slice(best + bestLen).join(':')}`;
+  if (text.includes('-')) {
+    const parts = text.split('-').map((p) => p.trim());
+    if (parts.length !== 2) return fail(`"${text}" is not a range: write two addresses joined by one "-"`);
+    const [x = '', y = ''] = parts;
+    const problem = ipProblem(x) ?? ipProblem(y);
+    if (problem) return fail(`"${text}": ${problem}`);
+    const a = parseIP(x)!;
+    const b = parseIP(y)!;
+    if (a.family !== b.family) return fail(`"${text}" mixes IPv${a.family} and IPv${b.family}: both ends of a range must be of one family`);
+    if (a.value > b.value) return fail(`"${text}" is reversed: a range must go from the lower to the higher address (${y}-${x})`);
+    return { ok: true, range: { family: a.family, first: a.value, last: b.value } };
+  }
+  if (parseIP(text)) return fail(`"${text}" has no prefix length: write ${text}/${BITS[parseIP(text)!.family]} for the single address`);
+  return fail(`"${text}" is neither a CIDR (192.168.10.0/24) nor a range (192.168.10.1-192.168.10.9)`);
 }
 
-/** A pool entry: "192.168.10.0/24" (host bits must be zero) or "10.0.0.1-10.0.0.9"; undefined if invalid. */
+/** tryParseRange() without the reason: undefined when the entry is not valid. */
 export function parseRange(entry: string): IPRange | undefined {
-  const slash = entry.indexOf('/');
-  if (slash > 0) {
-    const ip = parseIP(entry.slice(0, slash));
-    const len = Number(entry.slice(slash + 1));
-    if (!ip || !Number.isInteger(len)) return undefined;
-    const bits = ip.family === 4 ? 32 : 128;
-    if (len < 0 || len > bits) return undefined;
-    const host = (1n << BigInt(bits - len)) - 1n;
-    if ((ip.value & host) !== 0n) return undefined;
-    return { family: ip.family, first: ip.value, last: ip.value | host };
-  }
-  const parts = entry.split('-');
-  if (parts.length !== 2) return undefined;
-  const a = parseIP(parts[0]!);
-  const b = parseIP(parts[1]!);
-  if (!a || !b || a.family !== b.family || a.value > b.value) return undefined;
-  return { family: a.family, first: a.value, last: b.value };
+  const r = tryParseRange(entry);
+  return r.ok ? r.range : undefined;
+}
+
+/** A range as a CIDR when it is exactly one prefix, else as "first-last". */
+export function formatRange(r: IPRange): string {
+  const size = r.last - r.first + 1n;
+  const bits = BITS[r.family];
+  const hostBits = size.toString(2).length - 1;
+  if (size === 1n << BigInt(hostBits) && (r.first & (size - 1n)) === 0n) return `${formatIP(r.first, r.family)}/${bits - hostBits}`;
+  return `${formatIP(r.first, r.family)}-${formatIP(r.last, r.family)}`;
+}
+
+/** Number of addresses in the range (a bigint: an IPv6 /64 holds 2^64). */
+export function rangeSize(r: IPRange): bigint {
+  return r.last - r.first + 1n;
 }
 
 export function rangeContains(r: IPRange, family: Family, value: bigint): boolean {
@@ -78,15 +83,47 @@ export function rangesOverlap(a: IPRange, b: IPRange): boolean {
   return a.family === b.family && a.first <= b.last && b.first <= a.last;
 }
 
-/** avoidBuggyIPs: IPv4 addresses ending in .0 or .255 (some old equipment drops them). */
-export function isBuggy(value: bigint, family: Family): boolean {
-  if (family !== 4) return false;
-  const last = value & 255n;
-  return last === 0n || last === 255n;
+/** The union of some ranges as sorted, disjoint, non-adjacent ranges (IPv4 first). */
+export function mergeRanges(ranges: readonly IPRange[]): IPRange[] {
+  const sorted = [...ranges].sort(compareRanges);
+  const out: IPRange[] = [];
+  for (const r of sorted) {
+    const prev = out[out.length - 1];
+    if (prev && prev.family === r.family && r.first <= prev.last + 1n) {
+      if (r.last > prev.last) prev.last = r.last;
+    } else out.push({ family: r.family, first: r.first, last: r.last });
+  }
+  return out;
 }
 
-/** How many .0/.255 addresses lie in [first, last] (IPv4), arithmetically. */
-export function buggyCount(first: bigint, last: bigint): bigint {
+/**
+ * Every pair of items whose ranges overlap, each pair in input order ([earlier, later]); sorted
+ * sweep, so O(n log n) plus the number of pairs found.
+ */
+export function findOverlaps<T extends { range: IPRange }>(items: readonly T[]): [T, T][] {
+  const order = items.map((item, index) => ({ item, index })).sort((a, b) => compareRanges(a.item.range, b.item.range) || a.index - b.index);
+  const out: { pair: [T, T]; key: [number, number] }[] = [];
+  let open: typeof order = [];
+  for (const cur of order) {
+    open = open.filter((o) => o.item.range.family === cur.item.range.family && o.item.range.last >= cur.item.range.first);
+    for (const o of open) {
+      const [x, y] = o.index < cur.index ? [o, cur] : [cur, o];
+      out.push({ pair: [x.item, y.item], key: [x.index, y.index] });
+    }
+    open.push(cur);
+  }
+  return out.sort((a, b) => a.key[0] - b.key[0] || a.key[1] - b.key[1]).map((o) => o.pair);
+}
+
+/** How many avoidBuggyIPs addresses (last octet 0 or 255) lie in an IPv4 range, arithmetically. */
+export function buggyCount(r: IPRange): bigint {
+  if (r.family !== 4) return 0n;
+  // Addresses in [0, x] with last octet 0, plus those with last octet 255.
   const upTo = (x: bigint): bigint => (x < 0n ? 0n : x / 256n + 1n + (x >= 255n ? (x - 255n) / 256n + 1n : 0n));
-  return upTo(last) - upTo(first - 1n);
+  return upTo(r.last) - upTo(r.first - 1n);
+}
+
+function compareRanges(a: IPRange, b: IPRange): number {
+  if (a.family !== b.family) return a.family - b.family;
+  return a.first < b.first ? -1 : a.first > b.first ? 1 : a.last < b.last ? -1 : a.last > b.last ? 1 : 0;
 }

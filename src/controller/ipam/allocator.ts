@@ -1,266 +1,297 @@
-// The IP allocator (pure, no I/O): which IPs a LoadBalancer Service gets, by MetalLB's rules —
-// requested IPs and pools, autoAssign, serviceAllocation (priority, namespaces, selectors),
-// avoidBuggyIPs, IP sharing, dual-stack — with a reason a user can act on whenever it says no.
-import { familyOf, formatIP, parseIP } from '../../net/range.js';
+// The IP allocator (pure: no I/O, no clock): which IPs a LoadBalancer Service gets, by MetalLB's
+// rules — requested IPs and pools, autoAssign, serviceAllocation (priority, namespaces, selectors),
+// avoidBuggyIPs, IP sharing, dual-stack from one pool, lowest free address first — with a reason a
+// user can act on whenever it says no. Per-allocation cost depends on the number of pools and of
+// free intervals, never on pool size.
+import { findOverlaps, formatIP } from '../../net/range.js';
 import type { Family } from '../../net/range.js';
-import { matchesAny } from '../../util/selector.js';
-import { PoolState } from './pool-state.js';
+import { AVOIDED, PoolState, poolsHolding } from './pool-state.js';
+import { compareNames, comparePools, poolDenies } from './pool-policy.js';
+import { holderOf, sharingConflict } from './sharing.js';
+import { parseIPs, summarize, wantedFamilies } from './service-ips.js';
+import type { Addr } from './service-ips.js';
+import type { Holder } from './sharing.js';
 import type { AllocationResult, PoolSpec, PoolUsage, ServiceRequest } from './types.js';
 
-interface Owner {
-  keys: Set<string>;
-  pool: string;
-  family: Family;
-  value: bigint;
-  sharingKey?: string;
-  /** Ports and traffic policy per Service: only kept for shared IPs, where they matter. */
-  ports?: Map<string, string[]>;
-  etp?: Map<string, string>;
+/** One IP in use, and the Services holding it (more than one only when shared). */
+interface Owner extends Addr {
+  /** The pool it was handed out from. */
+  pool: PoolState;
+  holders: string[];
+  sharingKey: string | undefined;
 }
 
-interface Parsed {
-  ip: string;
-  family: Family;
-  value: bigint;
+/** A Service's IPs, with what sharing them depends on. */
+interface Assignment extends Holder {
+  pool: PoolState;
+  owners: Owner[];
 }
 
-interface Assignment {
-  pool: string;
-  ips: string[];
-}
-
-const portsOf = (s: ServiceRequest): string[] => s.ports.map((p) => `${p.port}/${p.protocol}`);
-const etpOf = (s: ServiceRequest): string => (s.externalTrafficPolicy === 'Local' ? `Local:${s.backendKey}` : 'Cluster');
+const fail = (reason: string): AllocationResult => ({ ok: false, reason });
+const ok = (pool: PoolState, addrs: readonly Addr[]): AllocationResult => ({ ok: true, pool: pool.name, ips: addrs.map((a) => a.ip) });
 
 export class Allocator {
   private pools = new Map<string, PoolState>();
+  private byName: PoolState[] = [];
+  /** autoAssign pools in auto-assignment order (see comparePools). */
+  private autoOrder: PoolState[] = [];
   private readonly owners = new Map<string, Owner>();
   private readonly assignments = new Map<string, Assignment>();
+  /** Owners by sharing key, to find an IP to share without scanning every owner. */
+  private readonly shared = new Map<string, Set<Owner>>();
 
   constructor(pools: readonly PoolSpec[] = []) {
     this.setPools(pools);
   }
 
   /**
-   * Replaces the pools, keeping every assignment that still fits; returns the Services whose IPs
-   * left all pools (the controller reassigns them and says so in an Event).
+   * Replaces the pools. Every assignment whose IPs still lie in one pool is kept, in its old pool
+   * when that still holds them; returns the keys of the Services whose IPs left every pool (sorted),
+   * which are released: the controller reassigns them and says so in an Event.
    */
   setPools(pools: readonly PoolSpec[]): string[] {
     this.pools = new Map(pools.map((p) => [p.name, new PoolState(p)]));
-    const lost: string[] = [];
-    const old = [...this.assignments];
+    this.byName = [...this.pools.values()].sort((a, b) => compareNames(a.name, b.name));
+    this.autoOrder = this.byName.filter((p) => p.spec.autoAssign).sort((a, b) => comparePools(a.spec, b.spec));
+    const items = this.byName.flatMap((pool) => pool.ranges.map((range) => ({ range, pool })));
+    for (const [a, b] of findOverlaps(items)) {
+      if (a.pool === b.pool || a.pool.overlaps.includes(b.pool)) continue;
+      a.pool.overlaps.push(b.pool);
+      b.pool.overlaps.push(a.pool);
+    }
+    const old = [...this.assignments.values()];
     this.owners.clear();
     this.assignments.clear();
-    for (const [key, a] of old) {
-      const homes = a.ips.map((ip) => this.poolOfIP(ip, a.pool));
-      const home = homes[0];
-      if (!home || homes.some((h) => h !== home)) {
-        lost.push(key);
-        continue;
-      }
-      this.place(key, home, a.ips, undefined);
+    this.shared.clear();
+    const lost: string[] = [];
+    for (const a of old) {
+      const home = poolsHolding(this.byName, a.owners, 'IP', a.pool.name);
+      if (typeof home === 'string') lost.push(a.key);
+      else this.place(home[0]!, a.owners, a);
     }
-    return lost;
+    return lost.sort(compareNames);
   }
 
   assignment(key: string): { pool: string; ips: string[] } | undefined {
     const a = this.assignments.get(key);
-    return a ? { pool: a.pool, ips: [...a.ips] } : undefined;
+    return a && { pool: a.pool.name, ips: a.owners.map((o) => o.ip) };
   }
 
   usage(pool: string): PoolUsage | undefined {
     return this.pools.get(pool)?.usage();
   }
 
+  /** Frees the Service's IPs (a shared IP stays in use while another Service holds it). */
   release(key: string): void {
     const a = this.assignments.get(key);
     if (!a) return;
     this.assignments.delete(key);
-    for (const ip of a.ips) {
-      const o = this.owners.get(ip);
-      if (!o) continue;
-      o.keys.delete(key);
-      o.ports?.delete(key);
-      o.etp?.delete(key);
-      if (o.keys.size === 0) {
-        this.owners.delete(ip);
-        this.pools.get(o.pool)?.give(o.family, o.value);
-      }
+    for (const o of a.owners) {
+      const i = o.holders.indexOf(key);
+      if (i >= 0) o.holders.splice(i, 1);
+      if (o.holders.length > 0) continue;
+      this.owners.delete(o.ip);
+      this.index(o, undefined);
+      o.pool.give(o.family, o.value, true);
+      for (const q of o.pool.overlaps) if (q.contains(o.family, o.value)) q.give(o.family, o.value, false);
     }
   }
 
-  /** The pool holding an IP: the hinted one when it does, else the first by name. */
-  private poolOfIP(ip: string, hint?: string): PoolState | undefined {
-    const p = parseIP(ip);
-    if (!p) return undefined;
-    const h = hint ? this.pools.get(hint) : undefined;
-    if (h?.contains(p.family, p.value)) return h;
-    return [...this.pools.values()].sort((a, b) => a.name.localeCompare(b.name)).find((x) => x.contains(p.family, p.value));
+  /**
+   * Records IPs read back from a Service's status (controller start-up) exactly as they are: no
+   * autoAssign, serviceAllocation or priority check, so a restart never moves an IP. Fails only when
+   * the IPs are in no pool (or not in one pool), or another restored Service holds one and may not
+   * share it; the next allocate() then finds the Service a new IP.
+   */
+  restore(s: ServiceRequest, ips: readonly string[], poolHint?: string): AllocationResult {
+    const addrs = parseIPs(ips, 'IP');
+    if (typeof addrs === 'string') return fail(addrs);
+    if (addrs.length === 0) return fail('no IPs to restore');
+    const home = poolsHolding(this.byName, addrs, 'IP', poolHint);
+    if (typeof home === 'string') return fail(home);
+    const h = holderOf(s);
+    const why = this.conflicts(addrs, h);
+    if (why) return fail(why);
+    this.release(s.key);
+    this.place(home[0]!, addrs, h);
+    return ok(home[0]!, addrs);
   }
 
-  /** Why this pool may not serve this Service, or undefined. */
-  private notAllowed(pool: PoolState, s: ServiceRequest): string | undefined {
-    const sa = pool.spec.serviceAllocation;
-    if (!sa) return undefined;
-    if (sa.namespaces?.length && !sa.namespaces.includes(s.namespace)) return `pool "${pool.name}" only serves namespaces ${sa.namespaces.join(', ')}, not "${s.namespace}"`;
-    if (sa.namespaceSelectors?.length && !matchesAny(sa.namespaceSelectors, s.namespaceLabels)) return `pool "${pool.name}" does not serve namespace "${s.namespace}" (namespaceSelectors do not match)`;
-    if (sa.serviceSelectors?.length && !matchesAny(sa.serviceSelectors, s.labels)) return `pool "${pool.name}" does not serve this Service (serviceSelectors do not match its labels)`;
-    return undefined;
-  }
-
-  /** Why `s` may not use `ip` now (taken by someone it cannot share with), or undefined. */
-  private conflict(ip: string, s: ServiceRequest): string | undefined {
-    const o = this.owners.get(ip);
-    if (!o || (o.keys.size === 1 && o.keys.has(s.key))) return undefined;
-    const others = [...o.keys].filter((k) => k !== s.key);
-    const who = others.join(', ');
-    if (!s.sharingKey || o.sharingKey !== s.sharingKey) return `IP ${ip} is already in use by ${who}${o.sharingKey || s.sharingKey ? ' (different allow-shared-ip key)' : ''}`;
-    const mine = new Set(portsOf(s));
-    for (const k of others) {
-      const clash = (o.ports?.get(k) ?? []).filter((p) => mine.has(p));
-      if (clash.length) return `IP ${ip} is shared with ${k}, which already uses port ${clash.join(', ')}`;
-      if (o.etp?.get(k) !== etpOf(s)) return `IP ${ip} is shared with ${k}, whose externalTrafficPolicy/endpoints differ (Local Services sharing an IP must select the same pods)`;
-    }
-    return undefined;
-  }
-
-  private place(key: string, pool: PoolState, ips: string[], s: ServiceRequest | undefined): void {
-    this.placeParsed(key, pool, ips.map((ip) => ({ ip, ...parseIP(ip)! })), s);
-  }
-
-  private placeParsed(key: string, pool: PoolState, entries: Parsed[], s: ServiceRequest | undefined): void {
-    for (const { ip, family, value } of entries) {
-      let o = this.owners.get(ip);
-      if (!o) {
-        pool.take(family, value);
-        o = { keys: new Set(), pool: pool.name, family, value };
-        if (s?.sharingKey) o.sharingKey = s.sharingKey;
-        this.owners.set(ip, o);
-      }
-      o.keys.add(key);
-      if (s && o.sharingKey) {
-        (o.ports ??= new Map()).set(key, portsOf(s));
-        (o.etp ??= new Map()).set(key, etpOf(s));
-      }
-    }
-    this.assignments.set(key, { pool: pool.name, ips: entries.map((e) => e.ip) });
-  }
-
-  /** Families this Service needs from a pool, or why the pool cannot give them. */
-  private familiesFrom(pool: PoolState, s: ServiceRequest): Family[] | string {
-    const wanted = s.familyPolicy === 'SingleStack' ? s.families.slice(0, 1) : s.families;
-    const have = wanted.filter((f) => pool.hasFamily(f));
-    if (s.familyPolicy === 'RequireDualStack' && have.length < wanted.length) return `pool "${pool.name}" lacks ${wanted.filter((f) => !pool.hasFamily(f)).map((f) => `IPv${f}`).join(' and ')} addresses (RequireDualStack)`;
-    if (have.length === 0) return `pool "${pool.name}" has no IPv${wanted[0] ?? 4} addresses`;
-    return have;
-  }
-
-  /** Does the current assignment still satisfy what the Service asks? */
-  private stillFits(s: ServiceRequest, a: Assignment): boolean {
-    const pool = this.pools.get(a.pool);
-    if (!pool || this.notAllowed(pool, s)) return false;
-    if (s.requestedPool && s.requestedPool !== a.pool) return false;
-    if (s.requestedIPs.length > 0) return [...s.requestedIPs].sort().join() === [...a.ips].sort().join();
-    const fams = this.familiesFrom(pool, s);
-    if (typeof fams === 'string') return false;
-    return fams.length === a.ips.length && fams.every((f) => a.ips.some((ip) => familyOf(ip) === f));
-  }
-
-  /** Restores an assignment read back from a Service (controller start-up): never moves an IP. */
-  restore(s: ServiceRequest, ips: string[], poolHint?: string): AllocationResult {
-    const homes = ips.map((ip) => this.poolOfIP(ip, poolHint));
-    const pool = homes[0];
-    if (!pool || homes.some((h) => h !== pool)) return { ok: false, reason: `IPs ${ips.join(', ')} are not all in one pool` };
-    for (const ip of ips) {
-      const why = this.conflict(ip, s);
-      if (why) return { ok: false, reason: why };
-    }
-    this.place(s.key, pool, ips, s);
-    return { ok: true, pool: pool.name, ips };
-  }
-
-  /** Gives the Service what it asks for, keeping its current IPs when they still fit. */
+  /**
+   * Gives the Service what it asks for. IPs it already has are kept while they still satisfy the
+   * request (a PreferDualStack Service gains its missing family when its pool can give it). A
+   * request that cannot be met never costs the Service the IPs it has: they stay reserved.
+   */
   allocate(s: ServiceRequest): AllocationResult {
-    const current = this.assignments.get(s.key);
-    if (current && this.stillFits(s, current)) {
-      this.place(s.key, this.pools.get(current.pool)!, current.ips, s); // refresh ports/ETP for sharing
-      return { ok: true, pool: current.pool, ips: [...current.ips] };
+    const h = holderOf(s);
+    const requested = parseIPs(s.requestedIPs, 'requested IP', s);
+    const cur = this.assignments.get(s.key);
+    if (cur && typeof requested !== 'string') {
+      const kept = this.keep(s, h, cur, requested);
+      if (kept) return kept;
     }
-    if (current) this.release(s.key);
-    const r = s.requestedIPs.length > 0 ? this.allocateRequested(s) : this.allocateAuto(s);
-    // A request that cannot be met never costs the Service the IPs it has: they are kept (and
-    // stay reserved) until the new request can be satisfied.
-    if (!r.ok && current) this.place(s.key, this.pools.get(current.pool)!, current.ips, s);
+    if (typeof requested === 'string') return fail(requested);
+    if (cur) this.release(s.key);
+    const r = requested.length > 0 ? this.allocateRequested(s, h, requested) : this.allocateAuto(s, h);
+    if (!r.ok && cur) this.place(cur.pool, cur.owners, cur);
     return r;
   }
 
-  private allocateRequested(s: ServiceRequest): AllocationResult {
-    let pool: PoolState | undefined;
-    for (const ip of s.requestedIPs) {
-      const p = parseIP(ip);
-      if (!p) return { ok: false, reason: `requested IP "${ip}" is not an IP address` };
-      const home = s.requestedPool ? this.pools.get(s.requestedPool) : this.poolOfIP(ip);
-      if (s.requestedPool && !home) return { ok: false, reason: `pool "${s.requestedPool}" does not exist` };
-      if (!home || !home.contains(p.family, p.value)) return { ok: false, reason: s.requestedPool ? `requested IP ${ip} is not in pool "${s.requestedPool}"` : `requested IP ${ip} is not in any pool` };
-      const bad = home.unusable(p.family, p.value);
-      if (bad) return { ok: false, reason: `requested IP ${ip} is ${bad}` };
-      if (pool && pool !== home) return { ok: false, reason: `requested IPs ${s.requestedIPs.join(', ')} are in different pools (${pool.name}, ${home.name})` };
-      pool = home;
-      const why = this.conflict(formatIP(p.value, p.family), s);
-      if (why) return { ok: false, reason: why };
+  /** The current assignment, kept (and completed) if it still fits the request; else undefined. */
+  private keep(s: ServiceRequest, h: Holder, cur: Assignment, requested: Addr[]): AllocationResult | undefined {
+    const pool = cur.pool;
+    if (poolDenies(pool.spec, s) || (s.requestedPool && s.requestedPool !== pool.name)) return undefined;
+    let kept = cur.owners;
+    const added: Addr[] = [];
+    if (requested.length > 0) {
+      if (requested.length !== kept.length || !requested.every((a) => kept.some((o) => o.ip === a.ip))) return undefined;
+    } else {
+      const wanted = wantedFamilies(s);
+      kept = kept.filter((o) => wanted.includes(o.family));
+      if (kept.length === 0) return undefined;
+      for (const f of wanted) {
+        if (kept.some((o) => o.family === f)) continue;
+        const a = pool.hasFamily(f) ? this.pick(pool, f, h) : undefined;
+        if (a) added.push(a);
+        else if (s.familyPolicy === 'RequireDualStack') return undefined;
+      }
     }
-    const denied = this.notAllowed(pool!, s);
-    if (denied) return { ok: false, reason: denied };
-    const ips = s.requestedIPs.map((ip) => formatIP(parseIP(ip)!.value, familyOf(ip)));
-    this.place(s.key, pool!, ips, s);
-    return { ok: true, pool: pool!.name, ips };
+    if (this.conflicts(kept, h)) return undefined;
+    if (added.length === 0 && kept.length === cur.owners.length) {
+      Object.assign(cur, h);
+      for (const o of cur.owners) if (o.holders.length === 1) this.index(o, h.sharingKey);
+      return ok(pool, cur.owners);
+    }
+    const rank = (f: Family): number => s.families.indexOf(f);
+    const addrs = [...kept, ...added].sort((a, b) => rank(a.family) - rank(b.family));
+    this.release(s.key);
+    this.place(pool, addrs, h);
+    return ok(pool, addrs);
   }
 
-  private candidates(s: ServiceRequest): PoolState[] | string {
+  private allocateRequested(s: ServiceRequest, h: Holder, addrs: Addr[]): AllocationResult {
+    let candidates: PoolState[];
     if (s.requestedPool) {
       const p = this.pools.get(s.requestedPool);
-      if (!p) return `pool "${s.requestedPool}" does not exist`;
-      return this.notAllowed(p, s) ?? [p];
+      if (!p) return fail(`pool "${s.requestedPool}" does not exist`);
+      for (const a of addrs) {
+        if (!p.contains(a.family, a.value)) return fail(`requested IP ${a.ip} is not in pool "${p.name}"`);
+        if (p.avoids(a.family, a.value)) return fail(`requested IP ${a.ip} ${AVOIDED} "${p.name}" avoids (avoidBuggyIPs)`);
+      }
+      candidates = [p];
+    } else {
+      const found = poolsHolding(this.byName, addrs, 'requested IP');
+      if (typeof found === 'string') return fail(found);
+      candidates = found;
     }
-    const prio = (p: PoolState): number => p.spec.serviceAllocation?.priority ?? Number.MAX_SAFE_INTEGER;
-    const all = [...this.pools.values()].filter((p) => p.spec.autoAssign);
-    const ok = all.filter((p) => !this.notAllowed(p, s)).sort((a, b) => prio(a) - prio(b) || a.name.localeCompare(b.name));
-    if (ok.length === 0) return all.length === 0 ? 'no pool has autoAssign enabled (request a pool or an IP, or create an IPAddressPool)' : `no pool serves this Service: ${all.map((p) => this.notAllowed(p, s)).join('; ')}`;
-    return ok;
+    const pool = candidates.find((p) => !poolDenies(p.spec, s));
+    if (!pool) return fail(poolDenies(candidates[0]!.spec, s)!);
+    const why = this.conflicts(addrs, h);
+    if (why) return fail(why);
+    this.place(pool, addrs, h);
+    return ok(pool, addrs);
   }
 
-  private allocateAuto(s: ServiceRequest): AllocationResult {
-    const pools = this.candidates(s);
-    if (typeof pools === 'string') return { ok: false, reason: pools };
+  private allocateAuto(s: ServiceRequest, h: Holder): AllocationResult {
+    let pools: PoolState[];
+    if (s.requestedPool) {
+      const p = this.pools.get(s.requestedPool);
+      if (!p) return fail(`pool "${s.requestedPool}" does not exist`);
+      const denied = poolDenies(p.spec, s);
+      if (denied) return fail(denied);
+      pools = [p];
+    } else {
+      pools = this.autoOrder.filter((p) => !poolDenies(p.spec, s));
+      if (pools.length === 0) {
+        if (this.pools.size === 0) return fail('no IPAddressPool exists');
+        if (this.autoOrder.length === 0) return fail('no pool has autoAssign enabled (ask for a pool with the address-pool annotation, or for an IP)');
+        return fail(`no pool allows this Service: ${summarize(this.autoOrder.map((p) => poolDenies(p.spec, s)!))}`);
+      }
+    }
+    const wanted = wantedFamilies(s);
     const reasons: string[] = [];
+    // PreferDualStack takes both families from the first pool that has both; failing that, the
+    // primary family from the first pool that has it, else the other one (as MetalLB does).
+    let partial: { pool: PoolState; addrs: Addr[]; rank: number } | undefined;
     for (const pool of pools) {
-      const fams = this.familiesFrom(pool, s);
-      if (typeof fams === 'string') {
-        reasons.push(fams);
-        continue;
+      const addrs: Addr[] = [];
+      const before = reasons.length;
+      for (const f of wanted) {
+        const a = pool.hasFamily(f) ? this.pick(pool, f, h) : undefined;
+        if (a) addrs.push(a);
+        else if (!pool.hasFamily(f)) reasons.push(`pool "${pool.name}" has no IPv${f} addresses`);
+        else reasons.push(`no available IPs in pool "${pool.name}"${wanted.length > 1 ? ` for IPv${f}` : ''}`);
       }
-      const entries: Parsed[] = [];
-      for (const f of fams) {
-        const shared = this.shareable(pool, f, s);
-        const v = shared ?? pool.lowestFree(f);
-        if (v === undefined) break;
-        entries.push({ ip: formatIP(v, f), family: f, value: v });
+      if (reasons.length === before) {
+        this.place(pool, addrs, h);
+        return ok(pool, addrs);
       }
-      if (entries.length === fams.length) {
-        this.placeParsed(s.key, pool, entries, s);
-        return { ok: true, pool: pool.name, ips: entries.map((e) => e.ip) };
-      }
-      reasons.push(`no available IPs in pool "${pool.name}"`);
+      const rank = addrs[0]?.family === wanted[0] ? 0 : 1;
+      if (s.familyPolicy === 'PreferDualStack' && addrs.length > 0 && (!partial || rank < partial.rank)) partial = { pool, addrs, rank };
     }
-    return { ok: false, reason: reasons.join('; ') };
+    if (partial) {
+      this.place(partial.pool, partial.addrs, h);
+      return ok(partial.pool, partial.addrs);
+    }
+    return fail(summarize(reasons));
   }
 
-  /** An IP of this pool and family already used with the Service's sharing key, if compatible. */
-  private shareable(pool: PoolState, f: Family, s: ServiceRequest): bigint | undefined {
-    if (!s.sharingKey) return undefined;
-    for (const [ip, o] of this.owners) {
-      if (o.pool === pool.name && o.family === f && o.sharingKey === s.sharingKey && !this.conflict(ip, s)) return o.value;
+  /**
+   * The lowest address of family f in the pool that `h` may use: a free one, or one already held
+   * by Services it may share with (MetalLB walks the pool from its first address and takes the
+   * first that is free or shareable: the same answer, without the walk).
+   */
+  private pick(pool: PoolState, f: Family, h: Holder): Addr | undefined {
+    const free = pool.lowestFree(f);
+    let best: Owner | undefined;
+    for (const o of h.sharingKey ? (this.shared.get(h.sharingKey) ?? []) : []) {
+      if (o.pool === pool && o.family === f && (!best || o.value < best.value) && !this.conflict(o, h)) best = o;
+    }
+    if (free !== undefined && (!best || free < best.value)) return { family: f, value: free, ip: formatIP(free, f) };
+    return best && { family: f, value: best.value, ip: best.ip };
+  }
+
+  private conflict(o: Owner, h: Holder): string | undefined {
+    for (const k of o.holders) {
+      const other = this.assignments.get(k);
+      const why = other && sharingConflict(o.ip, h, other);
+      if (why) return why;
     }
     return undefined;
+  }
+
+  private conflicts(addrs: readonly Addr[], h: Holder): string | undefined {
+    for (const a of addrs) {
+      const o = this.owners.get(a.ip);
+      const why = o && this.conflict(o, h);
+      if (why) return why;
+    }
+    return undefined;
+  }
+
+  /** Records the assignment: new IPs are taken from their pool and every pool overlapping it. */
+  private place(pool: PoolState, addrs: readonly Addr[], h: Holder): void {
+    const owners = addrs.map((a) => {
+      let o = this.owners.get(a.ip);
+      if (!o) {
+        o = { family: a.family, value: a.value, ip: a.ip, pool, holders: [], sharingKey: undefined };
+        this.owners.set(a.ip, o);
+        pool.take(a.family, a.value, true);
+        for (const q of pool.overlaps) if (q.contains(a.family, a.value)) q.take(a.family, a.value, false);
+      }
+      if (!o.holders.includes(h.key)) o.holders.push(h.key);
+      if (o.holders.length === 1) this.index(o, h.sharingKey);
+      return o;
+    });
+    this.assignments.set(h.key, { key: h.key, sharingKey: h.sharingKey, ports: h.ports, etp: h.etp, backendKey: h.backendKey, pool, owners });
+  }
+
+  /** Sets an owner's sharing key, keeping the by-key index in step. */
+  private index(o: Owner, key: string | undefined): void {
+    if (o.sharingKey === key && (key === undefined || this.shared.get(key)?.has(o))) return;
+    if (o.sharingKey !== undefined) this.shared.get(o.sharingKey)?.delete(o);
+    if (o.sharingKey !== undefined && this.shared.get(o.sharingKey)?.size === 0) this.shared.delete(o.sharingKey);
+    o.sharingKey = key;
+    if (key !== undefined) (this.shared.get(key) ?? this.shared.set(key, new Set()).get(key)!).add(o);
   }
 }

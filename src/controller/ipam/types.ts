@@ -1,5 +1,5 @@
 // The allocator's inputs and outputs: pools and Services reduced to what allocation depends on.
-import type { LabelSelector } from '../../api/common.js';
+import type { LabelSelector } from '../../util/selector.js';
 import type { Family, IPRange } from '../../net/range.js';
 
 export interface PoolSpec {
@@ -40,6 +40,10 @@ export interface ServiceRequest {
 
 export type AllocationResult = { ok: true; pool: string; ips: string[] } | { ok: false; reason: string };
 
+/**
+ * A pool's status counts. Available counts are bigints (an IPv6 /64 holds 2^64 addresses);
+ * assigned counts are numbers: each is at most the number of Services, far below 2^53.
+ */
 export interface PoolUsage {
   assignedIPv4: number;
   assignedIPv6: number;
