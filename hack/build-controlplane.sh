@@ -1,34 +1,66 @@
 #!/usr/bin/env bash
-# Builds etcd, kube-apiserver, kube-controller-manager and kubectl from the Go module proxy, with
-# the versions pinned in hack/controlplane/go.mod, into .cache/controlplane/<version>/bin.
-# A warm run (binaries present, stamp matching go.mod/go.sum/this script) does nothing.
+# Builds etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kubectl from the Go
+# module proxy, at the versions pinned in hack/controlplane/go.mod, into
+# .cache/controlplane/<version>/bin (git-ignored). Plain `go build` inside the wrapper module, so
+# its `replace`s of the k8s.io staging modules apply (`go install pkg@version` refuses them).
+#
+# A warm run is a no-op: when every binary exists and .stamp holds the hash of go.mod, go.sum and
+# this script, nothing is built. `--force` (or CONTROLPLANE_FORCE=1) rebuilds anyway; with an
+# empty GOCACHE that measures a cold build.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+self=$(realpath "$0")
+cd "$(dirname "$self")/.."
 mod=hack/controlplane
 version=$(sed -n 's/^\s*k8s.io\/kubernetes \(v[0-9.]*\)$/\1/p' $mod/go.mod | head -n1)
+[ -n "$version" ] || { echo "build-controlplane: $mod/go.mod does not require k8s.io/kubernetes" >&2; exit 1; }
 out=.cache/controlplane/$version/bin
-stamp=$(cat $mod/go.mod $mod/go.sum "$0" | sha256sum | cut -c1-16)
-bins=(etcd kube-apiserver kube-controller-manager kubectl)
-if [ -f "$out/.stamp" ] && [ "$(cat "$out/.stamp")" = "$stamp" ] && for b in "${bins[@]}"; do [ -x "$out/$b" ] || exit 1; done; then
-  echo "control plane $version is up to date in $out"
-  exit 0
-fi
-command -v go >/dev/null || { echo "Go is required to build the control plane (apt-get install golang, or the toolchain on PATH)" >&2; exit 1; }
-mkdir -p "$out"
-export CGO_ENABLED=0 GOFLAGS=-buildvcs=false
-# Version info for `kubectl version` and /version, as the release builds set it.
-ldv="-X k8s.io/component-base/version.gitVersion=$version -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$(echo "$version" | cut -d. -f2) -X k8s.io/component-base/version.gitTreeState=clean"
+stamp=$(cat $mod/go.mod $mod/go.sum "$self" | sha256sum | cut -c1-16)
+bins=(etcd kube-apiserver kube-controller-manager kube-scheduler kubectl)
 declare -A pkgs=(
   [etcd]=go.etcd.io/etcd/server/v3
   [kube-apiserver]=k8s.io/kubernetes/cmd/kube-apiserver
   [kube-controller-manager]=k8s.io/kubernetes/cmd/kube-controller-manager
+  [kube-scheduler]=k8s.io/kubernetes/cmd/kube-scheduler
   [kubectl]=k8s.io/kubernetes/cmd/kubectl
 )
+force=${CONTROLPLANE_FORCE:-0}
+[ "${1:-}" = "--force" ] && force=1
+
+up_to_date() {
+  [ "$force" = 1 ] && return 1
+  [ -f "$out/.stamp" ] && [ "$(cat "$out/.stamp")" = "$stamp" ] || return 1
+  local b
+  for b in "${bins[@]}"; do [ -x "$out/$b" ] || return 1; done
+}
+
+if up_to_date; then
+  echo "control plane $version is up to date in $out"
+  exit 0
+fi
+command -v go >/dev/null || { echo "build-controlplane: Go is required (a Go >= 1.24 toolchain on PATH)" >&2; exit 1; }
+mkdir -p "$out"
+# One build at a time on this machine: a second `make controlplane` waits, then finds it done.
+exec 9>".cache/controlplane/.lock"
+if ! flock -n 9; then
+  echo "another control plane build is running; waiting for it..."
+  flock 9
+  if up_to_date; then echo "control plane $version is up to date in $out"; exit 0; fi
+fi
+
+export CGO_ENABLED=0 GOFLAGS=-buildvcs=false
+# Version info for `kubectl version` and the apiserver's /version, as the release builds set it.
+ldv=""
+for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+  ldv+=" -X $p.gitVersion=$version -X $p.gitMajor=1 -X $p.gitMinor=$(echo "$version" | cut -d. -f2) -X $p.gitTreeState=clean"
+done
+rm -f "$out/.stamp"
+echo "building control plane $version into $out (go $(go env GOVERSION), GOCACHE $(go env GOCACHE))"
+total=$(date +%s)
 for b in "${bins[@]}"; do
   start=$(date +%s)
-  echo "building $b (${pkgs[$b]}) for control plane $version..."
-  (cd $mod && go build -trimpath -ldflags="-s -w $ldv" -o "../../$out/$b" "${pkgs[$b]}")
-  echo "  $b built in $(( $(date +%s) - start ))s"
+  echo "building $b (${pkgs[$b]})..."
+  (cd $mod && go build -trimpath -ldflags="-s -w$ldv" -o "../../$out/$b" "${pkgs[$b]}")
+  echo "  $b built in $(( $(date +%s) - start ))s ($(du -h "$out/$b" | cut -f1))"
 done
 echo "$stamp" > "$out/.stamp"
-echo "control plane $version ready in $out"
+echo "control plane $version ready in $out after $(( $(date +%s) - total ))s"
