@@ -7,7 +7,7 @@ NODE_TEST_FLAGS ?= --test-concurrency=1
 
 -include hack/controlplane.mk
 
-.PHONY: help deps npm-deps apt-deps build generate check-generated test unit lab lab-down bench clean
+.PHONY: help deps npm-deps apt-deps native build generate check-generated test unit lab lab-down bench clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([^:]+):.*## (.*)/  \1\t\2/' | sed 's/^[^:]*Makefile://'
@@ -18,8 +18,8 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 npm-deps: node_modules/.package-lock.json ## npm ci when package-lock changed
 
-# Debian packages the FRR tests, the L2 tests and the lab use (FRR 8.4, arping, iproute2).
-APT_PACKAGES := frr iputils-arping iproute2 python3
+# Debian packages the FRR tests, the L2 tests and the lab use (FRR 8.4, arping, ndisc6, iproute2).
+APT_PACKAGES := frr iputils-arping iproute2 python3 ndisc6
 apt-deps: ## apt-get install FRR and friends when missing
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then echo "installing Debian packages:$$missing"; \
@@ -27,8 +27,16 @@ apt-deps: ## apt-get install FRR and friends when missing
 
 deps: npm-deps apt-deps
 
+# The layer 2 speaker's raw packet addon (docs/adr/0005): node-gyp from npm, Node's headers from
+# the Node installation itself (Debian: /usr/include/node), so no header download is needed.
+NODE_DIR ?= $(abspath $(dir $(shell command -v node))/..)
+PACKET_ADDON := native/packet/build/Release/packet.node
+$(PACKET_ADDON): native/packet/packet.c native/packet/binding.gyp node_modules/.package-lock.json
+	npx node-gyp rebuild -C native/packet --nodedir=$(NODE_DIR) --loglevel=warn
+native: $(PACKET_ADDON) ## build the native packet addon (AF_PACKET, for layer 2)
+
 # dist/ is rebuilt from scratch so a deleted test can never run from a stale compiled copy.
-build: npm-deps ## compile TypeScript to dist/
+build: npm-deps native ## compile TypeScript to dist/
 	rm -rf dist
 	npx tsc -p tsconfig.json
 
@@ -55,4 +63,4 @@ lab-down: build ## remove everything the lab started
 	node dist/src/cli.js lab down
 
 clean:
-	rm -rf dist
+	rm -rf dist native/packet/build
