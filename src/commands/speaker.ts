@@ -8,30 +8,46 @@ import { loadKubeConfig } from '../k8s/kubeconfig.js';
 import { Kube } from '../k8s/client.js';
 import { makeVtysh } from '../speaker/frr/vtysh.js';
 import { runSpeaker } from '../speaker/run.js';
+import { packetIO } from '../speaker/l2/raw.js';
 
 export const command: Command = {
   name: 'speaker',
-  summary: 'run the speaker on one node: announce by BGP (FRR)',
+  summary: 'run the speaker on one node: announce by BGP (FRR) and layer 2 (ARP/NDP)',
   usage: `usage: metallb speaker [--node NAME] [--namespace NS] [--kubeconfig FILE] [--vty-socket DIR]
                        [--log-level LEVEL] [--lb-class CLASS] [--metrics-address HOST:PORT]
+                       [--l2 on|off] [--l2-interfaces IF,...] [--l2-netns NAME]
+                       [--l2-lease-duration SECONDS] [--l2-renew-ms MS]
 
 Runs the speaker for one node: watches BGPPeers, BFDProfiles, pools, advertisements, Services,
 EndpointSlices and Nodes; renders this node's frr.conf and applies the minimal delta to the FRR
-sidecar through vtysh; publishes session state in BGPPeer status and nodeAssigned Events.
+sidecar through vtysh; publishes session state in BGPPeer status and nodeAssigned Events. Layer 2:
+renews this node's liveness Lease and answers ARP/NDP for the IPs this node leads.
   --node            the Node this speaker runs on (default $NODE_NAME)
   --namespace       where the metallb.io objects live (default $NAMESPACE or metallb-system)
   --vty-socket      FRR's vty socket directory (default: vtysh's own default)
-  --metrics-address where /metrics and /healthz listen (default 0.0.0.0:7472; "off" disables)`,
+  --metrics-address where /metrics and /healthz listen (default 0.0.0.0:7472; "off" disables)
+  --l2              layer 2 announcements (default on)
+  --l2-interfaces   the only interfaces that may answer ARP/NDP (default: every one that is up)
+  --l2-netns        open the layer 2 sockets in this network namespace (tests, the lab)
+  --l2-lease-duration  liveness Lease duration in seconds (default 3): failover time on a crash
+  --l2-renew-ms     liveness Lease renewal interval (default 1000)`,
   async run(argv) {
     const { values } = parseArgs({
       args: argv,
       options: {
         node: { type: 'string' }, namespace: { type: 'string' }, kubeconfig: { type: 'string' }, 'vty-socket': { type: 'string' },
         'log-level': { type: 'string', default: 'info' }, 'lb-class': { type: 'string' }, 'metrics-address': { type: 'string', default: '0.0.0.0:7472' },
+        l2: { type: 'string', default: 'on' }, 'l2-interfaces': { type: 'string' }, 'l2-netns': { type: 'string' },
+        'l2-lease-duration': { type: 'string', default: '3' }, 'l2-renew-ms': { type: 'string', default: '1000' },
       },
     });
     const node = values.node ?? process.env['NODE_NAME'];
     if (!node) throw new UsageError('--node NAME (or $NODE_NAME) is required');
+    if (values.l2 !== 'on' && values.l2 !== 'off') throw new UsageError('--l2 is on or off');
+    const duration = Number(values['l2-lease-duration']);
+    const renewMs = Number(values['l2-renew-ms']);
+    if (!Number.isInteger(duration) || duration < 1) throw new UsageError('--l2-lease-duration is a whole number of seconds ≥ 1');
+    if (!Number.isFinite(renewMs) || renewMs < 50 || renewMs >= duration * 1000) throw new UsageError('--l2-renew-ms must be ≥ 50 and shorter than the lease duration');
     const log = makeLogger('speaker', values['log-level'] as LogLevel);
     const kube = new Kube(loadKubeConfig(values.kubeconfig), `metallb-speaker-${node}`.slice(0, 128));
     const ma = values['metrics-address'];
@@ -42,6 +58,9 @@ sidecar through vtysh; publishes session state in BGPPeer status and nodeAssigne
       vtysh: makeVtysh(values['vty-socket'] ? { socketDir: values['vty-socket'] } : {}),
       ...(values['lb-class'] ? { loadBalancerClass: values['lb-class'] } : {}),
       ...(host !== undefined && port !== undefined ? { metricsAddress: { host, port } } : {}),
+      ...(values.l2 === 'on'
+        ? { l2: { io: packetIO(values['l2-netns']), leaseDurationSeconds: duration, renewMs, ...(values['l2-interfaces'] ? { interfaces: values['l2-interfaces'].split(',').map((x) => x.trim()).filter(Boolean) } : {}) } }
+        : {}),
     });
     await new Promise<void>((resolve) => {
       const stop = (): void => void handle.stop().then(resolve);

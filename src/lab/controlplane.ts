@@ -116,7 +116,8 @@ export async function startControlPlane(opts: StartOptions = {}): Promise<Contro
       '--secure-port', String(apiPort), '--cert-dir', join(dir, 'certs'), '--token-auth-file', join(dir, 'tokens.csv'),
       '--authorization-mode', 'RBAC', '--service-account-issuer', 'https://kubernetes.default.svc',
       '--service-account-key-file', join(dir, 'sa.pub'), '--service-account-signing-key-file', join(dir, 'sa.key'),
-      '--service-cluster-ip-range', '10.96.0.0/16', '--allow-privileged=true',
+      // dual-stack, so IPv6 (and dual-stack) LoadBalancer Services can be created (layer 2 NDP tests)
+      '--service-cluster-ip-range', '10.96.0.0/16,fd00:10:96::/112', '--allow-privileged=true',
       // Without kubelets no Node ever reports Ready: the not-ready taint this plugin adds at
       // creation would keep every DaemonSet pod off every Node.
       '--disable-admission-plugins', 'TaintNodesByCondition', '--profiling=false', '--v=1',

@@ -83,7 +83,7 @@ export async function labUp(o: UpOptions): Promise<LabState> {
   // never run, so its conditions say Available=False while the processes below do the work.
   spawnAgent(state, 'operator', ['operator', '--kubeconfig', cp.kubeconfigPath, '--namespace', NS]);
   spawnAgent(state, 'controller', ['controller', '--kubeconfig', cp.kubeconfigPath, '--namespace', NS, '--metrics-address', 'off', '--identity', 'lab']);
-  for (const n of state.nodes) spawnAgent(state, `speaker-${n.name}`, ['speaker', '--kubeconfig', cp.kubeconfigPath, '--namespace', NS, '--node', n.name, '--vty-socket', n.socketDir, '--metrics-address', 'off']);
+  for (const n of state.nodes) spawnAgent(state, `speaker-${n.name}`, ['speaker', '--kubeconfig', cp.kubeconfigPath, '--namespace', NS, '--node', n.name, '--vty-socket', n.socketDir, '--metrics-address', 'off', '--l2-netns', n.ns]);
   spawnAgent(state, 'proxy', ['lab', '_proxy', '--kubeconfig', cp.kubeconfigPath, '--namespaces', state.nodes.map((n) => n.ns).join(',')]);
   for (const n of state.nodes) spawnAgent(state, `backend-${n.name}`, ['lab', '_backend', '--name', n.name, '--port', '80'], n.ns);
 

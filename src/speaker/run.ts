@@ -11,6 +11,8 @@ import { BfdWatchdog } from './bfd-watchdog.js';
 import { snapshotFromObjects } from './announce/from-objects.js';
 import { expandLegacyConfigMaps } from '../api/convert-legacy.js';
 import type { FrrLogLevel } from './frr/model.js';
+import { startL2 } from './l2/wiring.js';
+import type { L2Handle, L2Options } from './l2/wiring.js';
 
 export interface SpeakerDeps {
   kube: Kube;
@@ -23,12 +25,15 @@ export interface SpeakerDeps {
   /** host:port for /metrics and /healthz; omitted in tests that run several speakers. */
   metricsAddress?: { host: string; port: number };
   statusIntervalMs?: number;
+  /** Layer 2 (ARP/NDP); omitted: this speaker announces by BGP only. */
+  l2?: L2Options;
 }
 
 export interface SpeakerHandle {
   loop: BgpLoop;
   caches: Caches;
   metrics: Metrics;
+  l2?: L2Handle;
   stop(): Promise<void>;
 }
 
@@ -54,6 +59,7 @@ export async function runSpeaker(d: SpeakerDeps): Promise<SpeakerHandle> {
   caches.onChange(() => loop.trigger());
   await caches.start();
   loop.start();
+  const l2 = d.l2 ? await startL2(d.l2, d, caches, snapshot, metrics) : undefined;
   d.log.info('speaker started', { event: 'start', node: d.node, namespace: d.namespace });
 
   const watchdog = new BfdWatchdog();
@@ -78,7 +84,9 @@ export async function runSpeaker(d: SpeakerDeps): Promise<SpeakerHandle> {
     loop,
     caches,
     metrics,
+    ...(l2 ? { l2 } : {}),
     async stop(): Promise<void> {
+      await l2?.stop();
       clearInterval(poll);
       loop.stop();
       caches.stop();

@@ -1,0 +1,110 @@
+// The layer 2 effector: makes this node's responders hold exactly the (IP, interfaces) pairs the
+// planner gave it. Sockets exist only on interfaces that hold an IP, so a node that leads nothing
+// sends and listens to nothing; an IP that leaves the plan stops being answered at once.
+import { InterfaceResponder } from './responder.js';
+import type { NetInterface, PacketIO } from './raw.js';
+import type { Logger } from '../../util/log.js';
+import type { Metrics } from '../../util/metrics.js';
+import { errorMessage } from '../../util/errors.js';
+
+export interface L2Desired {
+  ip: string;
+  /** From the L2Advertisements; empty means every usable interface. */
+  interfaces: string[];
+}
+
+export interface AnnounceResult {
+  /** IPs this node did not answer for before, and now does on at least one interface. */
+  gained: string[];
+  lost: string[];
+  /** IP → interfaces it is answered on. */
+  held: Map<string, string[]>;
+}
+
+/** Interfaces that can carry ARP/NDP: up, not loopback, with an Ethernet address. */
+export function usableInterfaces(all: readonly NetInterface[], allowed: readonly string[] | undefined): NetInterface[] {
+  return all
+    .filter((i) => i.up && !i.loopback && i.mac.length === 6 && i.mac.some((b) => b !== 0))
+    .filter((i) => !allowed || allowed.length === 0 || allowed.includes(i.name))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** (pure) which interfaces answer for which IPs. */
+export function placement(desired: readonly L2Desired[], usable: readonly NetInterface[]): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const d of desired) {
+    const on = d.interfaces.length === 0 ? usable : usable.filter((i) => d.interfaces.includes(i.name));
+    for (const i of on) {
+      const set = out.get(i.name) ?? new Set<string>();
+      set.add(d.ip);
+      out.set(i.name, set);
+    }
+  }
+  return out;
+}
+
+export class Announcer {
+  private readonly responders = new Map<string, InterfaceResponder>();
+
+  constructor(
+    private readonly io: PacketIO,
+    private readonly log: Logger,
+    private readonly metrics: Metrics,
+    /** --l2-interfaces: the only interfaces layer 2 may use (default: all usable ones). */
+    private readonly allowed?: readonly string[],
+  ) {}
+
+  private heldMap(): Map<string, string[]> {
+    const m = new Map<string, string[]>();
+    for (const r of this.responders.values()) for (const ip of r.held) m.set(ip, [...(m.get(ip) ?? []), r.name]);
+    return m;
+  }
+
+  apply(desired: readonly L2Desired[]): AnnounceResult {
+    const before = this.heldMap();
+    let usable: NetInterface[] = [];
+    try {
+      usable = usableInterfaces(desired.length > 0 ? this.io.interfaces() : [], this.allowed);
+    } catch (err) {
+      this.log.error('could not list interfaces', { event: 'l2-interfaces-error', error: errorMessage(err) });
+    }
+    const want = placement(desired, usable);
+    // Removals first, so an IP that moves between interfaces is never answered twice.
+    for (const [name, r] of [...this.responders]) {
+      const ips = want.get(name);
+      if (!ips) {
+        r.close();
+        this.responders.delete(name);
+        continue;
+      }
+      for (const ip of r.held) if (!ips.has(ip)) r.remove(ip);
+    }
+    for (const [name, ips] of want) {
+      const iface = usable.find((i) => i.name === name)!;
+      let r = this.responders.get(name);
+      if (r) r.refresh(iface);
+      else {
+        try {
+          r = new InterfaceResponder(this.io, iface, this.log, this.metrics);
+          this.responders.set(name, r);
+        } catch (err) {
+          this.log.error('could not open a packet socket', { event: 'l2-socket-error', interface: name, error: errorMessage(err) });
+          continue;
+        }
+      }
+      for (const ip of [...ips].sort()) r.add(ip);
+    }
+    const held = this.heldMap();
+    const gained = [...held.keys()].filter((ip) => !before.has(ip)).sort();
+    const lost = [...before.keys()].filter((ip) => !held.has(ip)).sort();
+    for (const ip of gained) this.log.info('announcing', { event: 'l2-take-over', ip, interfaces: held.get(ip) });
+    for (const ip of lost) this.log.info('stopped announcing', { event: 'l2-release', ip });
+    this.metrics.set('metallb_layer2_announced_ips', 'IPs this node answers ARP/NDP for', held.size);
+    return { gained, lost, held };
+  }
+
+  close(): void {
+    for (const r of this.responders.values()) r.close();
+    this.responders.clear();
+  }
+}

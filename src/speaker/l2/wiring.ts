@@ -1,0 +1,46 @@
+// Layer 2 in `metallb speaker`: the liveness Lease, the loop and the announcer, started beside the
+// BGP loop on the same caches and snapshot.
+import type { Kube } from '../../k8s/client.js';
+import type { Logger } from '../../util/log.js';
+import type { Metrics } from '../../util/metrics.js';
+import type { Snapshot } from '../announce/snapshot.js';
+import type { Caches } from '../watches.js';
+import { Announcer } from './announcer.js';
+import { LeaseTracker } from './lease-tracker.js';
+import { L2Loop } from './loop.js';
+import type { PacketIO } from './raw.js';
+import { L2Status } from './status.js';
+
+export interface L2Options {
+  io: PacketIO;
+  /** Only these interfaces may answer (default: every usable one). */
+  interfaces?: string[];
+  leaseDurationSeconds?: number;
+  renewMs?: number;
+}
+
+export interface L2Handle {
+  loop: L2Loop;
+  tracker: LeaseTracker;
+  stop(): Promise<void>;
+}
+
+export async function startL2(o: L2Options, d: { kube: Kube; node: string; namespace: string; log: Logger }, caches: Caches, snapshot: () => Snapshot, metrics: Metrics): Promise<L2Handle> {
+  const log = d.log.child({ mode: 'layer2' });
+  let loop: L2Loop | undefined;
+  const tracker = new LeaseTracker({ kube: d.kube, namespace: d.namespace, node: d.node, log, durationSeconds: o.leaseDurationSeconds ?? 3, renewMs: o.renewMs ?? 1000, onChange: () => loop?.trigger() });
+  const status = new L2Status({ kube: d.kube, node: d.node, log, service: (ns, name) => caches.get('Service', ns, name) });
+  loop = new L2Loop({ node: d.node, snapshot, live: () => tracker.live(), announcer: new Announcer(o.io, log, metrics, o.interfaces), report: (mine, gained) => status.report(mine, gained), log });
+  caches.onChange(() => loop?.trigger());
+  await tracker.start();
+  loop.start();
+  return {
+    loop,
+    tracker,
+    async stop(): Promise<void> {
+      // Stop answering first, then let the others know at once.
+      loop?.stop();
+      await tracker.stop();
+    },
+  };
+}

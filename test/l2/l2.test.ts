@@ -1,0 +1,240 @@
+// Layer 2 end to end with real components: a real control plane, our controller allocating, three
+// `metallb speaker` processes (one per node namespace, each with its FRR), bridges and clients in
+// network namespaces. What the clients' arping, ndisc6, kernel neighbour table and TCP
+// connections see is what a user on that segment would see.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { getTestCluster } from '../helpers/controlplane.js';
+import type { ControlPlane } from '../helpers/controlplane.js';
+import { Kube } from '../../src/k8s/client.js';
+import type { Obj } from '../../src/k8s/client.js';
+import { loadKubeConfig } from '../../src/k8s/kubeconfig.js';
+import { silentLogger } from '../../src/util/log.js';
+import { runController } from '../../src/controller/run.js';
+import type { ControllerHandle } from '../../src/controller/run.js';
+import { frrUnavailable, waitFor } from '../../src/lab/netns.js';
+import { repoRoot } from '../../src/util/golden.js';
+import { packetIO } from '../../src/speaker/l2/raw.js';
+import { neighborSolicitation, parseNeighborAdvertisement } from '../../src/speaker/l2/ndp.js';
+import { formatMAC, ipBytes, parseMAC } from '../../src/speaker/l2/frame.js';
+import { nodeAnnotation } from '../../src/speaker/l2/status.js';
+import { acceptOnNodes, arping, destroyL2Lab, flushNeigh, ndisc, neighMAC, startL2Lab, startSpeaker, startTcpServer, stopSpeaker, tcpHello } from './l2-lab.js';
+import type { L2Lab, L2Node } from './l2-lab.js';
+
+const NS = 'metallb-system';
+const APPS = 'l2-apps';
+const NODES = ['l2-node-1', 'l2-node-2', 'l2-node-3'];
+const PORT = 8080;
+let cp: ControlPlane;
+let admin: Kube;
+let lab: L2Lab;
+let controller: ControllerHandle;
+
+const cr = (kind: string, name: string, spec: Record<string, unknown>): Obj => ({ apiVersion: 'metallb.io/v1beta1', kind, metadata: { name, namespace: NS }, spec }) as Obj;
+const service = (name: string, ns: string, extra: Record<string, unknown> = {}): Obj =>
+  ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: ns }, spec: { type: 'LoadBalancer', externalTrafficPolicy: 'Cluster', selector: { app: name }, ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: PORT }], ...extra } }) as Obj;
+/** No kubelet runs pods here, so the test writes the ready endpoint a pod would have. */
+const slice = (svc: string, ns: string, node: string): Obj =>
+  ({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: `${svc}-l2`, namespace: ns, labels: { 'kubernetes.io/service-name': svc, 'endpointslice.kubernetes.io/managed-by': 'l2-test' } }, addressType: 'IPv4', endpoints: [{ addresses: ['10.131.0.10'], nodeName: node, conditions: { ready: true } }], ports: [{ port: PORT, protocol: 'TCP' }] }) as Obj;
+
+async function ipOf(name: string, ns: string): Promise<string> {
+  return waitFor(`an IP for ${ns}/${name}`, async () => {
+    const s = await admin.get<Obj>({ apiVersion: 'v1', kind: 'Service', name, namespace: ns });
+    return ((s?.['status'] as { loadBalancer?: { ingress?: { ip: string }[] } })?.loadBalancer?.ingress ?? [])[0]?.ip;
+  }, 30_000);
+}
+
+/** The node the Service's annotation names for `ip`, once it names one (and, if given, not `not`). */
+async function leaderOf(name: string, ns: string, ip: string, not?: string): Promise<L2Node> {
+  const node = await waitFor(`the layer 2 node of ${ns}/${name}`, async () => {
+    const s = await admin.get<Obj>({ apiVersion: 'v1', kind: 'Service', name, namespace: ns });
+    const n = s?.metadata?.annotations?.[nodeAnnotation(ip)];
+    return n && n !== not ? n : undefined;
+  }, 30_000);
+  return lab.nodes.find((n) => n.name === node)!;
+}
+
+const unique = (xs: string[]): string[] => [...new Set(xs)].sort();
+
+async function events(name: string, ns: string): Promise<string> {
+  const r = await cp.kubectl(['get', 'events', '-n', ns, '--field-selector', `involvedObject.name=${name}`, '-o', 'jsonpath={range .items[*]}{.reason}: {.message}{"\\n"}{end}']);
+  return r.stdout;
+}
+
+/** Sends one NS for `target` from c0 (unicast to `toMAC` when given) and collects the NAs for 1 s. */
+async function solicit(target: string, toMAC?: string): Promise<string[]> {
+  const io = packetIO(lab.clients[0]);
+  const me = io.interfaces().find((i) => i.name === 'eth0')!;
+  const got: string[] = [];
+  const sock = io.open('eth0', (f) => {
+    const na = parseNeighborAdvertisement(f);
+    if (na && na.targetMAC && ipBytes(target).equals(na.target)) got.push(formatMAC(na.targetMAC));
+  });
+  try {
+    sock.send(neighborSolicitation(me.mac, ipBytes('fc00:77::100'), ipBytes(target), toMAC ? parseMAC(toMAC) : undefined));
+    await new Promise((r) => setTimeout(r, 1000));
+  } finally {
+    sock.close();
+  }
+  return got;
+}
+
+before(async () => {
+  const missing = frrUnavailable();
+  if (missing) throw new Error(`root and FRR are required for this test (make test installs FRR): ${missing}`);
+  cp = await getTestCluster();
+  admin = new Kube(loadKubeConfig(cp.kubeconfigPath), 'l2-test');
+  for (const ns of [NS, APPS, 'my-test-app']) await cp.kubectl(['create', 'namespace', ns]);
+  for (const n of NODES) await admin.apply({ apiVersion: 'v1', kind: 'Node', metadata: { name: n, labels: { 'kubernetes.io/os': 'linux' } } } as Obj);
+  controller = await runController({ kube: new Kube(loadKubeConfig(cp.kubeconfigPath), 'metallb-controller'), log: silentLogger(), namespace: NS, identity: 'l2-test', leaseDurationSeconds: 4, renewMs: 500 });
+  lab = await startL2Lab('l2', cp.kubeconfigPath, NS, NODES);
+  for (const n of lab.nodes) {
+    startSpeaker(lab, n);
+    startTcpServer(lab, n, PORT);
+  }
+  // every speaker is live once its Lease exists
+  await waitFor('three liveness Leases', async () => ((await admin.list('coordination.k8s.io/v1', 'Lease', NS, 'metallb.io/speaker-liveness')).length === 3 ? true : undefined), 30_000);
+});
+
+after(async () => {
+  await destroyL2Lab(lab);
+  await controller?.stop();
+  for (const n of NODES) await admin?.delete({ apiVersion: 'v1', kind: 'Node', name: n });
+  for (const ns of [NS, APPS, 'my-test-app']) await cp?.kubectl(['delete', 'namespace', ns, '--wait=false']);
+});
+
+async function seedCase(file: string, svcName: string, svcNs: string, firstIP: string): Promise<void> {
+  const r = await cp.kubectl(['apply', '-f', join(repoRoot(), file)]);
+  assert.equal(r.code, 0, r.stderr);
+  await admin.apply(service(svcName, svcNs));
+  await admin.apply(slice(svcName, svcNs, NODES[1]!));
+  const ip = await ipOf(svcName, svcNs);
+  assert.equal(ip, firstIP, 'the first IP of the ConfigMap range');
+  await acceptOnNodes(lab, ip);
+  const leader = await leaderOf(svcName, svcNs, ip);
+  const macs = await waitFor('an ARP answer', async () => {
+    const m = await arping(lab.clients[0], ip);
+    return m.length > 0 ? m : undefined;
+  }, 20_000);
+  assert.deepEqual(unique(macs), [leader.macs[0]], 'only the leader answers, with its eth0 MAC');
+  assert.equal(await tcpHello(lab.clients[0], ip, PORT), leader.name);
+  assert.equal(await neighMAC(lab.clients[0], ip), leader.macs[0]);
+  assert.match(await events(svcName, svcNs), new RegExp(`nodeAssigned: announcing from node "${leader.name}" with protocol "layer2"`));
+  // removing the Service releases the IP: nobody answers for it any more
+  await admin.delete({ apiVersion: 'v1', kind: 'Service', name: svcName, namespace: svcNs });
+  await waitFor('no more answers', async () => ((await arping(lab.clients[0], ip, 2)).length === 0 ? true : undefined), 20_000);
+  await cp.kubectl(['delete', '-f', join(repoRoot(), file)]);
+}
+
+test('seed 000 as written: the ConfigMap pool gives 10.19.140.10; the leader answers; the client connects', async () => {
+  assert.match(readFileSync(join(repoRoot(), 'test/fixtures/seeds/000-configmap-layer2.yaml'), 'utf8'), /10\.19\.140\.10-10\.19\.140\.29/);
+  await seedCase('test/fixtures/seeds/000-configmap-layer2.yaml', 'hello-openshift-lb', 'my-test-app', '10.19.140.10');
+});
+
+test('seed 004 as written: the ConfigMap pool gives 10.128.54.230; the leader answers; the client connects', async () => {
+  await seedCase('test/fixtures/seeds/004-configmap-layer2.yaml', 'test', APPS, '10.128.54.230');
+});
+
+test('IPv4: one leader answers ARP, on eth0 only, and the client reaches it over TCP', async () => {
+  await admin.apply(cr('IPAddressPool', 'l2-v4', { addresses: ['192.168.77.200-192.168.77.209'] }));
+  await admin.apply(cr('IPAddressPool', 'l2-v6', { addresses: ['fc00:77::200-fc00:77::209'] }));
+  await admin.apply(cr('L2Advertisement', 'l2', { ipAddressPools: ['l2-v4', 'l2-v6'], interfaces: ['eth0'] }));
+  await admin.apply(service('web', APPS));
+  await admin.apply(slice('web', APPS, NODES[0]!));
+  const ip = await ipOf('web', APPS);
+  assert.equal(ip, '192.168.77.200');
+  await acceptOnNodes(lab, ip);
+  const leader = await leaderOf('web', APPS, ip);
+  const macs = await waitFor('ARP answers', async () => {
+    const m = await arping(lab.clients[0], ip);
+    return m.length > 0 ? m : undefined;
+  }, 20_000);
+  assert.deepEqual(unique(macs), [leader.macs[0]]);
+  assert.equal(await tcpHello(lab.clients[0], ip, PORT), leader.name);
+  assert.equal(await neighMAC(lab.clients[0], ip), leader.macs[0]);
+  // the annotation is kubectl-readable
+  const r = await cp.kubectl(['get', 'svc', 'web', '-n', APPS, '-o', 'jsonpath={.metadata.annotations.metallb\\.io/layer2-ipv4-node}']);
+  assert.equal(r.stdout, leader.name);
+});
+
+test('excluded interface: eth1 answers nothing until the L2Advertisement names it', async () => {
+  const ip = await ipOf('web', APPS);
+  const leader = await leaderOf('web', APPS, ip);
+  assert.deepEqual(await arping(lab.clients[1], ip), [], 'c1 is on the eth1 side: no answer while interfaces is [eth0]');
+  await admin.apply(cr('L2Advertisement', 'l2', { ipAddressPools: ['l2-v4', 'l2-v6'], interfaces: ['eth1'] }));
+  const macs = await waitFor('answers on eth1', async () => {
+    const m = await arping(lab.clients[1], ip);
+    return m.length > 0 ? m : undefined;
+  }, 20_000);
+  assert.deepEqual(unique(macs), [leader.macs[1]]);
+  await waitFor('eth0 silent', async () => ((await arping(lab.clients[0], ip, 2)).length === 0 ? true : undefined), 20_000);
+  await admin.apply(cr('L2Advertisement', 'l2', { ipAddressPools: ['l2-v4', 'l2-v6'], interfaces: ['eth0'] }));
+  await waitFor('eth0 answers again', async () => ((await arping(lab.clients[0], ip, 2)).length > 0 ? true : undefined), 20_000);
+});
+
+test('IPv6: one leader answers NDP (multicast and unicast solicitations), and TCP over IPv6 reaches it', async () => {
+  await admin.apply(service('web6', APPS, { ipFamilies: ['IPv6'], ipFamilyPolicy: 'SingleStack' }));
+  await admin.apply(slice('web6', APPS, NODES[2]!));
+  const ip = await ipOf('web6', APPS);
+  assert.equal(ip, 'fc00:77::200');
+  await acceptOnNodes(lab, ip);
+  const leader = await leaderOf('web6', APPS, ip);
+  const macs = await waitFor('NDP answers', async () => {
+    const m = await ndisc(lab.clients[0], ip);
+    return m.length > 0 ? m : undefined;
+  }, 20_000);
+  assert.deepEqual(unique(macs), [leader.macs[0]]);
+  assert.deepEqual(unique(await solicit(ip, leader.macs[0])), [leader.macs[0]], 'a unicast NS (NUD probe) is answered');
+  const other = lab.nodes.find((n) => n !== leader)!;
+  assert.deepEqual(await solicit(ip, other.macs[0]), [], 'a non-leader ignores a unicast NS for the IP');
+  assert.equal(await tcpHello(lab.clients[0], ip, PORT), leader.name);
+  assert.equal(await neighMAC(lab.clients[0], ip), leader.macs[0]);
+});
+
+test('no answers for an IP nobody leads, nor for a Service of another loadBalancerClass', async () => {
+  // on every node's lo (so the kernels could answer if they would), in no Service
+  await acceptOnNodes(lab, '192.168.77.208');
+  await acceptOnNodes(lab, 'fc00:77::208');
+  assert.deepEqual(await arping(lab.clients[0], '192.168.77.208'), []);
+  assert.deepEqual(await ndisc(lab.clients[0], 'fc00:77::208'), []);
+  // another implementation's Service, whose status holds an IP of our pool
+  await admin.apply(service('theirs', APPS, { loadBalancerClass: 'example.com/other-lb' }));
+  await admin.apply(slice('theirs', APPS, NODES[0]!));
+  await admin.patchStatus({ apiVersion: 'v1', kind: 'Service', name: 'theirs', namespace: APPS }, { loadBalancer: { ingress: [{ ip: '192.168.77.207' }] } });
+  await acceptOnNodes(lab, '192.168.77.207');
+  assert.equal(await ipOf('theirs', APPS), '192.168.77.207');
+  await new Promise((r) => setTimeout(r, 500));
+  assert.deepEqual(await arping(lab.clients[0], '192.168.77.207'), []);
+});
+
+async function failover(signal: 'SIGTERM' | 'SIGKILL'): Promise<void> {
+  const ip = await ipOf('web', APPS);
+  const leader = await leaderOf('web', APPS, ip);
+  assert.equal(await tcpHello(lab.clients[0], ip, PORT), leader.name);
+  assert.equal(await neighMAC(lab.clients[0], ip), leader.macs[0]);
+  await stopSpeaker(leader, signal);
+  const moved = await waitFor('the neighbour entry on another node', async () => {
+    const mac = await neighMAC(lab.clients[0], ip);
+    return mac && mac !== leader.macs[0] ? mac : undefined;
+  }, 20_000);
+  const next = await leaderOf('web', APPS, ip, leader.name);
+  assert.equal(moved, next.macs[0], 'the entry moved to the new leader, by its gratuitous ARP');
+  assert.deepEqual(unique(await arping(lab.clients[0], ip)), [next.macs[0]], 'the stopped speaker answers no more');
+  assert.equal(await tcpHello(lab.clients[0], ip, PORT), next.name);
+  startSpeaker(lab, leader);
+  await waitFor('three liveness Leases', async () => ((await admin.list('coordination.k8s.io/v1', 'Lease', NS, 'metallb.io/speaker-liveness')).length === 3 ? true : undefined), 30_000);
+}
+
+test('failover on a clean stop (SIGTERM): the client neighbour entry moves to the new leader', async () => {
+  await flushNeigh(lab.clients[0]);
+  await failover('SIGTERM');
+});
+
+test('failover on a crash (SIGKILL): the Lease expires and the entry moves', async () => {
+  // the restarted speaker may have taken its IP back: wait until one node leads and answers
+  const ip = await ipOf('web', APPS);
+  await waitFor('one answering leader', async () => (unique(await arping(lab.clients[0], ip, 2)).length === 1 ? true : undefined), 20_000);
+  await failover('SIGKILL');
+});
