@@ -2,6 +2,7 @@
  * packet: the few Linux calls the layer 2 speaker needs that Node cannot make, as a Node-API addon.
  *   interfaces(netns)              -> [{ name, index, mac, up, loopback, ipv6: [Buffer(16)] }]
  *   open(ifname, netns, onFrame)   -> handle; onFrame(Buffer) for each ARP / NS / NA frame received
+ *                                     that is addressed to us (unicast to our MAC, broadcast, multicast)
  *   send(handle, frame)            -> bytes sent (a whole Ethernet frame)
  *   joinGroup6(handle, Buffer(16)) -> joins an IPv6 multicast group on the interface (MLD report,
  *                                     NIC filter), e.g. a Service IP's solicited-node group
@@ -238,7 +239,9 @@ static void on_readable(uv_poll_t *h, int status, int events) {
     socklen_t fl = sizeof from;
     ssize_t n = recvfrom(s->fd, buf, sizeof buf, MSG_DONTWAIT, (struct sockaddr *)&from, &fl);
     if (n < 0) return; /* EAGAIN: drained */
-    if (from.sll_pkttype == PACKET_OUTGOING) continue; /* our own frames */
+    /* Our own frames, and unicast frames for another host (seen when the interface is
+     * promiscuous, or a bridge floods an unknown destination): neither is ours to answer. */
+    if (from.sll_pkttype == PACKET_OUTGOING || from.sll_pkttype == PACKET_OTHERHOST) continue;
     napi_handle_scope scope;
     napi_open_handle_scope(s->env, &scope);
     napi_value fn, recv, frame, result;

@@ -70,7 +70,8 @@ async function solicit(target: string, toMAC?: string): Promise<string[]> {
   const got: string[] = [];
   const sock = io.open('eth0', (f) => {
     const na = parseNeighborAdvertisement(f);
-    if (na && na.targetMAC && ipBytes(target).equals(na.target)) got.push(formatMAC(na.targetMAC));
+    // solicited only: the leader's unsolicited takeover announcements may still be going out
+    if (na && na.solicited && na.targetMAC && ipBytes(target).equals(na.target)) got.push(formatMAC(na.targetMAC));
   });
   try {
     sock.send(neighborSolicitation(me.mac, ipBytes('fc00:77::100'), ipBytes(target), toMAC ? parseMAC(toMAC) : undefined));
