@@ -90,9 +90,16 @@ try {
       const first = await waitFor('the new leader\'s gratuitous ARP', () => garps.slice(from).find((g) => g.t >= t0 && g.mac !== leader.macs[0]), 30_000, 100_000);
       samples.push(first.t - t0);
       await stopped;
+      // The restarted speaker must be live in the API (a renewal newer than its restart) before the
+      // next round: otherwise its own takeover could land inside the next measurement.
+      const restarted = Date.now();
       startSpeaker(lab, leader, speakerArgs());
-      await waitFor('the restarted speaker live', async () => ((await admin.list('coordination.k8s.io/v1', 'Lease', NS, 'metallb.io/speaker-liveness')).length === 3 ? true : undefined), 30_000);
-      await sleep(1500);
+      await waitFor('the restarted speaker renewing', async () => {
+        const l = await admin.get<Obj>({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', name: `metallb-speaker-${leader.name}`, namespace: NS });
+        const renew = Date.parse(((l?.['spec'] ?? {}) as { renewTime?: string }).renewTime ?? '');
+        return renew > restarted ? true : undefined;
+      }, 30_000);
+      await sleep(500);
     }
     results[mode] = { signal: def.signal, speakerFlags: def.args.join(' '), failovers: samples.length, medianMs: round(median(samples)), maxMs: round(Math.max(...samples)), minMs: round(Math.min(...samples)), samplesMs: samples.map((s) => round(s)) };
   }

@@ -337,16 +337,28 @@ fail:
   return throw_errno(env, what, e);
 }
 
-static napi_value js_send(napi_env env, napi_callback_info info) {
+/* The (handle, Buffer) arguments of send and joinGroup6; NULL (with an exception) when wrong. */
+static sock_t *handle_and_buffer(napi_env env, napi_callback_info info, const char *usage, void **data, size_t *len) {
   size_t argc = 2;
   napi_value argv[2];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc < 2) return throw_msg(env, "send(handle, frame) takes 2 arguments");
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
+  if (argc < 2) {
+    throw_msg(env, usage);
+    return NULL;
+  }
   sock_t *s = get_sock(env, argv[0]);
-  if (!s) return NULL;
+  if (s && napi_get_buffer_info(env, argv[1], data, len) != napi_ok) {
+    throw_msg(env, usage);
+    return NULL;
+  }
+  return s;
+}
+
+static napi_value js_send(napi_env env, napi_callback_info info) {
   void *data;
   size_t len;
-  if (napi_get_buffer_info(env, argv[1], &data, &len) != napi_ok) return throw_msg(env, "send: frame must be a Buffer");
+  sock_t *s = handle_and_buffer(env, info, "send(handle, frame: Buffer)", &data, &len);
+  if (!s) return NULL;
   ssize_t n = send(s->fd, data, len, 0);
   if (n < 0) return throw_errno(env, "send", errno);
   napi_value r;
@@ -355,15 +367,11 @@ static napi_value js_send(napi_env env, napi_callback_info info) {
 }
 
 static napi_value js_join_group6(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc < 2) return throw_msg(env, "joinGroup6(handle, group) takes 2 arguments");
-  sock_t *s = get_sock(env, argv[0]);
-  if (!s) return NULL;
   void *data;
   size_t len;
-  if (napi_get_buffer_info(env, argv[1], &data, &len) != napi_ok || len != 16) return throw_msg(env, "joinGroup6: group must be a 16-byte Buffer");
+  sock_t *s = handle_and_buffer(env, info, "joinGroup6(handle, group: 16-byte Buffer)", &data, &len);
+  if (!s) return NULL;
+  if (len != 16) return throw_msg(env, "joinGroup6(handle, group: 16-byte Buffer)");
   if (s->fd6 < 0) return throw_errno(env, "joinGroup6", EAFNOSUPPORT);
   struct ipv6_mreq m;
   memcpy(&m.ipv6mr_multiaddr, data, 16);

@@ -56,7 +56,21 @@ async function leaderOf(name: string, ns: string, ip: string, not?: string): Pro
   return lab.nodes.find((n) => n.name === node)!;
 }
 
+/** Creates a Service with a ready endpoint on `node`; its IP (on every node's lo) and the node that leads it. */
+async function expose(name: string, ns: string, node: string, extra: Record<string, unknown> = {}): Promise<{ ip: string; leader: L2Node }> {
+  await admin.apply(service(name, ns, extra));
+  await admin.apply(slice(name, ns, node));
+  const ip = await ipOf(name, ns);
+  await acceptOnNodes(lab, ip);
+  return { ip, leader: await leaderOf(name, ns, ip) };
+}
+
 const unique = (xs: string[]): string[] => [...new Set(xs)].sort();
+/** Probes (arping, ndisc6) until some MAC answers; those MACs. */
+const answers = (what: string, probe: () => Promise<string[]>): Promise<string[]> => waitFor(what, async () => {
+  const m = await probe();
+  return m.length > 0 ? m : undefined;
+}, 20_000);
 
 async function events(name: string, ns: string): Promise<string> {
   const r = await cp.kubectl(['get', 'events', '-n', ns, '--field-selector', `involvedObject.name=${name}`, '-o', 'jsonpath={range .items[*]}{.reason}: {.message}{"\\n"}{end}']);
@@ -109,16 +123,9 @@ after(async () => {
 async function seedCase(file: string, svcName: string, svcNs: string, firstIP: string): Promise<void> {
   const r = await cp.kubectl(['apply', '-f', join(repoRoot(), file)]);
   assert.equal(r.code, 0, r.stderr);
-  await admin.apply(service(svcName, svcNs));
-  await admin.apply(slice(svcName, svcNs, NODES[1]!));
-  const ip = await ipOf(svcName, svcNs);
+  const { ip, leader } = await expose(svcName, svcNs, NODES[1]!);
   assert.equal(ip, firstIP, 'the first IP of the ConfigMap range');
-  await acceptOnNodes(lab, ip);
-  const leader = await leaderOf(svcName, svcNs, ip);
-  const macs = await waitFor('an ARP answer', async () => {
-    const m = await arping(lab.clients[0], ip);
-    return m.length > 0 ? m : undefined;
-  }, 20_000);
+  const macs = await answers('an ARP answer', () => arping(lab.clients[0], ip));
   assert.deepEqual(unique(macs), [leader.macs[0]], 'only the leader answers, with its eth0 MAC');
   assert.equal(await tcpHello(lab.clients[0], ip, PORT), leader.name);
   assert.equal(await neighMAC(lab.clients[0], ip), leader.macs[0]);
@@ -142,16 +149,9 @@ test('IPv4: one leader answers ARP, on eth0 only, and the client reaches it over
   await admin.apply(cr('IPAddressPool', 'l2-v4', { addresses: ['192.168.77.200-192.168.77.209'] }));
   await admin.apply(cr('IPAddressPool', 'l2-v6', { addresses: ['fc00:77::200-fc00:77::209'] }));
   await admin.apply(cr('L2Advertisement', 'l2', { ipAddressPools: ['l2-v4', 'l2-v6'], interfaces: ['eth0'] }));
-  await admin.apply(service('web', APPS));
-  await admin.apply(slice('web', APPS, NODES[0]!));
-  const ip = await ipOf('web', APPS);
+  const { ip, leader } = await expose('web', APPS, NODES[0]!);
   assert.equal(ip, '192.168.77.200');
-  await acceptOnNodes(lab, ip);
-  const leader = await leaderOf('web', APPS, ip);
-  const macs = await waitFor('ARP answers', async () => {
-    const m = await arping(lab.clients[0], ip);
-    return m.length > 0 ? m : undefined;
-  }, 20_000);
+  const macs = await answers('ARP answers', () => arping(lab.clients[0], ip));
   assert.deepEqual(unique(macs), [leader.macs[0]]);
   assert.equal(await tcpHello(lab.clients[0], ip, PORT), leader.name);
   assert.equal(await neighMAC(lab.clients[0], ip), leader.macs[0]);
@@ -165,10 +165,7 @@ test('excluded interface: eth1 answers nothing until the L2Advertisement names i
   const leader = await leaderOf('web', APPS, ip);
   assert.deepEqual(await arping(lab.clients[1], ip), [], 'c1 is on the eth1 side: no answer while interfaces is [eth0]');
   await admin.apply(cr('L2Advertisement', 'l2', { ipAddressPools: ['l2-v4', 'l2-v6'], interfaces: ['eth1'] }));
-  const macs = await waitFor('answers on eth1', async () => {
-    const m = await arping(lab.clients[1], ip);
-    return m.length > 0 ? m : undefined;
-  }, 20_000);
+  const macs = await answers('answers on eth1', () => arping(lab.clients[1], ip));
   assert.deepEqual(unique(macs), [leader.macs[1]]);
   await waitFor('eth0 silent', async () => ((await arping(lab.clients[0], ip, 2)).length === 0 ? true : undefined), 20_000);
   await admin.apply(cr('L2Advertisement', 'l2', { ipAddressPools: ['l2-v4', 'l2-v6'], interfaces: ['eth0'] }));
@@ -176,16 +173,9 @@ test('excluded interface: eth1 answers nothing until the L2Advertisement names i
 });
 
 test('IPv6: one leader answers NDP (multicast and unicast solicitations), and TCP over IPv6 reaches it', async () => {
-  await admin.apply(service('web6', APPS, { ipFamilies: ['IPv6'], ipFamilyPolicy: 'SingleStack' }));
-  await admin.apply(slice('web6', APPS, NODES[2]!));
-  const ip = await ipOf('web6', APPS);
+  const { ip, leader } = await expose('web6', APPS, NODES[2]!, { ipFamilies: ['IPv6'], ipFamilyPolicy: 'SingleStack' });
   assert.equal(ip, 'fc00:77::200');
-  await acceptOnNodes(lab, ip);
-  const leader = await leaderOf('web6', APPS, ip);
-  const macs = await waitFor('NDP answers', async () => {
-    const m = await ndisc(lab.clients[0], ip);
-    return m.length > 0 ? m : undefined;
-  }, 20_000);
+  const macs = await answers('NDP answers', () => ndisc(lab.clients[0], ip));
   assert.deepEqual(unique(macs), [leader.macs[0]]);
   assert.deepEqual(unique(await solicit(ip, leader.macs[0])), [leader.macs[0]], 'a unicast NS (NUD probe) is answered');
   const other = lab.nodes.find((n) => n !== leader)!;
