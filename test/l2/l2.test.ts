@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { getTestCluster } from '../helpers/controlplane.js';
+import { startControlPlane } from '../helpers/controlplane.js';
 import type { ControlPlane } from '../helpers/controlplane.js';
 import { Kube } from '../../src/k8s/client.js';
 import type { Obj } from '../../src/k8s/client.js';
@@ -99,7 +99,11 @@ async function solicit(target: string, toMAC?: string): Promise<string[]> {
 before(async () => {
   const missing = frrUnavailable();
   if (missing) throw new Error(`root and FRR are required for this test (make test installs FRR): ${missing}`);
-  cp = await getTestCluster();
+  // A control plane of its own: the controller here serves every LoadBalancer Service in the
+  // cluster from metallb-system, so Services and pools other test files leave in the shared plane
+  // would take the IPs the seeds must get.
+  cp = await startControlPlane({ withControllerManager: false });
+  await cp.installCRDs();
   admin = new Kube(loadKubeConfig(cp.kubeconfigPath), 'l2-test');
   for (const ns of [NS, APPS, 'my-test-app']) await cp.kubectl(['create', 'namespace', ns]);
   for (const n of NODES) await admin.apply({ apiVersion: 'v1', kind: 'Node', metadata: { name: n, labels: { 'kubernetes.io/os': 'linux' } } } as Obj);
@@ -116,8 +120,7 @@ before(async () => {
 after(async () => {
   await destroyL2Lab(lab);
   await controller?.stop();
-  for (const n of NODES) await admin?.delete({ apiVersion: 'v1', kind: 'Node', name: n });
-  for (const ns of [NS, APPS, 'my-test-app']) await cp?.kubectl(['delete', 'namespace', ns, '--wait=false']);
+  await cp?.stop();
 });
 
 async function seedCase(file: string, svcName: string, svcNs: string, firstIP: string): Promise<void> {
