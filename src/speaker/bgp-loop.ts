@@ -110,6 +110,7 @@ export class BgpLoop {
     metrics.set('metallb_speaker_config_errors', 'Configuration errors keeping the last good FRR config', 0);
     if (!force && desired === this.lastApplied) {
       this.stats.skipped++;
+      this.lastError = undefined; // FRR already holds this config: whatever failed before is over
       return;
     }
     const started = performance.now();
@@ -117,7 +118,7 @@ export class BgpLoop {
       // A change starts from the config the last apply read back; a forced run (start, resync)
       // reads FRR afresh, which is what repairs an FRR that restarted or was edited by hand.
       const known = force ? undefined : this.lastRunning;
-      const result = await applyConfig(this.d.vtysh, desired, { log, ...(known ? { running: known } : {}) });
+      const result = await applyConfig(this.d.vtysh, desired, { log, check: 'delta', ...(known ? { running: known } : {}) });
       this.lastApplied = desired;
       this.lastRunning = result.running;
       this.lastPlan = plan;

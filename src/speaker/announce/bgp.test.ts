@@ -104,6 +104,8 @@ const CASES: Case[] = [
   { name: 'an IP in no pool', node: 'n1', prefixes: [], reason: /IP 10.99.0.1 is not in any pool/, objects: [...base(), cr('BGPAdvertisement', 'a', {}), svc('s', ['10.99.0.1']), eps('s', ['n1'])] },
   { name: 'passwordSecret is resolved', node: 'n1', prefixes: [], objects: [node('n1'), cr('BGPPeer', 'r', { myASN: 1, peerASN: 2, peerAddress: '192.168.1.1', passwordSecret: { name: 'bgp' } }, undefined, 'v1beta2'),
     { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'bgp', namespace: NS }, data: { password: Buffer.from('s3cret').toString('base64') } }], check: (t) => assert.match(t, /neighbor 192.168.1.1 password s3cret/) },
+  { name: 'a Secret password with a line break is an error naming the peer (no injection)', node: 'n1', error: /BGPPeer r: the password in Secret metallb-system\/bgp contains a line break/, objects: [node('n1'), cr('BGPPeer', 'r', { myASN: 1, peerASN: 2, peerAddress: '192.168.1.1', passwordSecret: { name: 'bgp' } }, undefined, 'v1beta2'),
+    { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'bgp', namespace: NS }, data: { password: Buffer.from('x\nrouter bgp 666').toString('base64') } }] },
   { name: 'missing passwordSecret is an error', node: 'n1', error: /passwordSecret metallb-system\/bgp not found/, objects: [node('n1'), cr('BGPPeer', 'r', { myASN: 1, peerASN: 2, peerAddress: '192.168.1.1', passwordSecret: { name: 'bgp' } }, undefined, 'v1beta2')] },
 ];
 

@@ -116,3 +116,27 @@ test('an invalid model is rejected before vtysh is ever called', async () => {
   await assert.rejects(applyModel(v, m), ValidationError);
   assert.equal(v.calls.length, 0);
 });
+
+test("check 'delta': nothing is checked when converged, and only the delta when not", async () => {
+  const quiet = fakeVtysh({ running: [desired] });
+  await applyConfig(quiet, desired, { check: 'delta' });
+  assert.deepEqual(quiet.calls.map(kind), ['read']);
+  const v = fakeVtysh({ running: ['', desired] });
+  const r = await applyConfig(v, desired, { check: 'delta' });
+  assert.deepEqual(v.calls.map(kind), ['read', 'check', 'apply']);
+  assert.equal(r.converged, true);
+});
+
+test('from a remembered running config: no read; a stale one is retried from a fresh read', async () => {
+  const fast = fakeVtysh({ running: [desired] });
+  const known = (await applyConfig(fakeVtysh({ running: [''] }), desired, { dryRun: true })).running;
+  const r = await applyConfig(fast, desired, { running: known, check: 'delta' });
+  assert.equal(r.converged, true);
+  assert.deepEqual(fast.calls.map(kind), ['check', 'apply']);
+  // The remembered config is stale: the apply's read-back still differs, so the applier reads
+  // afresh, and there finds FRR already converged (nothing more to apply).
+  const stale = fakeVtysh({ running: ['router bgp 1\nexit\n', desired] });
+  const again = await applyConfig(stale, desired, { running: known, check: 'delta' });
+  assert.equal(again.converged, true);
+  assert.deepEqual(stale.calls.map(kind), ['check', 'apply', 'read']);
+});
