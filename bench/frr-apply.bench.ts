@@ -22,11 +22,9 @@ const run = promisify(execFile);
 const RUNS = Number(process.env['RUNS'] ?? 3);
 const COUNT = 1000;
 
-/** The node's config, originating `prefixes` (network lines only, as in the FRR-NOTES timings). */
+/** The node's config as the speaker renders it: `prefixes` announced to the seed's peer. */
 function desired(prefixes: string[]): string {
-  const m = seedNodeModel('192.168.133.71', []);
-  m.routers[0]!.networks.ipv4 = prefixes;
-  return render(m);
+  return render(seedNodeModel('192.168.133.71', prefixes.map((prefix) => ({ prefix }))));
 }
 
 function handmade(remove: string[], add: string[]): string {
