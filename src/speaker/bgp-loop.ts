@@ -33,6 +33,7 @@ export class BgpLoop {
   private dirty = false;
   private force = false;
   private running = false;
+  private stopped = false;
   private timer: NodeJS.Timeout | undefined;
   private resync: NodeJS.Timeout | undefined;
   private lastApplied: string | undefined;
@@ -52,12 +53,14 @@ export class BgpLoop {
   }
 
   stop(): void {
+    this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     if (this.resync) clearInterval(this.resync);
   }
 
   /** Marks the loop dirty; `force` re-reads FRR even if our desired config did not change. */
   trigger(force = false): void {
+    if (this.stopped) return; // a run in progress at stop() must not schedule another
     this.dirty = true;
     this.force ||= force;
     if (this.timer || this.running) return;
