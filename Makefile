@@ -6,6 +6,7 @@ SHELL := /bin/bash
 NODE_TEST_FLAGS ?= --test-concurrency=1
 
 -include hack/controlplane.mk
+-include hack/tools.mk
 
 .PHONY: help deps npm-deps apt-deps build generate check-generated test unit lab lab-down bench clean
 
@@ -39,7 +40,7 @@ check-generated: build
 	node dist/src/cli.js generate-crds --check
 
 # One `node --test` run over every tier, inside one control plane started for the whole run.
-test: deps build controlplane ## run all tests (unit, golden, real apiserver, real FRR)
+test: deps build controlplane tools ## run all tests (unit, golden, real apiserver, real FRR)
 	node dist/test/helpers/with-controlplane.js -- node --test $(NODE_TEST_FLAGS) $$(find dist -name '*.test.js' | sort)
 
 unit: build ## unit and golden tests only (no control plane, no FRR)

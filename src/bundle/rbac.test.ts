@@ -37,11 +37,12 @@ for (const openshift of [false, true]) {
       assert.deepEqual(missing(held, (o['rules'] as PolicyRule[]) ?? []), [], `${o.kind} ${o.metadata?.name}`);
     }
   });
-  test(`${openshift ? 'OpenShift' : 'plain Kubernetes'}: the operator may watch and apply every kind it renders`, () => {
+  // Server-side apply is a PATCH; the apiserver also checks `create` when the object is new.
+  test(`${openshift ? 'OpenShift' : 'plain Kubernetes'}: the operator may watch and apply (patch, create) every kind it renders`, () => {
     for (const o of objs) {
       const [group, resource] = RESOURCE[o.kind ?? ''] ?? assert.fail(`no RBAC resource known for ${o.kind}`);
       const held = o.metadata?.namespace ? namespaceRules : clusterRules;
-      assert.deepEqual(missing(held, [{ apiGroups: [group], resources: [resource], verbs: ['get', 'list', 'watch', 'patch'] }]), [], `${o.kind} ${o.metadata?.name}`);
+      assert.deepEqual(missing(held, [{ apiGroups: [group], resources: [resource], verbs: ['get', 'list', 'watch', 'create', 'patch'] }]), [], `${o.kind} ${o.metadata?.name}`);
     }
   });
 }
