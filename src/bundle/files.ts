@@ -47,6 +47,7 @@ export function renderPackagingFiles(input: BundleInput): Map<string, string> {
   for (const o of b.extra) files.set(`bundle/manifests/${(o.metadata?.name ?? '').toLowerCase()}_${(o.kind ?? '').toLowerCase()}.yaml`, HEADER + toYaml(o));
   files.set('bundle/metadata/annotations.yaml', HEADER + toYaml({ annotations: BUNDLE_ANNOTATIONS }));
   files.set('bundle/bundle.Dockerfile', dockerfile());
-  files.set(`operator/catalog/${PACKAGE}/catalog.yaml`, HEADER + catalogDocuments(b, bundleImage(input.version), input.icon).map((d) => `---\n${toYaml(d)}`).join(''));
+  // No `---` before the first document: opm reads the header comment before it as an empty object.
+  files.set(`operator/catalog/${PACKAGE}/catalog.yaml`, HEADER + catalogDocuments(b, bundleImage(input.version), input.icon).map((d) => toYaml(d)).join('---\n'));
   return files;
 }
