@@ -86,3 +86,33 @@ test('alm-examples: every owned CRD version has an example, and each example pas
   for (const o of owned) assert.ok(examples.some((e) => e.kind === o.kind && e.apiVersion === `metallb.io/${o.version}`), `no example for ${o.kind} ${o.version}`);
   for (const e of examples) assert.deepEqual(validateObject({ ...e, metadata: { ...e.metadata, namespace: 'metallb-system' } }).problems, [], `${e.kind}/${e.metadata.name}`);
 });
+
+test("operator/olm: the Subscription (seed 002's, our source) names our CatalogSource, the catalog's package and channel, and its OperatorGroup an install mode the CSV supports", () => {
+  const [cs] = parseObjects(readFileSync(join(root, 'operator/olm/catalogsource.yaml'), 'utf8'));
+  const objs = parseObjects(readFileSync(join(root, 'operator/olm/subscription.yaml'), 'utf8'));
+  const sub = objs.find((o) => o.kind === 'Subscription')!;
+  const og = objs.find((o) => o.kind === 'OperatorGroup')!;
+  const spec = sub['spec'] as Record<string, string>;
+  assert.equal(spec['source'], cs!.metadata?.name);
+  assert.equal(spec['sourceNamespace'], cs!.metadata?.namespace);
+  assert.equal(spec['name'], 'metallb-operator');
+  assert.equal(spec['channel'], 'stable');
+  assert.deepEqual((og['spec'] as { targetNamespaces: string[] }).targetNamespaces, [og.metadata?.namespace], 'OwnNamespace');
+  assert.equal(sub.metadata?.namespace, og.metadata?.namespace);
+  const docs = parseObjects(readFileSync(join(root, 'operator/catalog/metallb-operator/catalog.yaml'), 'utf8')) as Record<string, unknown>[];
+  assert.ok(docs.some((d) => d['schema'] === 'olm.channel' && d['name'] === spec['channel'] && d['package'] === spec['name']));
+  assert.match(readFileSync(join(root, 'operator/catalog.Dockerfile'), 'utf8'), /opm", "serve", "\/configs", "--cache-dir=\/tmp\/cache", "--cache-only"/);
+});
+
+test('the catalog image build step (opm serve --cache-only) builds the serving cache', async () => {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const cache = mkdtempSync(join(tmpdir(), 'opm-cache-'));
+  try {
+    const r = await run(tool('opm'), ['serve', join(root, 'operator/catalog'), `--cache-dir=${cache}`, '--cache-only']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /building cache/);
+  } finally {
+    rmSync(cache, { recursive: true, force: true });
+  }
+});
