@@ -39,7 +39,9 @@ EOF
   ln -sf ../lib/node_modules/npm/bin/npm-cli.js "$rootfs/usr/local/bin/npm"
   ln -sf ../lib/node_modules/npm/bin/npx-cli.js "$rootfs/usr/local/bin/npx"
   ctr=$(buildah from scratch)
-  tar -C "$rootfs" -cf - . | buildah add "$ctr" - / >/dev/null
+  mnt=$(buildah mount "$ctr")
+  cp -a "$rootfs/." "$mnt/"
+  buildah umount "$ctr" >/dev/null
   buildah config --env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin --cmd node "$ctr"
   buildah commit -q "$ctr" "$base" >/dev/null
   buildah rm "$ctr" >/dev/null
