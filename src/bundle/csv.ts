@@ -59,9 +59,10 @@ function images(deployments: readonly KubeObject[]): { name: string; image: stri
   for (const d of deployments) {
     const pod = ((d['spec'] as JSONSchema)['template'] as JSONSchema)['spec'] as { containers: { name: string; image: string; env?: { name: string; value?: string }[] }[] };
     for (const c of pod.containers) {
-      seen.set(c.image, seen.get(c.image) ?? `${nameOf(d)}-${c.name}`);
+      if (!seen.has(c.image)) seen.set(c.image, nameOf(d));
+      // CONTROLLER_IMAGE → controller, SPEAKER_IMAGE → speaker (an image named once, first wins)
       for (const e of c.env ?? []) {
-        if (e.name.endsWith('_IMAGE') && e.value && !seen.has(e.value)) seen.set(e.value, e.name.toLowerCase().replace(/_/g, '-'));
+        if (e.name.endsWith('_IMAGE') && e.value && !seen.has(e.value)) seen.set(e.value, e.name.slice(0, -'_IMAGE'.length).toLowerCase().replace(/_/g, '-'));
       }
     }
   }

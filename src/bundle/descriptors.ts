@@ -26,10 +26,11 @@ const UI = 'urn:alm:descriptor:com.tectonic.ui';
 /** "ipAddressPools" → "IP Address Pools", "myASN" → "My ASN", "bfdProfile" → "BFD Profile". */
 export function displayName(field: string): string {
   const words = field
+    .replace(/IPs/g, 'Ips') // one word, not "I Ps"
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
     .split(' ');
-  const upper = new Set(['ip', 'ips', 'asn', 'bfd', 'bgp', 'ttl', 'id', 'vrf', 'lb']);
+  const upper = new Set(['ip', 'ips', 'asn', 'bfd', 'bgp', 'ebgp', 'ttl', 'id', 'vrf', 'lb']);
   return words
     .map((w) => (upper.has(w.toLowerCase()) ? (w.toLowerCase() === 'ips' ? 'IPs' : w.toUpperCase()) : w.charAt(0).toUpperCase() + w.slice(1)))
     .join(' ');
