@@ -8,6 +8,7 @@
 # Debian bookworm. Images are tagged localhost/... and never pushed (no registry to push to).
 #
 #   operator/build-local.sh            # needs root, buildah and debootstrap (apt-get install)
+#   operator/build-local.sh --check    # only the checks, on images built before
 #
 # Output: .cache/images/build-local.log; the images in buildah's local storage (vfs driver).
 set -euo pipefail
@@ -33,6 +34,12 @@ deb http://deb.debian.org/debian bookworm main
 deb http://deb.debian.org/debian bookworm-updates main
 deb http://deb.debian.org/debian-security bookworm-security main
 EOF
+  # This machine reaches the registries through a TLS proxy whose CAs it trusts; the stand-in
+  # base trusts them too (only the local base: the Containerfiles and real images do not).
+  if compgen -G '/usr/local/share/ca-certificates/*.crt' >/dev/null; then
+    cp /usr/local/share/ca-certificates/*.crt "$rootfs/usr/local/share/ca-certificates/"
+    chroot "$rootfs" update-ca-certificates >/dev/null
+  fi
   install -D -m 0755 /usr/bin/node "$rootfs/usr/local/bin/node"
   rm -rf "$rootfs/usr/local/lib/node_modules/npm" && mkdir -p "$rootfs/usr/local/lib/node_modules"
   cp -a /usr/lib/node_modules/npm "$rootfs/usr/local/lib/node_modules/npm"
@@ -42,7 +49,8 @@ EOF
   mnt=$(buildah mount "$ctr")
   cp -a "$rootfs/." "$mnt/"
   buildah umount "$ctr" >/dev/null
-  buildah config --env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin --cmd node "$ctr"
+  buildah config --env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    --env NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt --cmd node "$ctr"
   buildah commit -q "$ctr" "$base" >/dev/null
   buildah rm "$ctr" >/dev/null
   echo "local base $base: Debian $(cat "$rootfs/etc/debian_version"), node $("$rootfs/usr/local/bin/node" --version)"
@@ -54,19 +62,45 @@ build() { # containerfile tag
     || { echo "build-local: $1 failed; see $work/build-local.log" >&2; tail -30 "$work/build-local.log" >&2; exit 1; }
   echo "built $2 from $1 in $(( $(date +%s) - start ))s"
 }
-: >"$work/build-local.log"
-build operator/Containerfile "localhost/metallb-operator-ts/metallb:v$version"
-build operator/speaker.Containerfile "localhost/metallb-operator-ts/speaker:v$version"
+if [ "${1:-}" != --check ]; then
+  : >"$work/build-local.log"
+  build operator/Containerfile "localhost/metallb-operator-ts/metallb:v$version"
+  build operator/speaker.Containerfile "localhost/metallb-operator-ts/speaker:v$version"
+fi
 
 # What each image holds, run inside it.
-check() { # image command...
+check() { # image command...   ($RUN_OPTS: extra `buildah run` options)
   local image=$1; shift
   local c; c=$(buildah from -q "$image")
-  buildah run "$c" -- "$@"
+  # shellcheck disable=SC2086
+  local rc=0
+  buildah run ${RUN_OPTS:-} "$c" -- "$@" || rc=$?
   buildah rm "$c" >/dev/null
+  return $rc
 }
 echo "== metallb image: the operator renders the seed 002 CR"
 check "localhost/metallb-operator-ts/metallb:v$version" sh -c 'id -u; printf "apiVersion: metallb.io/v1beta1\nkind: MetalLB\nmetadata: {name: metallb, namespace: metallb-system}\nspec: {nodeSelector: {node-role.kubernetes.io/worker: \"\"}}\n" > /tmp/m.yaml && metallb render-manifests -f /tmp/m.yaml | grep -c "^kind:"'
 echo "== speaker image: vtysh and the FRR daemons are Debian bookworm's 8.4"
 check "localhost/metallb-operator-ts/speaker:v$version" sh -c 'vtysh -h | sed -n 3p; /usr/lib/frr/bgpd --version | head -1; /usr/lib/frr/bfdd --version | head -1; dpkg-query -W frr; metallb speaker --help | head -1'
+echo "== speaker image as the frr sidecar: start.sh from the rendered frr-startup ConfigMap starts FRR,"
+echo "   and vtysh reaches the daemons (in a new, empty network namespace: nothing leaves it)"
+# The frr container's capabilities (templates/speaker.yaml), plus SYS_ADMIN for `unshare`.
+RUN_OPTS="--cap-add CAP_NET_ADMIN,CAP_NET_RAW,CAP_NET_BIND_SERVICE,CAP_SYS_ADMIN,CAP_SETUID,CAP_SETGID,CAP_CHOWN,CAP_DAC_OVERRIDE,CAP_KILL" \
+check "localhost/metallb-operator-ts/speaker:v$version" unshare --net sh -c '
+  set -e
+  printf "apiVersion: metallb.io/v1beta1\nkind: MetalLB\nmetadata: {name: metallb, namespace: metallb-system}\n" > /tmp/m.yaml
+  mkdir -p /etc/frr-startup /var/run/frr
+  metallb render-manifests -f /tmp/m.yaml > /tmp/all.yaml
+  node -e "
+    const y = require(\"/opt/metallb/node_modules/js-yaml\");
+    const cm = y.loadAll(require(\"fs\").readFileSync(\"/tmp/all.yaml\", \"utf8\")).find((o) => o && o.kind === \"ConfigMap\" && o.metadata.name === \"frr-startup\");
+    for (const [k, v] of Object.entries(cm.data)) require(\"fs\").writeFileSync(\"/etc/frr-startup/\" + k, v);
+  "
+  ip link set lo up
+  sh /etc/frr-startup/start.sh > /tmp/frr-start.log 2>&1 &
+  for i in $(seq 1 50); do vtysh -c "show watchfrr" >/dev/null 2>&1 && break; sleep 0.2; done
+  vtysh -c "show version" | head -1
+  vtysh -c "show watchfrr" | grep -E "zebra|bgpd|bfdd"
+  /usr/lib/frr/frrinit.sh stop >/dev/null 2>&1 || true
+'
 buildah images --format '{{.Name}}:{{.Tag}} {{.Size}}' | grep metallb-operator-ts

@@ -41,7 +41,7 @@ test('make bundle is diff-free: bundle/ and operator/catalog/ are what config/ g
 });
 
 test('operator-sdk bundle validate ./bundle --select-optional suite=operatorframework passes with no warning but the known false positive', async () => {
-  const r = await run(tool('operator-sdk'), ['bundle', 'validate', './bundle', '--select-optional', 'suite=operatorframework'], { env: { ...process.env, HOME: process.env['HOME'] ?? '/root' } });
+  const r = await run(tool('operator-sdk'), ['bundle', 'validate', join(root, 'bundle'), '--select-optional', 'suite=operatorframework'], { env: { ...process.env, HOME: process.env['HOME'] ?? '/root' } });
   const lines = `${r.stdout}${r.stderr}`.split('\n').filter((l) => l.trim());
   assert.equal(r.code, 0, lines.join('\n'));
   assert.ok(lines.some((l) => l.includes('All validation tests have completed successfully')), lines.join('\n'));
