@@ -2,7 +2,7 @@
 # module proxy at the versions pinned in hack/build-tools.sh, cached in .cache/tools. No-op when
 # current.
 .PHONY: tools bundle check-bundle
-tools: ## build operator-sdk and opm from the Go module proxy (cached)
+tools: apt-deps ## build operator-sdk and opm from the Go module proxy (cached)
 	@hack/build-tools.sh
 
 bundle: build controlplane ## regenerate bundle/ and operator/catalog/ from config/ (kubectl kustomize)
