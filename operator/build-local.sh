@@ -15,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "$(realpath "$0")")/.."
 export STORAGE_DRIVER=vfs BUILDAH_ISOLATION=chroot
 for t in buildah debootstrap; do command -v $t >/dev/null || { echo "build-local: $t is missing (apt-get install $t)" >&2; exit 1; }; done
-work=.cache/images
+work=$(pwd)/.cache/images
 rootfs=$work/rootfs-bookworm
 base=localhost/metallb-base:node20-bookworm
 version=$(node -p 'require("./package.json").version')
@@ -62,10 +62,27 @@ build() { # containerfile tag
     || { echo "build-local: $1 failed; see $work/build-local.log" >&2; tail -30 "$work/build-local.log" >&2; exit 1; }
   echo "built $2 from $1 in $(( $(date +%s) - start ))s"
 }
+# The catalog image's base, quay.io/operator-framework/opm, cannot be pulled either: a stand-in
+# under that name, in local storage only, holds the opm that hack/build-tools.sh builds at the
+# same version (static, CGO off), so catalog.Dockerfile (as `opm generate dockerfile` wrote it)
+# builds unchanged.
+opm_version=$(sed -n 's/^  "opm \S* \(v[0-9.]*\) .*/\1/p' hack/build-tools.sh)
+opm_base=quay.io/operator-framework/opm:$opm_version
+if ! buildah inspect --type image "$opm_base" >/dev/null 2>&1; then
+  hack/build-tools.sh >/dev/null
+  ctr=$(buildah from scratch)
+  buildah copy "$ctr" ".cache/tools/opm-$opm_version/bin/opm" /bin/opm >/dev/null
+  buildah config --entrypoint '["/bin/opm"]' "$ctr"
+  buildah commit -q "$ctr" "$opm_base" >/dev/null
+  buildah rm "$ctr" >/dev/null
+fi
+
 if [ "${1:-}" != --check ]; then
   : >"$work/build-local.log"
   build operator/Containerfile "localhost/metallb-operator-ts/metallb:v$version"
   build operator/speaker.Containerfile "localhost/metallb-operator-ts/speaker:v$version"
+  (cd bundle && build bundle.Dockerfile "localhost/metallb-operator-ts/metallb-operator-bundle:v$version")
+  (cd operator && build catalog.Dockerfile "localhost/metallb-operator-ts/metallb-operator-catalog:v$version")
 fi
 
 # What each image holds, run inside it.
@@ -98,9 +115,16 @@ check "localhost/metallb-operator-ts/speaker:v$version" unshare --net sh -c '
   "
   ip link set lo up
   sh /etc/frr-startup/start.sh > /tmp/frr-start.log 2>&1 &
-  for i in $(seq 1 50); do vtysh -c "show watchfrr" >/dev/null 2>&1 && break; sleep 0.2; done
+  # watchfrr answers first, the daemons a moment later: wait (at most 20 s) for all three
+  for i in $(seq 1 100); do [ "$(vtysh -c "show watchfrr" 2>/dev/null | grep -cE "(zebra|bgpd|bfdd) +Up")" = 3 ] && break; sleep 0.2; done
   vtysh -c "show version" | head -1
   vtysh -c "show watchfrr" | grep -E "zebra|bgpd|bfdd"
   /usr/lib/frr/frrinit.sh stop >/dev/null 2>&1 || true
 '
+echo "== bundle and catalog images"
+c=$(buildah from -q "localhost/metallb-operator-ts/metallb-operator-bundle:v$version"); m=$(buildah mount "$c")
+(cd "$m" && find manifests metadata -type f | sort); buildah umount "$c" >/dev/null; buildah rm "$c" >/dev/null
+buildah inspect --type image --format '{{index .OCIv1.Config.Labels "operators.operatorframework.io.bundle.package.v1"}} {{index .OCIv1.Config.Labels "operators.operatorframework.io.bundle.channels.v1"}}' "localhost/metallb-operator-ts/metallb-operator-bundle:v$version"; echo
+c=$(buildah from -q "localhost/metallb-operator-ts/metallb-operator-catalog:v$version"); m=$(buildah mount "$c")
+(cd "$m" && find configs -type f && find tmp/cache -type f | wc -l | sed 's/$/ files in the serve cache/'); buildah umount "$c" >/dev/null; buildah rm "$c" >/dev/null
 buildah images --format '{{.Name}}:{{.Tag}} {{.Size}}' | grep metallb-operator-ts
