@@ -14,6 +14,8 @@ export interface InformerSpec {
   kind: string;
   namespace?: string;
   labelSelector?: string;
+  /** e.g. `metadata.name=config`: one object watched without reading its siblings. */
+  fieldSelector?: string;
 }
 
 const key = (o: k8s.KubernetesObject): string => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
@@ -96,7 +98,8 @@ export class Informer<T extends Obj = Obj> {
     try {
       this.stats.lists++;
       const path = await this.collectionPath();
-      const q = this.spec.labelSelector ? `?labelSelector=${encodeURIComponent(this.spec.labelSelector)}` : '';
+      const sel = [this.spec.labelSelector ? `labelSelector=${encodeURIComponent(this.spec.labelSelector)}` : '', this.spec.fieldSelector ? `fieldSelector=${encodeURIComponent(this.spec.fieldSelector)}` : ''].filter(Boolean);
+      const q = sel.length > 0 ? `?${sel.join('&')}` : '';
       const body = (await this.kube.request('GET', `${path}${q}`)) as { metadata: { resourceVersion: string }; items: T[] };
       const seen = new Set<string>();
       for (const item of body.items) {
@@ -139,6 +142,7 @@ export class Informer<T extends Obj = Obj> {
     const path = await this.collectionPath();
     const params: Record<string, unknown> = { resourceVersion: this.lastRV, allowWatchBookmarks: true };
     if (this.spec.labelSelector) params['labelSelector'] = this.spec.labelSelector;
+    if (this.spec.fieldSelector) params['fieldSelector'] = this.spec.fieldSelector;
     let gone = false;
     let finished = false;
     const done = (err: unknown): void => {
