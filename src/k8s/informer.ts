@@ -16,6 +16,11 @@ export interface InformerSpec {
   labelSelector?: string;
   /** e.g. `metadata.name=config`: one object watched without reading its siblings. */
   fieldSelector?: string;
+  /**
+   * Keeps only what the program reads of each object (applied before caching): a speaker holds
+   * every Service and EndpointSlice of the cluster, most of whose fields it never looks at.
+   */
+  project?: (obj: Obj) => Obj;
 }
 
 const key = (o: k8s.KubernetesObject): string => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
@@ -83,6 +88,10 @@ export class Informer<T extends Obj = Obj> {
     return `${base}${res.namespaced && namespace ? `/namespaces/${namespace}` : ''}/${res.name}`;
   }
 
+  private projected(obj: T): T {
+    return this.spec.project ? (this.spec.project(obj) as T) : obj;
+  }
+
   private emit(type: EventType, obj: T, old?: T): void {
     for (const h of this.handlers) {
       try {
@@ -102,10 +111,11 @@ export class Informer<T extends Obj = Obj> {
       const q = sel.length > 0 ? `?${sel.join('&')}` : '';
       const body = (await this.kube.request('GET', `${path}${q}`)) as { metadata: { resourceVersion: string }; items: T[] };
       const seen = new Set<string>();
-      for (const item of body.items) {
-        trim(item);
-        item.apiVersion = this.spec.apiVersion;
-        item.kind = this.spec.kind;
+      for (const raw of body.items) {
+        trim(raw);
+        raw.apiVersion = this.spec.apiVersion;
+        raw.kind = this.spec.kind;
+        const item = this.projected(raw);
         const k = key(item);
         seen.add(k);
         const old = this.cache.get(k);
@@ -163,8 +173,8 @@ export class Informer<T extends Obj = Obj> {
       }
       const rv = obj.metadata?.resourceVersion;
       if (rv) this.lastRV = rv;
-      trim(obj);
       if (phase === 'BOOKMARK') return;
+      obj = this.projected(trim(obj));
       this.backoffMs = 200;
       const k = key(obj);
       const old = this.cache.get(k);
