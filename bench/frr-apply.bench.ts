@@ -22,9 +22,12 @@ const run = promisify(execFile);
 const RUNS = Number(process.env['RUNS'] ?? 3);
 const COUNT = 1000;
 
-/** The node's config as the speaker renders it: `prefixes` announced to the seed's peer. */
+/** A Service that stays in every state, so the peer's policy exists before and after. */
+const STAYS = '10.255.255.1/32';
+
+/** The node's config as the speaker renders it: `prefixes` (and STAYS) announced to the seed's peer. */
 function desired(prefixes: string[]): string {
-  return render(seedNodeModel('192.168.133.71', prefixes.map((prefix) => ({ prefix }))));
+  return render(seedNodeModel('192.168.133.71', [STAYS, ...prefixes].map((prefix) => ({ prefix }))));
 }
 
 function handmade(remove: string[], add: string[]): string {
