@@ -64,7 +64,9 @@ async function main(): Promise<void> {
     await admin.apply({ apiVersion: 'v1', kind: 'Node', metadata: { name: NODE, labels: { 'kubernetes.io/os': 'linux' } } } as Obj);
     await admin.apply({ apiVersion: 'metallb.io/v1beta1', kind: 'AddressPool', metadata: { name: POOL, namespace: NS }, spec: { protocol: 'bgp', addresses: ['10.64.0.0/16'] } } as Obj);
     await admin.apply({ apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', metadata: { name: 'peer', namespace: NS }, spec: { myASN: 64520, peerASN: 64521, peerAddress: '10.99.0.1' } } as Obj);
-    child = spawn(process.execPath, [`${repoRoot()}/dist/src/cli.js`, 'speaker', '--kubeconfig', cp.kubeconfigPath, '--node', NODE, '--namespace', NS, '--vty-socket', frr.socketDir, '--metrics-address', 'off', '--log-level', 'error'], { stdio: 'inherit' });
+    // SPEAKER_NODE_OPTIONS: V8 flags for the speaker process (e.g. a heap limit), as a pod's NODE_OPTIONS.
+    const nodeOptions = process.env['SPEAKER_NODE_OPTIONS'];
+    child = spawn(process.execPath, [...(nodeOptions ? nodeOptions.split(' ') : []), `${repoRoot()}/dist/src/cli.js`, 'speaker', '--kubeconfig', cp.kubeconfigPath, '--node', NODE, '--namespace', NS, '--vty-socket', frr.socketDir, '--metrics-address', 'off', '--log-level', 'error'], { stdio: 'inherit' });
     const pid = child.pid as number;
     await sleep(2000);
     const idleRss = procStatus(pid, 'VmRSS');
@@ -90,6 +92,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify({
       benchmark: 'speaker',
       services: TOTAL,
+      nodeOptions: nodeOptions ?? '',
       announced: count,
       writeAllObjectsMs: Math.round(wroteAll - w0),
       lastWriteToAllInFrrMs: Math.round(allAnnounced - wroteAll),

@@ -6,10 +6,11 @@ import { ipFamily } from '../../api/netcheck.js';
 import { planPeers } from './peers.js';
 import type { PeerSession } from './peers.js';
 import { advertisementRules, ruleProblem } from './advertisements.js';
+import type { AdvRule } from './advertisements.js';
 import { resolveCommunities } from './communities.js';
 import { aggregate, poolOf } from './pools.js';
 import { classProblem, endpointProblem, endpointsByService, findNode, nodeProblem, serviceKey } from './eligibility.js';
-import type { Snapshot } from './snapshot.js';
+import type { PoolView, Snapshot } from './snapshot.js';
 
 export interface Announcement {
   service: string;
@@ -78,9 +79,18 @@ export function planBGP(s: Snapshot, nodeName: string, logLevel: FrrLogLevel = '
   const eps = endpointsByService(s.endpoints);
   const blocked = nodeProblem(node, nodeName);
 
-  const services = [...s.services].sort((a, b) => serviceKey(a).localeCompare(serviceKey(b)));
-  for (const svc of services) {
-    const key = serviceKey(svc);
+  // Per pool and per rule, what every Service of it shares: computed once, not once per IP.
+  const rulesOf = new Map<PoolView, AdvRule[]>();
+  const commsOf = new Map<AdvRule, ReturnType<typeof resolveCommunities>>();
+  const targetsOf = new Map<AdvRule, Partial<Record<Family, PeerSession[]>>>();
+  const rulesFor = (pool: PoolView): AdvRule[] => {
+    let r = rulesOf.get(pool);
+    if (!r) rulesOf.set(pool, (r = rules.filter((x) => x.appliesToPool(pool))));
+    return r;
+  };
+  const services = s.services.map((svc) => ({ svc, key: serviceKey(svc) })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const commErrorsReported = new Set<AdvRule>();
+  for (const { svc, key } of services) {
     if (svc.ips.length === 0) continue;
     const why = classProblem(svc, s.loadBalancerClass) ?? blocked ?? endpointProblem(svc, nodeName, eps.get(key));
     if (why) {
@@ -101,16 +111,22 @@ export function planBGP(s: Snapshot, nodeName: string, logLevel: FrrLogLevel = '
       }
       const fam = famOf(ip);
       const sent = new Set<string>();
-      for (const rule of rules.filter((r) => r.appliesToPool(pool))) {
+      for (const rule of rulesFor(pool)) {
         const problem = ruleProblem(rule, node.labels, svc.labels);
         if (problem) {
           reasons.push(problem);
           continue;
         }
         const prefix = aggregate(ip, fam === 'ipv6' ? rule.aggregationLengthV6 : rule.aggregationLength);
-        const comms = resolveCommunities(rule.communities, s.communities, rule.source);
-        errors.push(...comms.errors);
-        const targets = peers.sessions.filter((x: PeerSession) => (!rule.peers || rule.peers.includes(x.peer.metadata.name)) && x.neighbor.families[fam]);
+        let comms = commsOf.get(rule);
+        if (!comms) commsOf.set(rule, (comms = resolveCommunities(rule.communities, s.communities, rule.source)));
+        if (!commErrorsReported.has(rule)) {
+          commErrorsReported.add(rule);
+          errors.push(...comms.errors);
+        }
+        let byFam = targetsOf.get(rule);
+        if (!byFam) targetsOf.set(rule, (byFam = {}));
+        const targets = (byFam[fam] ??= peers.sessions.filter((x: PeerSession) => (!rule.peers || rule.peers.includes(x.peer.metadata.name)) && x.neighbor.families[fam]));
         for (const t of targets) {
           const adv: Advertisement = { prefix };
           if (rule.localPref !== undefined) adv.localPref = rule.localPref;
