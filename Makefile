@@ -6,11 +6,12 @@ SHELL := /bin/bash
 NODE_TEST_FLAGS ?= --test-concurrency=1
 
 -include hack/controlplane.mk
+-include hack/tools.mk
 
 .PHONY: help deps npm-deps apt-deps native build generate check-generated test unit lab lab-down bench clean
 
 help: ## list targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([^:]+):.*## (.*)/  \1\t\2/' | sed 's/^[^:]*Makefile://'
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([^:]+):.*## (.*)/  \1\t\2/'
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -18,8 +19,9 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 npm-deps: node_modules/.package-lock.json ## npm ci when package-lock changed
 
-# Debian packages the FRR tests, the L2 tests and the lab use (FRR 8.4, arping, ndisc6, iproute2).
-APT_PACKAGES := frr iputils-arping iproute2 python3 ndisc6
+# Debian packages the FRR tests, the L2 tests and the lab use (FRR 8.4, arping, ndisc6, iproute2),
+# and what hack/build-tools.sh fetches and unpacks the tool sources with (curl, unzip).
+APT_PACKAGES := frr iputils-arping iproute2 python3 ndisc6 curl unzip
 apt-deps: ## apt-get install FRR and friends when missing
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then echo "installing Debian packages:$$missing"; \
@@ -40,14 +42,14 @@ build: npm-deps native ## compile TypeScript to dist/
 	rm -rf dist
 	npx tsc -p tsconfig.json
 
-generate: build ## regenerate config/crd/bases from src/api
+generate: build ## regenerate config/crd/bases and docs/reference/api.md from src/api
 	node dist/src/cli.js generate-crds
 
 check-generated: build
 	node dist/src/cli.js generate-crds --check
 
 # One `node --test` run over every tier, inside one control plane started for the whole run.
-test: deps build controlplane ## run all tests (unit, golden, real apiserver, real FRR)
+test: deps build controlplane tools ## run all tests (unit, golden, real apiserver, real FRR)
 	node dist/test/helpers/with-controlplane.js -- node --test $(NODE_TEST_FLAGS) $$(find dist -name '*.test.js' | sort)
 
 unit: build ## unit and golden tests only (no control plane, no FRR)

@@ -21,6 +21,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   'plan': { summary: 'print which IP each Service gets and which nodes announce it, offline', load: async () => (await import('./commands/plan.js')).command },
   'lab': { summary: 'run the whole system on this machine (control plane, FRR nodes, router)', load: async () => (await import('./commands/lab.js')).command },
   'generate-crds': { summary: 'write config/crd/bases from the API schema (the single source of truth)', load: async () => (await import('./commands/generate-crds.js')).command },
+  'generate-bundle': { summary: 'write the OLM bundle and the file-based catalog from config/', load: async () => (await import('./commands/generate-bundle.js')).command },
 };
 
 function topUsage(): string {

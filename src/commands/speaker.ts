@@ -63,7 +63,12 @@ renews this node's liveness Lease and answers ARP/NDP for the IPs this node lead
         : {}),
     });
     await new Promise<void>((resolve) => {
-      const stop = (): void => void handle.stop().then(resolve);
+      const stop = (): void => {
+        // A graceful stop, with a deadline: a kept-alive connection or a vtysh still running must
+        // not keep a stopped speaker alive (the kubelet would wait out the grace period).
+        setTimeout(() => process.exit(0), 5000).unref();
+        void handle.stop().then(resolve);
+      };
       process.once('SIGTERM', stop);
       process.once('SIGINT', stop);
     });

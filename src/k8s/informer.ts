@@ -14,6 +14,13 @@ export interface InformerSpec {
   kind: string;
   namespace?: string;
   labelSelector?: string;
+  /** e.g. `metadata.name=config`: one object watched without reading its siblings. */
+  fieldSelector?: string;
+  /**
+   * Keeps only what the program reads of each object (applied before caching): a speaker holds
+   * every Service and EndpointSlice of the cluster, most of whose fields it never looks at.
+   */
+  project?: (obj: Obj) => Obj;
 }
 
 const key = (o: k8s.KubernetesObject): string => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
@@ -81,6 +88,10 @@ export class Informer<T extends Obj = Obj> {
     return `${base}${res.namespaced && namespace ? `/namespaces/${namespace}` : ''}/${res.name}`;
   }
 
+  private projected(obj: T): T {
+    return this.spec.project ? (this.spec.project(obj) as T) : obj;
+  }
+
   private emit(type: EventType, obj: T, old?: T): void {
     for (const h of this.handlers) {
       try {
@@ -96,13 +107,15 @@ export class Informer<T extends Obj = Obj> {
     try {
       this.stats.lists++;
       const path = await this.collectionPath();
-      const q = this.spec.labelSelector ? `?labelSelector=${encodeURIComponent(this.spec.labelSelector)}` : '';
+      const sel = [this.spec.labelSelector ? `labelSelector=${encodeURIComponent(this.spec.labelSelector)}` : '', this.spec.fieldSelector ? `fieldSelector=${encodeURIComponent(this.spec.fieldSelector)}` : ''].filter(Boolean);
+      const q = sel.length > 0 ? `?${sel.join('&')}` : '';
       const body = (await this.kube.request('GET', `${path}${q}`)) as { metadata: { resourceVersion: string }; items: T[] };
       const seen = new Set<string>();
-      for (const item of body.items) {
-        trim(item);
-        item.apiVersion = this.spec.apiVersion;
-        item.kind = this.spec.kind;
+      for (const raw of body.items) {
+        trim(raw);
+        raw.apiVersion = this.spec.apiVersion;
+        raw.kind = this.spec.kind;
+        const item = this.projected(raw);
         const k = key(item);
         seen.add(k);
         const old = this.cache.get(k);
@@ -139,6 +152,7 @@ export class Informer<T extends Obj = Obj> {
     const path = await this.collectionPath();
     const params: Record<string, unknown> = { resourceVersion: this.lastRV, allowWatchBookmarks: true };
     if (this.spec.labelSelector) params['labelSelector'] = this.spec.labelSelector;
+    if (this.spec.fieldSelector) params['fieldSelector'] = this.spec.fieldSelector;
     let gone = false;
     let finished = false;
     const done = (err: unknown): void => {
@@ -159,8 +173,8 @@ export class Informer<T extends Obj = Obj> {
       }
       const rv = obj.metadata?.resourceVersion;
       if (rv) this.lastRV = rv;
-      trim(obj);
       if (phase === 'BOOKMARK') return;
+      obj = this.projected(trim(obj));
       this.backoffMs = 200;
       const k = key(obj);
       const old = this.cache.get(k);

@@ -120,7 +120,10 @@ export async function startControlPlane(opts: StartOptions = {}): Promise<Contro
       '--service-cluster-ip-range', '10.96.0.0/16,fd00:10:96::/112', '--allow-privileged=true',
       // Without kubelets no Node ever reports Ready: the not-ready taint this plugin adds at
       // creation would keep every DaemonSet pod off every Node.
-      '--disable-admission-plugins', 'TaintNodesByCondition', '--profiling=false', '--v=1',
+      '--disable-admission-plugins', 'TaintNodesByCondition',
+      // As OpenShift does: setting blockOwnerDeletion needs `update` on the owner's finalizers
+      // (the operator's metallbs/finalizers rule; test/integration/bundle-install.test.ts).
+      '--enable-admission-plugins', 'OwnerReferencesPermissionEnforcement', '--profiling=false', '--v=1',
     ], join(dir, 'kube-apiserver.log'));
     save();
     await waitReady(state, state.procs['kube-apiserver']);

@@ -14,6 +14,8 @@ export interface ConditionInput extends WorkloadStatus {
   crProblem?: string;
   /** Extra information for Degraded=False (e.g. a legacy ConfigMap to migrate). */
   notice?: string;
+  /** The LegacyConfigMap condition (legacy-notice.ts), present only while that ConfigMap exists. */
+  legacy?: Partial4;
 }
 
 type Partial4 = Omit<Condition, 'lastTransitionTime' | 'observedGeneration'>;
@@ -66,6 +68,7 @@ export function computeConditions(i: ConditionInput, previous: readonly Conditio
         ? { type: 'Upgradeable', status: 'False', reason: 'RollingOut', message: 'wait for the rollout to finish before upgrading' }
         : { type: 'Upgradeable', status: 'True', reason: 'AsExpected', message: '' },
     ];
+    if (i.legacy) list.push(i.legacy);
   }
   return list.map((c) => {
     const prev = previous?.find((p) => p.type === c.type);

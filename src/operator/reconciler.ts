@@ -15,6 +15,7 @@ import type { MetalLB } from '../api/metallb.js';
 import type { Condition } from '../api/common.js';
 import type { Logger } from '../util/log.js';
 import { errorMessage } from '../util/errors.js';
+import { LEGACY_CONFIGMAP, legacyNotice } from './legacy-notice.js';
 
 import { OWNER_LABEL, MANAGED_SELECTOR as MANAGED } from './reconciler-labels.js';
 
@@ -44,6 +45,8 @@ export class MetalLBOperator extends ResilientOperator {
   readonly queue: WorkQueue;
   private readonly records = new Map<string, AppliedRecord>();
   private readonly owned: Informer[] = [];
+  /** The legacy `config` ConfigMap of the operator namespace, watched by name (not managed). */
+  private legacy: Informer | undefined;
 
   constructor(private readonly deps: ReconcilerDeps) {
     super(deps.kube, deps.log);
@@ -67,7 +70,10 @@ export class MetalLBOperator extends ResilientOperator {
       this.owned.push(inf);
       inf.start();
     }
-    await Promise.all(this.owned.map((i) => i.synced));
+    this.legacy = new Informer(this.kube, { apiVersion: 'v1', kind: 'ConfigMap', namespace: this.deps.namespace, fieldSelector: `metadata.name=${LEGACY_CONFIGMAP}` }, this.log);
+    this.legacy.on(() => this.queue.add(this.singletonKey));
+    this.legacy.start();
+    await Promise.all([...this.owned, this.legacy].map((i) => i.synced));
     await this.watchResource('metallb.io', 'v1beta1', 'metallbs', async (e) => {
       this.queue.add(`${e.meta.namespace ?? ''}/${e.meta.name}`);
     });
@@ -76,6 +82,7 @@ export class MetalLBOperator extends ResilientOperator {
   override stop(): void {
     this.queue.stop();
     for (const i of this.owned) i.stop();
+    this.legacy?.stop();
     super.stop();
   }
 
@@ -122,7 +129,8 @@ export class MetalLBOperator extends ResilientOperator {
     }
     const deployment = this.owned.find((i) => i.spec.kind === 'Deployment')?.get(this.deps.namespace, 'controller') as never;
     const daemonSet = this.owned.find((i) => i.spec.kind === 'DaemonSet')?.get(this.deps.namespace, 'speaker') as never;
-    await this.writeStatus(cr, computeConditions({ generation, applyErrors: errors, deployment, daemonSet }, cr.status?.conditions, now()));
+    const legacy = legacyNotice(this.legacy?.get(this.deps.namespace, LEGACY_CONFIGMAP), this.deps.namespace);
+    await this.writeStatus(cr, computeConditions({ generation, applyErrors: errors, deployment, daemonSet, ...(legacy ? { legacy } : {}) }, cr.status?.conditions, now()));
     if (errors.length > 0) throw new Error(errors.join('; ')); // retried with backoff
   }
 

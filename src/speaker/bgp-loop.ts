@@ -3,7 +3,8 @@
 // re-applies against FRR's running config, which repairs FRR after a restart. A configuration
 // error keeps the last good config in FRR (routes stay up) and is reported.
 import type { Vtysh } from './frr/vtysh.js';
-import { applyModel } from './frr/apply.js';
+import { applyConfig } from './frr/apply.js';
+import type { ParsedConfig } from './frr/parse.js';
 import { render } from './frr/render.js';
 import { planBGP } from './announce/bgp.js';
 import type { BGPPlan } from './announce/bgp.js';
@@ -32,9 +33,12 @@ export class BgpLoop {
   private dirty = false;
   private force = false;
   private running = false;
+  private stopped = false;
   private timer: NodeJS.Timeout | undefined;
   private resync: NodeJS.Timeout | undefined;
   private lastApplied: string | undefined;
+  /** FRR's running config as the last apply read it back: lets a change skip the read. */
+  private lastRunning: ParsedConfig | undefined;
   private waiters: (() => void)[] = [];
   lastPlan: BGPPlan | undefined;
   lastError: string | undefined;
@@ -49,12 +53,14 @@ export class BgpLoop {
   }
 
   stop(): void {
+    this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     if (this.resync) clearInterval(this.resync);
   }
 
   /** Marks the loop dirty; `force` re-reads FRR even if our desired config did not change. */
   trigger(force = false): void {
+    if (this.stopped) return; // a run in progress at stop() must not schedule another
     this.dirty = true;
     this.force ||= force;
     if (this.timer || this.running) return;
@@ -85,26 +91,39 @@ export class BgpLoop {
     }
   }
 
+  private configError(errors: string[]): void {
+    this.lastError = errors.join('; ');
+    this.d.metrics.set('metallb_speaker_config_errors', 'Configuration errors keeping the last good FRR config', errors.length);
+    this.d.log.warn('configuration error; keeping the last good FRR config', { event: 'config-error', errors });
+    this.d.onConfigError?.(errors);
+  }
+
   private async once(force: boolean): Promise<void> {
     const { log, metrics } = this.d;
     const plan = planBGP(this.d.snapshot(), this.d.node, this.d.frrLogLevel);
-    if (plan.errors.length > 0) {
-      this.lastError = plan.errors.join('; ');
-      metrics.set('metallb_speaker_config_errors', 'Configuration errors keeping the last good FRR config', plan.errors.length);
-      log.warn('configuration error; keeping the last good FRR config', { event: 'config-error', errors: plan.errors });
-      this.d.onConfigError?.(plan.errors);
-      return;
+    if (plan.errors.length > 0) return this.configError(plan.errors);
+    let desired: string;
+    try {
+      // Validates too: a value that would inject configuration (say, a newline in a password
+      // read from a Secret, which no CRD schema checks) stops here, before vtysh.
+      desired = render(plan.config);
+    } catch (err) {
+      return this.configError([errorMessage(err)]);
     }
     metrics.set('metallb_speaker_config_errors', 'Configuration errors keeping the last good FRR config', 0);
-    const desired = render(plan.config);
     if (!force && desired === this.lastApplied) {
       this.stats.skipped++;
+      this.lastError = undefined; // FRR already holds this config: whatever failed before is over
       return;
     }
     const started = performance.now();
     try {
-      const result = await applyModel(this.d.vtysh, plan.config, { log });
+      // A change starts from the config the last apply read back; a forced run (start, resync)
+      // reads FRR afresh, which is what repairs an FRR that restarted or was edited by hand.
+      const known = force ? undefined : this.lastRunning;
+      const result = await applyConfig(this.d.vtysh, desired, { log, check: 'delta', ...(known ? { running: known } : {}) });
       this.lastApplied = desired;
+      this.lastRunning = result.running;
       this.lastPlan = plan;
       this.lastError = undefined;
       if (result.changed) this.stats.applies++;
@@ -115,6 +134,7 @@ export class BgpLoop {
       this.stats.errors++;
       this.lastError = errorMessage(err);
       this.lastApplied = undefined;
+      this.lastRunning = undefined;
       metrics.inc('metallb_frr_apply_errors_total', 'FRR applies that failed');
       log.error('FRR apply failed; will retry', { event: 'frr-apply-error', error: this.lastError });
     }

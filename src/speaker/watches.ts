@@ -6,11 +6,47 @@ import type { Kube, Obj } from '../k8s/client.js';
 import type { KubeObject } from '../api/yaml.js';
 import type { Logger } from '../util/log.js';
 
+type Fields = Record<string, unknown>;
+const pick = (o: unknown, keys: readonly string[]): Fields => {
+  const out: Fields = {};
+  for (const k of keys) if (o && typeof o === 'object' && (o as Fields)[k] !== undefined) out[k] = (o as Fields)[k];
+  return out;
+};
+const META = ['name', 'namespace', 'uid', 'resourceVersion', 'labels'] as const;
+
+/**
+ * What the speaker reads of a Service (serviceView, Events): every other Service is reduced to its
+ * identity and type, since a cluster has many more ClusterIP Services than LoadBalancer ones.
+ */
+export function projectService(o: Obj): Obj {
+  const spec = (o['spec'] ?? {}) as Fields;
+  const base = { apiVersion: o.apiVersion, kind: o.kind, metadata: pick(o.metadata, META) };
+  if (spec['type'] !== 'LoadBalancer') return { ...base, spec: { type: spec['type'] } } as Obj;
+  const annotations = Object.fromEntries(Object.entries(o.metadata?.annotations ?? {}).filter(([k]) => k.startsWith('metallb.')));
+  return {
+    ...base,
+    metadata: { ...base.metadata, annotations },
+    spec: pick(spec, ['type', 'externalTrafficPolicy', 'loadBalancerClass', 'ipFamilies']),
+    status: pick(o['status'], ['loadBalancer']),
+  } as Obj;
+}
+
+/** What the speaker reads of an EndpointSlice: its Service, and each endpoint's node and readiness. */
+export function projectEndpointSlice(o: Obj): Obj {
+  const labels = o.metadata?.labels ?? {};
+  const endpoints = ((o['endpoints'] ?? []) as { nodeName?: string; conditions?: { ready?: boolean } }[]).map((e) => ({ ...pick(e, ['nodeName']), conditions: pick(e.conditions, ['ready']) }));
+  return {
+    apiVersion: o.apiVersion, kind: o.kind,
+    metadata: { ...pick(o.metadata, ['name', 'namespace', 'uid', 'resourceVersion']), labels: pick(labels, ['kubernetes.io/service-name']) },
+    endpoints,
+  } as Obj;
+}
+
 export function speakerInformerSpecs(namespace: string): InformerSpec[] {
   return [
     { apiVersion: 'v1', kind: 'Node' },
-    { apiVersion: 'v1', kind: 'Service' },
-    { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice' },
+    { apiVersion: 'v1', kind: 'Service', project: projectService },
+    { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', project: projectEndpointSlice },
     { apiVersion: 'v1', kind: 'Secret', namespace },
     { apiVersion: 'v1', kind: 'ConfigMap', namespace },
     ...['BGPPeer:v1beta2', 'BFDProfile', 'IPAddressPool', 'AddressPool', 'BGPAdvertisement', 'L2Advertisement', 'Community'].map((k) => {

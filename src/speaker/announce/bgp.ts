@@ -6,10 +6,11 @@ import { ipFamily } from '../../api/netcheck.js';
 import { planPeers } from './peers.js';
 import type { PeerSession } from './peers.js';
 import { advertisementRules, ruleProblem } from './advertisements.js';
+import type { AdvRule } from './advertisements.js';
 import { resolveCommunities } from './communities.js';
 import { aggregate, poolOf } from './pools.js';
 import { classProblem, endpointProblem, endpointsByService, findNode, nodeProblem, serviceKey } from './eligibility.js';
-import type { Snapshot } from './snapshot.js';
+import type { PoolView, Snapshot } from './snapshot.js';
 
 export interface Announcement {
   service: string;
@@ -30,10 +31,28 @@ export interface BGPPlan {
 const famOf = (ip: string): Family => (ipFamily(ip) === 6 ? 'ipv6' : 'ipv4');
 
 /** Adds an advertisement to a neighbor, merging with one for the same prefix; conflicts are errors. */
+/** Per list, its members by key: a plan of 10,000 Services must not scan lists (O(n²)). */
+const byPrefix = new WeakMap<Advertisement[], Map<string, Advertisement>>();
+const members = new WeakMap<string[], Set<string>>();
+
+function addOnce(list: string[], item: string): void {
+  let seen = members.get(list);
+  if (!seen) members.set(list, (seen = new Set(list)));
+  if (!seen.has(item)) {
+    seen.add(item);
+    list.push(item);
+  }
+}
+
 function addAdvertisement(n: NeighborConfig, fam: Family, adv: Advertisement, source: string, errors: string[]): void {
   const list = n.families[fam]!.advertisements;
-  const existing = list.find((a) => a.prefix === adv.prefix);
-  if (!existing) return void list.push(adv);
+  let index = byPrefix.get(list);
+  if (!index) byPrefix.set(list, (index = new Map(list.map((a) => [a.prefix, a]))));
+  const existing = index.get(adv.prefix);
+  if (!existing) {
+    index.set(adv.prefix, adv);
+    return void list.push(adv);
+  }
   if (existing.localPref !== adv.localPref && existing.localPref !== undefined && adv.localPref !== undefined) {
     errors.push(`${source}: prefix ${adv.prefix} is announced to ${n.address ?? n.iface} with localPref ${adv.localPref} and by another advertisement with localPref ${existing.localPref}; make them agree`);
     return;
@@ -60,9 +79,18 @@ export function planBGP(s: Snapshot, nodeName: string, logLevel: FrrLogLevel = '
   const eps = endpointsByService(s.endpoints);
   const blocked = nodeProblem(node, nodeName);
 
-  const services = [...s.services].sort((a, b) => serviceKey(a).localeCompare(serviceKey(b)));
-  for (const svc of services) {
-    const key = serviceKey(svc);
+  // Per pool and per rule, what every Service of it shares: computed once, not once per IP.
+  const rulesOf = new Map<PoolView, AdvRule[]>();
+  const commsOf = new Map<AdvRule, ReturnType<typeof resolveCommunities>>();
+  const targetsOf = new Map<AdvRule, Partial<Record<Family, PeerSession[]>>>();
+  const rulesFor = (pool: PoolView): AdvRule[] => {
+    let r = rulesOf.get(pool);
+    if (!r) rulesOf.set(pool, (r = rules.filter((x) => x.appliesToPool(pool))));
+    return r;
+  };
+  const services = s.services.map((svc) => ({ svc, key: serviceKey(svc) })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const commErrorsReported = new Set<AdvRule>();
+  for (const { svc, key } of services) {
     if (svc.ips.length === 0) continue;
     const why = classProblem(svc, s.loadBalancerClass) ?? blocked ?? endpointProblem(svc, nodeName, eps.get(key));
     if (why) {
@@ -70,6 +98,7 @@ export function planBGP(s: Snapshot, nodeName: string, logLevel: FrrLogLevel = '
       continue;
     }
     const reasons: string[] = [];
+    let announced = false;
     for (const ip of svc.ips) {
       const pool = poolOf(s.pools, ip, svc.pool);
       if (!pool) {
@@ -82,31 +111,39 @@ export function planBGP(s: Snapshot, nodeName: string, logLevel: FrrLogLevel = '
       }
       const fam = famOf(ip);
       const sent = new Set<string>();
-      for (const rule of rules.filter((r) => r.appliesToPool(pool))) {
+      for (const rule of rulesFor(pool)) {
         const problem = ruleProblem(rule, node.labels, svc.labels);
         if (problem) {
           reasons.push(problem);
           continue;
         }
         const prefix = aggregate(ip, fam === 'ipv6' ? rule.aggregationLengthV6 : rule.aggregationLength);
-        const comms = resolveCommunities(rule.communities, s.communities, rule.source);
-        errors.push(...comms.errors);
-        const targets = peers.sessions.filter((x: PeerSession) => (!rule.peers || rule.peers.includes(x.peer.metadata.name)) && x.neighbor.families[fam]);
+        let comms = commsOf.get(rule);
+        if (!comms) commsOf.set(rule, (comms = resolveCommunities(rule.communities, s.communities, rule.source)));
+        if (!commErrorsReported.has(rule)) {
+          commErrorsReported.add(rule);
+          errors.push(...comms.errors);
+        }
+        let byFam = targetsOf.get(rule);
+        if (!byFam) targetsOf.set(rule, (byFam = {}));
+        const targets = (byFam[fam] ??= peers.sessions.filter((x: PeerSession) => (!rule.peers || rule.peers.includes(x.peer.metadata.name)) && x.neighbor.families[fam]));
         for (const t of targets) {
           const adv: Advertisement = { prefix };
           if (rule.localPref !== undefined) adv.localPref = rule.localPref;
           if (comms.standard.length) adv.communities = comms.standard;
           if (comms.large.length) adv.largeCommunities = comms.large;
           addAdvertisement(t.neighbor, fam, adv, rule.source, errors);
-          if (!t.router.networks[fam].includes(prefix)) t.router.networks[fam].push(prefix);
+          addOnce(t.router.networks[fam], prefix);
           sent.add(t.peer.metadata.name);
         }
         if (targets.length === 0) reasons.push(`${rule.source}: no BGP session of this node carries ${fam === 'ipv6' ? 'IPv6' : 'IPv4'}${rule.peers ? ` to ${rule.peers.join(', ')}` : ''}`);
-        if (targets.length > 0) announcements.push({ service: key, ip, prefix, peers: [...sent].sort() });
+        if (targets.length > 0) {
+          announcements.push({ service: key, ip, prefix, peers: [...sent].sort() });
+          announced = true;
+        }
       }
     }
-    if (!announcements.some((a) => a.service === key) && reasons.length > 0) notAnnounced[key] = [...new Set(reasons)].join('; ');
-    else if (!announcements.some((a) => a.service === key)) notAnnounced[key] = 'no BGPAdvertisement selects its pool';
+    if (!announced) notAnnounced[key] = reasons.length > 0 ? [...new Set(reasons)].join('; ') : 'no BGPAdvertisement selects its pool';
   }
   const config = sortForFrr({ hostname: nodeName, logLevel, routers: peers.routers, bfdProfiles: peers.bfdProfiles });
   return { config, announcements: dedupe(announcements), notAnnounced, errors };

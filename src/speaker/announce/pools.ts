@@ -26,14 +26,16 @@ function span(entry: string): Span | undefined {
   return { family: ipFamily(a), first: ipToBigInt(a), last: ipToBigInt(b) };
 }
 
+// A pool's ranges, parsed once per snapshot object rather than once per Service IP.
+const spans = new WeakMap<PoolView, Span[]>();
+
 export function poolContains(pool: PoolView, ip: string): boolean {
   if (!celIsIP(ip)) return false;
   const family = ipFamily(ip);
   const v = ipToBigInt(ip);
-  return pool.addresses.some((entry) => {
-    const s = span(entry);
-    return !!s && s.family === family && v >= s.first && v <= s.last;
-  });
+  let list = spans.get(pool);
+  if (!list) spans.set(pool, (list = pool.addresses.map(span).filter((x): x is Span => x !== undefined)));
+  return list.some((s) => s.family === family && v >= s.first && v <= s.last);
 }
 
 /** The pool of an IP: the one the controller recorded if it still holds the IP, else the first that does. */

@@ -1,0 +1,113 @@
+// The ClusterServiceVersion (pure): the hand-written base of config/manifests completed from what
+// `kubectl kustomize config/manifests` yields. What OLM must create (the Deployment, the
+// ServiceAccount's Role and ClusterRole) moves into the install strategy, exactly as
+// config/default would install it with `kubectl apply -k`; CRDs become bundle files; samples
+// become alm-examples.
+import type { KubeObject } from '../api/yaml.js';
+import type { JSONSchema } from '../api/schema.js';
+import { ownedCRDs } from './descriptors.js';
+
+export const PACKAGE = 'metallb-operator';
+export const CHANNEL = 'stable';
+
+export interface BundleInput {
+  /** Everything `kubectl kustomize config/manifests` printed. */
+  objects: readonly KubeObject[];
+  /** package.json's version: the CSV is metallb-operator.v<version>. */
+  version: string;
+  /** The icon (SVG text). */
+  icon: string;
+}
+
+export interface Bundle {
+  csv: KubeObject;
+  crds: KubeObject[];
+  /** Other objects OLM creates as they are (none today; kept so nothing is silently dropped). */
+  extra: KubeObject[];
+}
+
+export class BundleError extends Error {}
+
+type Rule = Record<string, unknown>;
+interface Binding { roleRef: { kind: string; name: string }; subjects?: { kind: string; name: string; namespace?: string }[] }
+
+const isKind = (o: KubeObject, kind: string): boolean => o.kind === kind;
+const nameOf = (o: KubeObject): string => o.metadata?.name ?? '';
+
+/** alm-examples: the samples without their namespace (OLM creates them where the user chooses). */
+function examples(objects: readonly KubeObject[]): string {
+  const list = objects
+    .filter((o) => o.apiVersion?.startsWith('metallb.io/'))
+    .map((o) => {
+      const { namespace: _ns, ...meta } = o.metadata ?? {};
+      void _ns;
+      return { ...o, metadata: meta };
+    });
+  return JSON.stringify(list, null, 2);
+}
+
+function boundRules(objects: readonly KubeObject[], sa: string, bindingKind: string, roleKind: string): Rule[] {
+  const bindings = objects.filter((o) => isKind(o, bindingKind)) as unknown as (Binding & KubeObject)[];
+  const names = bindings
+    .filter((b) => b.roleRef.kind === roleKind && (b.subjects ?? []).some((s) => s.kind === 'ServiceAccount' && s.name === sa))
+    .map((b) => b.roleRef.name);
+  return objects.filter((o) => isKind(o, roleKind) && names.includes(nameOf(o))).flatMap((r) => (r['rules'] as Rule[] | undefined) ?? []);
+}
+
+function images(deployments: readonly KubeObject[]): { name: string; image: string }[] {
+  const seen = new Map<string, string>();
+  for (const d of deployments) {
+    const pod = ((d['spec'] as JSONSchema)['template'] as JSONSchema)['spec'] as { containers: { name: string; image: string; env?: { name: string; value?: string }[] }[] };
+    for (const c of pod.containers) {
+      if (!seen.has(c.image)) seen.set(c.image, nameOf(d));
+      // CONTROLLER_IMAGE → controller, SPEAKER_IMAGE → speaker (an image named once, first wins)
+      for (const e of c.env ?? []) {
+        if (e.name.endsWith('_IMAGE') && e.value && !seen.has(e.value)) seen.set(e.value, e.name.slice(0, -'_IMAGE'.length).toLowerCase().replace(/_/g, '-'));
+      }
+    }
+  }
+  return [...seen].map(([image, name]) => ({ name, image }));
+}
+
+export function buildBundle(input: BundleInput): Bundle {
+  const bases = input.objects.filter((o) => isKind(o, 'ClusterServiceVersion'));
+  if (bases.length !== 1) throw new BundleError(`config/manifests must hold exactly one ClusterServiceVersion base, found ${bases.length}`);
+  const base = structuredClone(bases[0]!) as KubeObject & { metadata: Record<string, unknown>; spec: Record<string, unknown> };
+  const crds = input.objects.filter((o) => isKind(o, 'CustomResourceDefinition')).map((o) => structuredClone(o));
+  const deployments = input.objects.filter((o) => isKind(o, 'Deployment'));
+  if (deployments.length === 0) throw new BundleError('config/manifests installs no Deployment');
+  const handled = new Set(['ClusterServiceVersion', 'CustomResourceDefinition', 'Deployment', 'Namespace', 'ServiceAccount', 'Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding']);
+  const extra = input.objects.filter((o) => !handled.has(o.kind ?? '') && !o.apiVersion?.startsWith('metallb.io/'));
+
+  const saNames = [...new Set(deployments.map((d) => (((d['spec'] as JSONSchema)['template'] as JSONSchema)['spec'] as { serviceAccountName?: string }).serviceAccountName ?? 'default'))];
+  for (const sa of saNames) {
+    if (!input.objects.some((o) => isKind(o, 'ServiceAccount') && nameOf(o) === sa)) throw new BundleError(`the Deployment's ServiceAccount ${sa} is not in config/manifests`);
+  }
+  const permissions = saNames.map((sa) => ({ serviceAccountName: sa, rules: boundRules(input.objects, sa, 'RoleBinding', 'Role') })).filter((p) => p.rules.length > 0);
+  const clusterPermissions = saNames.map((sa) => ({ serviceAccountName: sa, rules: boundRules(input.objects, sa, 'ClusterRoleBinding', 'ClusterRole') })).filter((p) => p.rules.length > 0);
+
+  const operatorImage = (((deployments[0]!['spec'] as JSONSchema)['template'] as JSONSchema)['spec'] as { containers: { image: string }[] }).containers[0]!.image;
+  const meta = base.metadata;
+  const annotations = { ...(meta['annotations'] as Record<string, string>), 'alm-examples': examples(input.objects), containerImage: operatorImage };
+  const csv: KubeObject = {
+    apiVersion: base.apiVersion,
+    kind: base.kind,
+    metadata: { name: `${PACKAGE}.v${input.version}`, annotations: Object.fromEntries(Object.entries(annotations).sort(([a], [b]) => a.localeCompare(b))) },
+    spec: {
+      ...base.spec,
+      icon: [{ base64data: Buffer.from(input.icon).toString('base64'), mediatype: 'image/svg+xml' }],
+      customresourcedefinitions: { owned: ownedCRDs(crds as JSONSchema[]) },
+      install: {
+        strategy: 'deployment',
+        spec: {
+          deployments: deployments.map((d) => ({ name: nameOf(d), label: (d.metadata?.['labels'] as Record<string, string> | undefined) ?? {}, spec: d['spec'] })),
+          permissions,
+          clusterPermissions,
+        },
+      },
+      relatedImages: images(deployments),
+      version: input.version,
+    },
+  };
+  return { csv, crds, extra };
+}
