@@ -133,9 +133,14 @@ async function seedCase(file: string, svcName: string, svcNs: string, firstIP: s
   assert.equal(await tcpHello(lab.clients[0], ip, PORT), leader.name);
   assert.equal(await neighMAC(lab.clients[0], ip), leader.macs[0]);
   assert.match(await events(svcName, svcNs), new RegExp(`nodeAssigned: announcing from node "${leader.name}" with protocol "layer2"`));
-  // removing the Service releases the IP: nobody answers for it any more
-  await admin.delete({ apiVersion: 'v1', kind: 'Service', name: svcName, namespace: svcNs });
+  // no ready endpoint any more: no node may announce it; it goes silent and the annotation goes
+  await admin.delete({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', name: `${svcName}-l2`, namespace: svcNs });
   await waitFor('no more answers', async () => ((await arping(lab.clients[0], ip, 2)).length === 0 ? true : undefined), 20_000);
+  await waitFor('the annotation removed', async () => {
+    const s = await admin.get<Obj>({ apiVersion: 'v1', kind: 'Service', name: svcName, namespace: svcNs });
+    return s?.metadata?.annotations?.[nodeAnnotation(ip)] === undefined ? true : undefined;
+  }, 20_000);
+  await admin.delete({ apiVersion: 'v1', kind: 'Service', name: svcName, namespace: svcNs });
   await cp.kubectl(['delete', '-f', join(repoRoot(), file)]);
 }
 

@@ -1,7 +1,8 @@
 // Where users see layer 2 announcements: a nodeAssigned Event when this node takes a Service's IP
 // over (as upstream), and the Service annotations metallb.io/layer2-ipv4-node and
 // metallb.io/layer2-ipv6-node naming the node that answers ARP/NDP for that family's IP
-// (`kubectl get svc NAME -o yaml`). The taker writes them; nothing is written when they are right.
+// (`kubectl get svc NAME -o yaml`). The taker writes them; when nobody answers for the IP any more
+// (no eligible node), the node they name removes them. Nothing is written when they are right.
 import type { Kube, Obj } from '../../k8s/client.js';
 import type { L2Assignment } from '../announce/l2.js';
 import type { Logger } from '../../util/log.js';
@@ -14,13 +15,17 @@ export interface L2StatusDeps {
   node: string;
   log: Logger;
   service: (namespace: string, name: string) => Obj | undefined;
+  services: () => Obj[];
 }
+
+const ingressIPs = (svc: Obj): string[] =>
+  (((svc['status'] as { loadBalancer?: { ingress?: { ip?: string }[] } } | undefined)?.loadBalancer?.ingress ?? []).map((i) => i.ip).filter((ip): ip is string => !!ip));
 
 export class L2Status {
   constructor(private readonly d: L2StatusDeps) {}
 
-  /** `mine`: what this node now answers for; `gained`: the IPs it just took over. */
-  async report(mine: readonly L2Assignment[], gained: readonly string[]): Promise<void> {
+  /** `mine`: what this node now answers for; `gained`: the IPs it just took over; `owned`: every IP some node leads. */
+  async report(mine: readonly L2Assignment[], gained: readonly string[], owned: ReadonlySet<string>): Promise<void> {
     const byService = new Map<string, L2Assignment[]>();
     for (const a of mine) byService.set(a.service, [...(byService.get(a.service) ?? []), a]);
     for (const [key, list] of byService) {
@@ -42,6 +47,26 @@ export class L2Status {
         await this.d.kube.mergePatch({ apiVersion: 'v1', kind: 'Service', name, namespace: ns }, { metadata: { annotations: patch } });
       } catch (err) {
         this.d.log.warn('could not annotate the Service', { event: 'l2-status-error', service: key, error: errorMessage(err) });
+      }
+    }
+    await this.clearStale(owned);
+  }
+
+  /** Removes our name where it no longer holds: no node leads that family's IP of the Service. */
+  private async clearStale(owned: ReadonlySet<string>): Promise<void> {
+    for (const svc of this.d.services()) {
+      const have = svc.metadata?.annotations ?? {};
+      const patch: Record<string, null> = {};
+      for (const family of ['ipv4', 'ipv6']) {
+        const key = `metallb.io/layer2-${family}-node`;
+        if (have[key] !== this.d.node) continue;
+        if (!ingressIPs(svc).some((ip) => nodeAnnotation(ip) === key && owned.has(ip))) patch[key] = null;
+      }
+      if (Object.keys(patch).length === 0) continue;
+      try {
+        await this.d.kube.mergePatch({ apiVersion: 'v1', kind: 'Service', name: svc.metadata?.name ?? '', namespace: svc.metadata?.namespace ?? 'default' }, { metadata: { annotations: patch } });
+      } catch (err) {
+        this.d.log.warn('could not clear the Service annotation', { event: 'l2-status-error', service: `${svc.metadata?.namespace}/${svc.metadata?.name}`, error: errorMessage(err) });
       }
     }
   }

@@ -29,8 +29,8 @@ export async function startL2(o: L2Options, d: { kube: Kube; node: string; names
   const log = d.log.child({ mode: 'layer2' });
   let loop: L2Loop | undefined;
   const tracker = new LeaseTracker({ kube: d.kube, namespace: d.namespace, node: d.node, log, durationSeconds: o.leaseDurationSeconds ?? 3, renewMs: o.renewMs ?? 1000, onChange: () => loop?.trigger() });
-  const status = new L2Status({ kube: d.kube, node: d.node, log, service: (ns, name) => caches.get('Service', ns, name) });
-  loop = new L2Loop({ node: d.node, snapshot, live: () => tracker.live(), announcer: new Announcer(o.io, log, metrics, o.interfaces), report: (mine, gained) => status.report(mine, gained), log });
+  const status = new L2Status({ kube: d.kube, node: d.node, log, service: (ns, name) => caches.get('Service', ns, name), services: () => caches.informers.find((i) => i.spec.kind === 'Service')?.list() ?? [] });
+  loop = new L2Loop({ node: d.node, snapshot, live: () => tracker.live(), announcer: new Announcer(o.io, log, metrics, o.interfaces), report: (mine, gained, owned) => status.report(mine, gained, owned), log });
   caches.onChange(() => loop?.trigger());
   await tracker.start();
   loop.start();
