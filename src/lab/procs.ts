@@ -2,7 +2,7 @@
 import { spawn, execFile } from 'node:child_process';
 import { createServer } from 'node:net';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync, rmSync, openSync, closeSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync, renameSync, rmSync, openSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'node:https';
@@ -58,12 +58,23 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * Whether `pid` runs. A zombie (exited, not yet reaped by its parent) still answers kill(0), yet
+ * it holds no socket or namespace any more: it counts as gone, or `stopProc` would wait out its
+ * whole grace period and `lab up` would call a crashed lab alive.
+ */
 export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  try {
+    // /proc/PID/stat: "PID (COMM) STATE ..."; COMM may hold spaces and parentheses, so split at the last ')'.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false; // vanished between the two checks
   }
 }
 
@@ -121,13 +132,25 @@ export function probe(state: Pick<PlaneState, 'server' | 'token'>, path: string)
 }
 
 export async function waitReady(state: PlaneState, what: ProcState, timeoutMs = 90_000): Promise<void> {
+  await waitHealthy('kube-apiserver', () => probe(state, '/readyz'), what, timeoutMs);
+}
+
+/**
+ * Waits until kube-controller-manager answers 200 on /healthz of its secure port: until then no
+ * DaemonSet, garbage collector or EndpointSlice controller runs.
+ */
+export async function waitControllerManager(port: number, token: string, what: ProcState, timeoutMs = 90_000): Promise<void> {
+  await waitHealthy('kube-controller-manager', () => probe({ server: `https://127.0.0.1:${port}`, token }, '/healthz'), what, timeoutMs);
+}
+
+async function waitHealthy(name: string, check: () => Promise<number>, what: ProcState, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if ((await probe(state, '/readyz')) === 200) return;
-    if (!alive(what.pid)) throw new Error(`kube-apiserver exited:\n${tail(what.log)}`);
+    if ((await check()) === 200) return;
+    if (!alive(what.pid)) throw new Error(`${name} exited:\n${tail(what.log)}`);
     await sleep(200);
   }
-  throw new Error(`kube-apiserver not ready after ${timeoutMs} ms:\n${tail(what.log)}`);
+  throw new Error(`${name} not healthy after ${timeoutMs} ms:\n${tail(what.log)}`);
 }
 
 export function writeKubeconfig(path: string, server: string, token: string, caFile: string): void {
@@ -172,6 +195,13 @@ export function run(bin: string, args: string[], opts: { input?: string; env?: N
     });
     if (opts.input !== undefined) child.stdin?.end(opts.input);
   });
+}
+
+/** Writes JSON whole or not at all (temporary file, then rename): a reader never sees half a file. */
+export function writeJsonAtomic(path: string, value: unknown): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(value));
+  renameSync(tmp, path);
 }
 
 export function newStateDir(): string {
