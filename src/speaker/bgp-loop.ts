@@ -40,6 +40,9 @@ export class BgpLoop {
   private triggeredAt: number | undefined;
   private synced = false;
   private started = false;
+  /** When the last apply that changed FRR ended, and how long it took (performance.now ms). */
+  private lastChangeEnd = 0;
+  private lastChangeMs = 0;
   lastPlan: BGPPlan | undefined;
   lastError: string | undefined;
   readonly stats = { runs: 0, applies: 0, skipped: 0, errors: 0 };
@@ -69,7 +72,19 @@ export class BgpLoop {
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.run();
-    }, this.d.debounceMs ?? 20);
+    }, this.delayMs());
+  }
+
+  /**
+   * The debounce, stretched right after a costly FRR change: an apply reads and checks the whole
+   * config, so under a flood of changes back-to-back applies would keep a core busy and starve the
+   * apiserver feeding us. Pausing half the last apply's time keeps FRR's share ≤ 2/3 and lets each
+   * apply carry more changes; a change arriving after a quiet moment waits only the debounce.
+   */
+  private delayMs(): number {
+    const debounce = this.d.debounceMs ?? 20;
+    const pauseUntil = this.lastChangeEnd + Math.min(this.lastChangeMs / 2, 1000);
+    return Math.max(debounce, pauseUntil - performance.now());
   }
 
   /** Resolves when no run is pending or in progress. */
@@ -131,6 +146,10 @@ export class BgpLoop {
         });
       }
       this.synced = true;
+      if (result.changed) {
+        this.lastChangeEnd = performance.now();
+        this.lastChangeMs = result.timingsMs.total;
+      }
       metrics.observe('metallb_frr_apply_duration_seconds', 'Time to apply a config change to FRR', (performance.now() - started) / 1000);
       metrics.set('metallb_bgp_announced_prefixes', 'Prefixes this node announces', new Set(plan.announcements.map((a) => a.prefix)).size);
       this.d.onApplied?.(plan);
