@@ -77,6 +77,7 @@ export interface Neighbor {
   connectionsEstablished: number;
   connectionsDropped: number;
   bgpTimerHoldTimeMsecs?: number;
+  lastResetDueTo?: string;
 }
 
 /** `show bgp neighbors json` at a router, by neighbor address. */

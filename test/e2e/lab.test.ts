@@ -168,7 +168,9 @@ test('drill: a node\'s link cut → the router withdraws that next hop (BFD), an
     const bfdDown = await poll('BFD down for node 2', async () => ((await bfdPeers(routerVtysh())).find((p) => p.peer === NODE_IPS[1])?.status !== 'up' ? true : undefined), 60_000, 200);
     assert.equal(bfdDown, true);
     assert.deepEqual(await routeNexthops(routerVtysh(), '192.168.155.151/32'), [NODE_IPS[0]], 'node 1 still carries the Service');
-    measured['linkCut'] = { withdrawMs: Math.round(at - t0), bfdDetectMs: bfdDetectMs(peer), bgpHoldMs: hold, bfd: peer };
+    const why = (await neighbors(routerVtysh()))[NODE_IPS[1]!]?.lastResetDueTo ?? '';
+    assert.match(why, /BFD/i, 'the router dropped the session because BFD said so (not the hold timer)');
+    measured['linkCut'] = { withdrawMs: Math.round(at - t0), bfdDetectMs: bfdDetectMs(peer), bgpHoldMs: hold, resetDueTo: why, bfd: peer };
     execFileSync('ip', ['-n', s.router!.ns, 'link', 'set', 'p2', 'up']);
     await established(NODE_IPS, 120_000);
     await ecmpAtRouter('192.168.155.151', 120_000);
