@@ -23,9 +23,8 @@ const plen = (a: string): number => (a.includes(':') ? 128 : 32);
 
 /**
  * Our routes' protocol number, so the proxy finds its own. They are `local` routes (the node
- * accepts traffic for the IP, as kube-proxy's rules make it), not addresses on lo: an address
- * would be a router-id candidate for zebra, and each higher LB IP would move the node's BGP
- * router-id and reset its sessions.
+ * accepts traffic for the IP, as kube-proxy's rules make it), not addresses on lo: kube-proxy
+ * adds none either, and FRR on the node should see what it sees on a real node.
  */
 const PROTO = '201';
 
