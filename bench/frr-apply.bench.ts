@@ -1,6 +1,6 @@
 // Applying 1,000-prefix changes to one real FRR (in a private namespace), three ways, side by side:
-//   metallb     the whole `node dist/src/cli.js frr-apply -f desired.conf` command (read + check +
-//               diff + one vtysh -f + verify), as the speaker would run it;
+//   metallb     the whole `node dist/src/cli.js frr-apply -f desired.conf` command: Node's start,
+//               read || check, diff, one vtysh run that applies the delta and prints the result;
 //   frr-reload  `/usr/lib/frr/frr-reload.py --reload desired.conf` (what upstream MetalLB uses);
 //   handmade    one `vtysh -f` with exactly the `network` / `no network` lines, written by hand.
 // Scenarios: add 1,000 `network` lines; delete 1,000; replace 500 of 1,000. Each run starts from the
@@ -16,28 +16,21 @@ import { hostPrefixes, seedNodeModel } from '../src/speaker/frr/fixtures.js';
 import { render } from '../src/speaker/frr/render.js';
 import { repoRoot } from '../src/util/golden.js';
 import { frrUnavailable, Lab } from '../src/lab/netns.js';
+import { median, round } from './stats.js';
 
 const run = promisify(execFile);
 const RUNS = Number(process.env['RUNS'] ?? 3);
 const COUNT = 1000;
 
-/** The node's config, originating `prefixes` (network lines only, as in the FRR-NOTES timings). */
+/** The node's config as the speaker renders it: `prefixes` announced to the seed's peer. */
 function desired(prefixes: string[]): string {
-  const m = seedNodeModel('192.168.133.71', []);
-  m.routers[0]!.networks.ipv4 = prefixes;
-  return render(m);
+  return render(seedNodeModel('192.168.133.71', prefixes.map((prefix) => ({ prefix }))));
 }
 
 function handmade(remove: string[], add: string[]): string {
   const body = [...remove.map((p) => `  no network ${p}`), ...add.map((p) => `  network ${p}`)];
   return `router bgp 64520\n address-family ipv4 unicast\n${body.join('\n')}\n exit-address-family\nexit\n`;
 }
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-};
 
 async function main(): Promise<void> {
   const why = frrUnavailable();
@@ -86,7 +79,6 @@ async function main(): Promise<void> {
         }
       }
     }
-    const round = (x: number): number => Math.round(x * 10) / 10;
     const results: Record<string, unknown> = {};
     const targets: Record<string, number> = { add: 3, delete: 20, replace: 20 };
     for (const [name, byMethod] of Object.entries(times)) {

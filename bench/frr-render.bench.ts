@@ -8,6 +8,7 @@ import { parseConfig } from '../src/speaker/frr/parse.js';
 import { diffConfigs, formatDelta } from '../src/speaker/frr/diff.js';
 import { hostPrefixes, seedNodeModel } from '../src/speaker/frr/fixtures.js';
 import type { Advertisement } from '../src/speaker/frr/model.js';
+import { median, round } from './stats.js';
 
 const COUNT = 10_000;
 const RUNS = Number(process.env['RUNS'] ?? 15);
@@ -23,12 +24,6 @@ function advertisements(start: number): Advertisement[] {
     };
   });
 }
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-};
 
 const desiredModel = seedNodeModel('192.168.133.71', advertisements(100));
 const runningText = render(seedNodeModel('192.168.133.71', advertisements(0)));
@@ -56,7 +51,6 @@ for (let i = 0; i < RUNS + 2; i++) {
   if (script.length === 0) throw new Error('expected a delta');
 }
 
-const round = (x: number): number => Math.round(x * 10) / 10;
 process.stdout.write(
   `${JSON.stringify(
     {

@@ -2,7 +2,7 @@
 // router): time from a Service's creation to its route in the router's kernel (seen by `ip monitor`,
 // no polling), p50/p95 over 50 Services created one by one; then 1,000 Services created at once
 // until all their routes are at the router. Where the time goes: the controller (creation → IP
-// seen by a watch), the speaker (IP seen → its loop starts), planning, FRR (read/check, apply,
+// seen by a watch), the speaker (IP seen → its loop starts), planning, FRR (read, check, apply,
 // verify, from the speakers' bgp-sync log lines) and BGP to the router (apply done → route).
 // Uses a running lab if one is up (and leaves it up), else starts one and takes it down. Prints JSON.
 import { readFileSync } from 'node:fs';
@@ -33,7 +33,7 @@ const state = readState()!;
 const nodes = state.nodes;
 const kube = new Kube(loadKubeConfig(state.kubeconfig), 'lab-bench');
 
-interface SyncLine { triggeredAt: number; startedAt: number; planMs: number; readMs: number; applyMs: number; verifyMs: number; applyDoneAt: number; doneAt: number; changed: boolean; prefixes: number }
+interface SyncLine { triggeredAt: number; startedAt: number; planMs: number; readMs: number; checkMs: number; applyMs: number; verifyMs: number; applyDoneAt: number; doneAt: number; changed: boolean; prefixes: number }
 const syncLines = (node: string, since: number): SyncLine[] =>
   readFileSync(agentLog(`speaker-${node}`), 'utf8').split('\n').filter((l) => l.includes('"event":"bgp-sync"')).map((l) => JSON.parse(l) as SyncLine).filter((x) => x.changed && x.doneAt >= since);
 
@@ -109,7 +109,8 @@ try {
       controllerMs: o.ip - o.created,
       speakerWaitMs: first ? first.startedAt - epoch(o.ip) : NaN,
       planMs: first?.planMs ?? NaN,
-      frrReadCheckMs: first?.readMs ?? NaN,
+      frrReadMs: first?.readMs ?? NaN,
+      frrCheckMs: first?.checkMs ?? NaN,
       frrApplyMs: first?.applyMs ?? NaN,
       frrVerifyMs: first?.verifyMs ?? NaN,
       bgpToRouterMs: first ? epoch(o.firstRoute) - first.applyDoneAt : NaN,
@@ -151,7 +152,7 @@ try {
       services: ONE_BY_ONE,
       creationToRouteMs: { p50: round(percentile(firstMs, 50)), p95: round(percentile(firstMs, 95)), max: round(Math.max(...firstMs)) },
       creationToEcmpMs: { p50: round(percentile(ecmpMs, 50)), p95: round(percentile(ecmpMs, 95)), max: round(Math.max(...ecmpMs)) },
-      breakdownMedianMs: { controller: med('controllerMs'), speakerWait: med('speakerWaitMs'), plan: med('planMs'), frrReadCheck: med('frrReadCheckMs'), frrApply: med('frrApplyMs'), frrVerify: med('frrVerifyMs'), bgpToRouter: med('bgpToRouterMs') },
+      breakdownMedianMs: { controller: med('controllerMs'), speakerWait: med('speakerWaitMs'), plan: med('planMs'), frrRead: med('frrReadMs'), frrCheck: med('frrCheckMs'), frrApply: med('frrApplyMs'), frrVerify: med('frrVerifyMs'), bgpToRouter: med('bgpToRouterMs') },
       targets: { p50: 300, p95: 1000 },
     },
     atOnce: {
@@ -161,7 +162,7 @@ try {
       allRoutesMs: round(routed.first - t0),
       allRoutesEcmpMs: round(routed.ecmp - t0),
       frrChangesPerNode: burstSyncs.map((l) => l.length),
-      frrApplyMedianMs: round(median(burstSyncs.flat().map((x) => x.readMs + x.applyMs + x.verifyMs))),
+      frrApplyMedianMs: round(median(burstSyncs.flat().map((x) => x.readMs + x.checkMs + x.applyMs + x.verifyMs))),
     },
   })}\n`);
 } finally {

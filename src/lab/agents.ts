@@ -5,10 +5,12 @@ import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { repoRoot } from '../util/golden.js';
 import { startProc, stopProc } from './procs.js';
-import { labDir, saveState } from './state.js';
+import { LAB_ENV, labDir, saveState } from './state.js';
 import type { LabState } from './state.js';
 
 const cli = (): string => join(repoRoot(), 'dist/src/cli.js');
+
+export const tagEnv = (state: LabState): Record<string, string> | undefined => (state.tag ? { [LAB_ENV]: state.tag } : undefined);
 
 /** Starts `metallb ARGS...` as `role` (inside `netns` when given) and records it. */
 export function spawnAgent(state: LabState, role: string, args: string[], netns?: string): number {
@@ -16,7 +18,7 @@ export function spawnAgent(state: LabState, role: string, args: string[], netns?
   mkdirSync(logs, { recursive: true });
   const bin = netns ? 'ip' : process.execPath;
   const argv = netns ? ['netns', 'exec', netns, process.execPath, cli(), ...args] : [cli(), ...args];
-  const p = startProc(bin, argv, join(logs, `${role}.log`));
+  const p = startProc(bin, argv, join(logs, `${role}.log`), tagEnv(state));
   state.pids[role] = p.pid;
   (state.agents ??= {})[role] = { bin, args: argv };
   saveState(state);
@@ -45,7 +47,7 @@ export async function stopAgent(state: LabState, role: string, kill = false): Pr
 export function startAgent(state: LabState, role: string): number {
   const a = state.agents?.[role];
   if (!a) throw new Error(`the lab has no recorded command for "${role}"`);
-  const p = startProc(a.bin, a.args, agentLog(role));
+  const p = startProc(a.bin, a.args, agentLog(role), tagEnv(state));
   state.pids[role] = p.pid;
   saveState(state);
   return p.pid;

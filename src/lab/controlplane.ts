@@ -18,6 +18,8 @@ export interface StartOptions {
    * (`metallb lab up`) has recorded where to find the PIDs to stop.
    */
   onStateFile?: (file: string) => void;
+  /** Extra environment for every process (the lab tags its own, see pidsTagged). */
+  env?: Record<string, string>;
 }
 
 export class ControlPlane {
@@ -115,7 +117,7 @@ export async function startControlPlane(opts: StartOptions = {}): Promise<Contro
       '--advertise-client-urls', `http://127.0.0.1:${etcdClient}`, '--listen-peer-urls', `http://127.0.0.1:${etcdPeer}`,
       '--initial-advertise-peer-urls', `http://127.0.0.1:${etcdPeer}`, '--initial-cluster', `default=http://127.0.0.1:${etcdPeer}`,
       '--unsafe-no-fsync', '--log-level', 'warn',
-    ], join(dir, 'etcd.log'));
+    ], join(dir, 'etcd.log'), opts.env);
     save();
     log(`starting kube-apiserver on ${server}`);
     state.procs['kube-apiserver'] = startProc(join(bins, 'kube-apiserver'), [
@@ -127,7 +129,7 @@ export async function startControlPlane(opts: StartOptions = {}): Promise<Contro
       // Without kubelets no Node ever reports Ready: the not-ready taint this plugin adds at
       // creation would keep every DaemonSet pod off every Node.
       '--disable-admission-plugins', 'TaintNodesByCondition', '--profiling=false', '--v=1',
-    ], join(dir, 'kube-apiserver.log'));
+    ], join(dir, 'kube-apiserver.log'), opts.env);
     save();
     await waitReady(state, state.procs['kube-apiserver']);
     writeKubeconfig(state.kubeconfigPath, server, token, join(dir, 'certs', 'apiserver.crt'));
@@ -140,7 +142,7 @@ export async function startControlPlane(opts: StartOptions = {}): Promise<Contro
         '--leader-elect=false', '--bind-address', '127.0.0.1', '--secure-port', String(kcmPort), '--controllers', '*,-node-lifecycle-controller',
         '--service-account-private-key-file', join(dir, 'sa.key'), '--root-ca-file', join(dir, 'certs', 'apiserver.crt'),
         '--use-service-account-credentials=false', '--concurrent-gc-syncs', '5', '--v=1',
-      ], join(dir, 'kube-controller-manager.log'));
+      ], join(dir, 'kube-controller-manager.log'), opts.env);
       save();
       await waitControllerManager(kcmPort, token, state.procs['kube-controller-manager']);
     }

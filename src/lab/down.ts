@@ -1,8 +1,8 @@
 // `metallb lab down` and the liveness check `up` uses to stay idempotent.
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { readState, labDir } from './state.js';
+import { readState, labDir, LAB_ENV } from './state.js';
 import type { LabState } from './state.js';
-import { alive, stopProc, removeDir } from './procs.js';
+import { alive, pidsTagged, stopProc, removeDir } from './procs.js';
 import type { PlaneState } from './procs.js';
 import { teardownSync } from './netns.js';
 import { LAB_PREFIX } from './topology.js';
@@ -41,8 +41,10 @@ export async function labDown(say: (s: string) => void): Promise<void> {
     return;
   }
   if (s) {
-    say(`stopping ${Object.keys(s.pids).length} lab processes`);
-    for (const pid of Object.values(s.pids)) await stopProc(pid, 5000);
+    // Recorded agents, and any tagged process `up` started but was killed before recording.
+    const pids = [...new Set([...Object.values(s.pids), ...(s.tag ? pidsTagged(LAB_ENV, s.tag) : [])])].filter((p) => p !== process.pid);
+    say(`stopping ${pids.length} lab processes`);
+    for (const pid of pids) await stopProc(pid, 5000);
   }
   say(`removing ${namespaces.length} network namespaces and their FRR instances`);
   teardownSync(namespaces, s?.frrPids ?? [], s?.tmp ?? `/tmp/${LAB_PREFIX}lab`);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { alive, sleep, stopProc } from './procs.js';
+import { alive, pidsTagged, sleep, startProc, stopProc } from './procs.js';
 
 test('alive: a zombie (exited, never reaped) counts as gone', async () => {
   // sh forks `true`, prints its PID and becomes `sleep`, which never reaps it: a zombie by design.
@@ -24,4 +24,16 @@ test('alive: a zombie (exited, never reaped) counts as gone', async () => {
     await stopProc(parent.pid!, 2000);
   }
   assert.equal(alive(parent.pid!), false);
+});
+
+test('pidsTagged finds a process by the exact tag in its environment', async () => {
+  const tag = `t${process.pid}x${Date.now()}`;
+  const p = startProc('sleep', ['30'], '/dev/null', { METALLB_TEST_TAG: tag });
+  try {
+    assert.deepEqual(pidsTagged('METALLB_TEST_TAG', tag), [p.pid]);
+    assert.deepEqual(pidsTagged('METALLB_TEST_TAG', tag.slice(0, -1)), [], 'a prefix of the tag matches nothing');
+  } finally {
+    await stopProc(p.pid, 2000);
+  }
+  assert.deepEqual(pidsTagged('METALLB_TEST_TAG', tag), []);
 });

@@ -2,7 +2,7 @@
 import { spawn, execFile } from 'node:child_process';
 import { createServer } from 'node:net';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync, renameSync, rmSync, openSync, closeSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, renameSync, rmSync, openSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'node:https';
@@ -79,13 +79,32 @@ export function alive(pid: number): boolean {
 }
 
 /** Starts a process detached (so a test file may exit while the run's plane lives on), logging to a file. */
-export function startProc(bin: string, args: string[], log: string): ProcState {
+export function startProc(bin: string, args: string[], log: string, env?: Record<string, string>): ProcState {
   const fd = openSync(log, 'a');
-  const child = spawn(bin, args, { detached: true, stdio: ['ignore', fd, fd] });
+  const child = spawn(bin, args, { detached: true, stdio: ['ignore', fd, fd], ...(env ? { env: { ...process.env, ...env } } : {}) });
   closeSync(fd);
   child.unref();
   if (child.pid === undefined) throw new Error(`could not start ${bin}`);
   return { pid: child.pid, bin, args, log };
+}
+
+/**
+ * PIDs of the processes whose environment holds `NAME=value` exactly. A process is started with
+ * such a tag (a random value its starter recorded first) so that it can be found even when its
+ * starter was killed between spawning it and writing its PID down.
+ */
+export function pidsTagged(name: string, value: string): number[] {
+  const needle = `${name}=${value}`;
+  const found: number[] = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (readFileSync(`/proc/${d}/environ`, 'latin1').split('\0').includes(needle)) found.push(Number(d));
+    } catch {
+      /* gone, or not ours to read */
+    }
+  }
+  return found;
 }
 
 /** SIGTERM, then SIGKILL after `graceMs`; resolves when the process is gone. */

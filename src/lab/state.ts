@@ -15,6 +15,11 @@ export interface LabNode {
 export interface LabState {
   version: 1;
   startedAt: string;
+  /**
+   * Every process the lab starts carries METALLB_LAB=<tag> in its environment: `down` finds one
+   * that a killed `up` started but had not recorded yet (see pidsTagged).
+   */
+  tag?: string;
   /** The control plane's own state file (PIDs of etcd, kube-apiserver, kube-controller-manager). */
   planeStateFile?: string;
   kubeconfig?: string;
@@ -33,6 +38,8 @@ export interface LabState {
   /** The demo Service's external IP, once assigned. */
   demoIP?: string;
 }
+
+export const LAB_ENV = 'METALLB_LAB';
 
 export function labDir(): string {
   return join(repoRoot(), '.cache/lab');

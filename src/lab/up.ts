@@ -2,12 +2,13 @@
 // namespaces (router, nodes, client), our controller and one speaker per node as processes, the
 // seed CRs and a demo Service whose backends answer with their node's name.
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { repoRoot } from '../util/golden.js';
 import { startControlPlane } from './controlplane.js';
 import { sleep } from './procs.js';
 import { spawnAgent } from './agents.js';
 import { buildTopology, CLIENT_IP, nodeIP, ROUTER_IP, SEED001_ROUTER_IP } from './topology.js';
-import { readState, saveState } from './state.js';
+import { LAB_ENV, readState, saveState } from './state.js';
 import type { LabState } from './state.js';
 import { Kube } from '../k8s/client.js';
 import type { Obj } from '../k8s/client.js';
@@ -42,11 +43,12 @@ export async function labUp(o: UpOptions): Promise<LabState> {
     o.say('a previous lab is half up: removing it first');
     await labDown(o.say);
   }
-  const state: LabState = { version: 1, startedAt: new Date().toISOString(), namespaces: [], pids: {}, frrPids: [], nodes: [] };
+  const state: LabState = { version: 1, startedAt: new Date().toISOString(), tag: randomBytes(8).toString('hex'), namespaces: [], pids: {}, frrPids: [], nodes: [] };
   saveState(state);
   o.say('starting the control plane (etcd, kube-apiserver, kube-controller-manager) on 127.0.0.1');
   const cp = await startControlPlane({
     log: (s) => o.say(`  ${s}`),
+    env: { [LAB_ENV]: state.tag! },
     onStateFile: (f) => {
       state.planeStateFile = f;
       saveState(state);

@@ -50,6 +50,7 @@ export async function runSpeaker(d: SpeakerDeps): Promise<SpeakerHandle> {
     metrics,
     ...(d.frrLogLevel ? { frrLogLevel: d.frrLogLevel } : {}),
     onApplied: (plan) => void status.announcements(plan),
+    onConfigError: (errors) => void status.configErrors(errors),
   });
   caches.onChange(() => loop.trigger());
   await caches.start();

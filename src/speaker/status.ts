@@ -20,6 +20,7 @@ export interface PeerStatusEntry {
 export class SpeakerStatus {
   private readonly written = new Map<string, string>();
   private announced = new Set<string>();
+  private reportedErrors = '';
 
   constructor(
     private readonly kube: Kube,
@@ -32,6 +33,7 @@ export class SpeakerStatus {
 
   /** Events for Services this node starts announcing (as upstream's "nodeAssigned"). */
   async announcements(plan: BGPPlan): Promise<void> {
+    this.reportedErrors = '';
     const now = new Set(plan.announcements.map((a) => a.service));
     for (const key of now) {
       if (this.announced.has(key)) continue;
@@ -45,6 +47,26 @@ export class SpeakerStatus {
       }
     }
     this.announced = now;
+  }
+
+  /**
+   * Warning `ConfigError` Events on the BGPPeers that configuration errors name, so `kubectl
+   * describe bgppeer` says why this node keeps its last good config; once per distinct error set.
+   */
+  async configErrors(errors: string[]): Promise<void> {
+    const key = errors.join('\n');
+    if (key === this.reportedErrors) return;
+    this.reportedErrors = key;
+    for (const e of errors) {
+      const name = /^BGPPeer ([^\s:]+):/.exec(e)?.[1];
+      const peer = name ? this.caches.get('BGPPeer', this.namespace, name) : undefined;
+      if (!peer) continue;
+      try {
+        await this.kube.event(peer, 'Warning', 'ConfigError', `node "${this.node}" keeps its last good FRR config: ${e}`, 'metallb-speaker');
+      } catch (err) {
+        this.log.warn('could not record event', { event: 'event-error', peer: name, error: errorMessage(err) });
+      }
+    }
   }
 
   /** Session state per BGPPeer; `sessions` is what FRR reports, `plan` maps peers to neighbors. */

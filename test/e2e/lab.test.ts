@@ -9,8 +9,8 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readState } from '../../src/lab/state.js';
-import { alive, sleep } from '../../src/lab/procs.js';
+import { LAB_ENV, readState } from '../../src/lab/state.js';
+import { alive, pidsTagged, sleep } from '../../src/lab/procs.js';
 import { ControlPlane } from '../../src/lab/controlplane.js';
 import type { PlaneState } from '../../src/lab/procs.js';
 import { agentLog, startAgent, stopAgent } from '../../src/lab/agents.js';
@@ -248,6 +248,7 @@ test('up twice is harmless; down leaves no process, namespace or file', async ()
   assert.equal((await lab('down')).code, 0);
   assert.equal(readState(), undefined);
   assert.deepEqual(pids.filter(alive), []);
+  assert.deepEqual(pidsTagged(LAB_ENV, s.tag!), []);
   assert.deepEqual(namespaces.filter((ns) => existsSync(`/run/netns/${ns}`)), []);
   assert.equal(existsSync(plane.dir), false, 'the control plane\'s directory is gone');
   assert.equal(existsSync(join(repoRoot(), '.cache/lab')), false, 'the lab\'s state and logs are gone');
@@ -279,6 +280,7 @@ test('down after `up` was killed half-way leaves nothing either', async () => {
   assert.ok(pids.some(alive), 'the killed `up` left processes running (that down must stop)');
   assert.equal((await lab('down')).code, 0);
   assert.deepEqual(pids.filter(alive), []);
+  assert.deepEqual(pidsTagged(LAB_ENV, s.tag!), [], 'no process the lab started is left, recorded or not');
   assert.equal(existsSync(plane.dir), false);
   assert.equal(readState(), undefined);
   assert.deepEqual(leftovers(), []);

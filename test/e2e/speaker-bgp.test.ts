@@ -133,3 +133,24 @@ test('deleting a Service withdraws its route', async () => {
   await admin.delete({ apiVersion: 'v1', kind: 'Service', name: 'local', namespace: APPS });
   await waitFor('the route withdrawn', async () => ((await routerNexthops(`${ip}/32`)).length === 0 ? true : undefined), 30_000);
 });
+
+test('a Secret password that would inject config: a ConfigError Event on the BGPPeer, FRR untouched, routes stay', async () => {
+  const ip = await ipOf('test-frr');
+  const before = await Promise.all(lab.nodes.map(async (n) => (await n.vtysh.run(['-c', 'show running-config'])).stdout));
+  // No CRD schema sees a Secret's value: the speaker is where this must be caught.
+  await admin.apply({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'bad-pw', namespace: NS }, type: 'kubernetes.io/basic-auth', stringData: { password: 'x\nrouter bgp 666' } } as Obj);
+  await admin.apply({ apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', metadata: { name: 'bad-secret', namespace: NS }, spec: { myASN: 64520, peerASN: 64530, peerAddress: '192.168.133.9', passwordSecret: { name: 'bad-pw', namespace: NS } } } as Obj);
+  const events = await waitFor('ConfigError Events on the BGPPeer from both nodes', async () => {
+    const r = await cp.kubectl(['get', 'events', '-n', NS, '--field-selector', 'involvedObject.name=bad-secret,reason=ConfigError', '-o', 'jsonpath={range .items[*]}{.message}{"\\n"}{end}']);
+    const lines = r.stdout.split('\n').filter(Boolean);
+    return lines.length >= 2 ? lines : undefined;
+  }, 30_000);
+  for (const m of events) assert.match(m, /keeps its last good FRR config: BGPPeer bad-secret: the password in Secret metallb-e2e\/bad-pw contains a line break/);
+  assert.ok(events.every((m) => !m.includes('router bgp 666')), 'the password must not be echoed');
+  const after = await Promise.all(lab.nodes.map(async (n) => (await n.vtysh.run(['-c', 'show running-config'])).stdout));
+  assert.deepEqual(after, before, 'FRR config changed');
+  assert.equal((await routerNexthops(`${ip}/32`)).length, 2, 'the route must stay, from both nodes');
+  await admin.delete({ apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', name: 'bad-secret', namespace: NS });
+  await admin.delete({ apiVersion: 'v1', kind: 'Secret', name: 'bad-pw', namespace: NS });
+  await waitFor('the speakers recover', async () => (speakers.every((s) => s.loop.lastError === undefined) ? true : undefined), 30_000);
+});

@@ -3,7 +3,11 @@
 // agree nothing differs in the contexts we own. This is what finds FRR's print-back quirks.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyModel } from '../../src/speaker/frr/apply.js';
+import { Writable } from 'node:stream';
+import winston from 'winston';
+import { applyConfig, applyModel } from '../../src/speaker/frr/apply.js';
+import type { ParsedConfig } from '../../src/speaker/frr/parse.js';
+import { render } from '../../src/speaker/frr/render.js';
 import { hostPrefixes, seedNodeModel } from '../../src/speaker/frr/fixtures.js';
 import type { FrrConfig } from '../../src/speaker/frr/model.js';
 import { frrUnavailable, Lab, type FrrInstance } from '../../src/lab/netns.js';
@@ -65,6 +69,28 @@ function variants(): Record<string, FrrConfig> {
   return v;
 }
 
+/** A logger that keeps the `event` of every line, to see which path an apply took. */
+function eventLogger(): { log: winston.Logger; events: string[] } {
+  const events: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done): void {
+      events.push(String((JSON.parse(chunk.toString()) as { event?: string }).event));
+      done();
+    },
+  });
+  return { log: winston.createLogger({ level: 'debug', format: winston.format.json(), transports: [new winston.transports.Stream({ stream: sink })] }), events };
+}
+
+/** Every ordered pair (a → b) at least once, as a walk over the names. */
+function pairWalk(names: string[]): string[] {
+  const walk = [names[0] as string];
+  for (let i = 0; i < names.length; i++) {
+    for (let j = i + 1; j < names.length; j++) walk.push(names[j] as string, names[i] as string);
+    if (i + 1 < names.length) walk.push(names[i + 1] as string);
+  }
+  return walk;
+}
+
 describe('applier transitions on real FRR', { skip }, () => {
   let lab: Lab;
   let frr: FrrInstance;
@@ -76,13 +102,7 @@ describe('applier transitions on real FRR', { skip }, () => {
 
   test('converges between every ordered pair of configs, and frr-reload.py agrees', async () => {
     const v = variants();
-    const names = Object.keys(v);
-    // A walk that takes every ordered pair (a → b) at least once.
-    const walk = [names[0] as string];
-    for (let i = 0; i < names.length; i++) {
-      for (let j = i + 1; j < names.length; j++) walk.push(names[j] as string, names[i] as string);
-      if (i + 1 < names.length) walk.push(names[i + 1] as string);
-    }
+    const walk = pairWalk(Object.keys(v));
     const failures: string[] = [];
     for (let k = 0; k < walk.length; k++) {
       const name = walk[k] as string;
@@ -95,5 +115,42 @@ describe('applier transitions on real FRR', { skip }, () => {
       }
     }
     assert.deepEqual(failures, []);
+  });
+
+  test('the same walk from the remembered running config: no read, delta checked, never a retry', async () => {
+    const v = variants();
+    const walk = pairWalk(Object.keys(v));
+    const { log, events } = eventLogger();
+    let running: ParsedConfig | undefined;
+    const failures: string[] = [];
+    for (let k = 0; k < walk.length; k++) {
+      const name = walk[k] as string;
+      const desired = render(v[name] as FrrConfig);
+      try {
+        const r = await applyConfig(frr.vtysh, desired, { log, ...(running ? { running } : {}) });
+        running = r.running;
+        if (k > 0 && r.changed) assert.equal(r.timingsMs.read, 0, `${name}: the fast path does not read`);
+        const left = await reloadTestDiff(frr, desired);
+        if (left.length > 0) failures.push(`${walk[k - 1]} → ${name}: frr-reload.py --test lists ${left.join('; ')}`);
+      } catch (err) {
+        failures.push(`${walk[k - 1]} → ${name}: ${(err as Error).message}`);
+      }
+    }
+    assert.deepEqual(failures, []);
+    assert.equal(events.filter((e) => e === 'frr-apply-retry').length, 0);
+  });
+
+  test('a stale remembered config (FRR changed behind our back) is detected and repaired', async () => {
+    const v = variants();
+    const { log, events } = eventLogger();
+    const base = await applyConfig(frr.vtysh, render(v['base'] as FrrConfig), { log });
+    // Someone removes our router by hand, as after an FRR restart that lost its config.
+    const r = await frr.vtysh.run(['-c', 'configure terminal', '-c', 'no router bgp 64520', '-c', 'end']);
+    assert.equal(r.code, 0, r.stderr);
+    const desired = render(v['other-attrs'] as FrrConfig);
+    const after = await applyConfig(frr.vtysh, desired, { log, running: base.running });
+    assert.equal(after.converged, true);
+    assert.ok(events.includes('frr-apply-retry'), `expected a retry from a fresh read, saw ${events.join(',')}`);
+    assert.deepEqual(await reloadTestDiff(frr, desired), []);
   });
 });

@@ -90,7 +90,10 @@ const CASES: Case[] = [
   { name: 'peer nodeSelectors: no session on other nodes', node: 'n2', prefixes: [], objects: [node('n1', { zone: 'a' }), node('n2', { zone: 'b' }), cr('IPAddressPool', 'p', { addresses: ['10.10.0.0/24'] }), cr('BGPAdvertisement', 'a', {}),
     cr('BGPPeer', 'r', { myASN: 1, peerASN: 2, peerAddress: '192.168.1.1', nodeSelectors: [{ matchLabels: { zone: 'a' } }] }), svc('s', ['10.10.0.1']), eps('s', ['n1'])], check: (t) => assert.doesNotMatch(t, /router bgp/) },
   { name: 'advertisement peers: only the named peer', node: 'n1', prefixes: ['10.10.0.1/32'], objects: [...base(), cr('BGPPeer', 'other', { myASN: 64512, peerASN: 65000, peerAddress: '192.168.1.2' }), cr('BGPAdvertisement', 'a', { peers: ['other'] }), svc('s', ['10.10.0.1']), eps('s', ['n1'])],
-    check: (t) => assert.match(t, /192.168.1.2-pl-ipv4 seq \d+ permit 10.10.0.1\/32/) },
+    check: (t) => {
+      assert.match(t, /192\.168\.1\.2-pl-ipv4 seq \d+ permit 0\.0\.0\.0\/0 le 32/);
+      assert.doesNotMatch(t, /192\.168\.1\.1-pl-ipv4/);
+    } },
   { name: 'IPv6 pool and peer, aggregationLengthV6 default /128', node: 'n1', prefixes: ['2001:db8:5::7/128'], objects: [node('n1'), cr('IPAddressPool', 'p', { addresses: ['2001:db8:5::/120'] }), cr('BGPAdvertisement', 'a', {}),
     cr('BGPPeer', 'r6', { myASN: 64512, peerASN: 64513, peerAddress: 'fd00::1' }, undefined, 'v1beta2'), svc('s', ['2001:db8:5::7']), eps('s', ['n1'])], check: (t) => assert.match(t, /address-family ipv6 unicast\n  network 2001:db8:5::7\/128/) },
   { name: 'v4 peer without dualStackAddressFamily does not carry IPv6', node: 'n1', prefixes: [], reason: /no BGP session of this node carries IPv6/, objects: [...base(), cr('BGPAdvertisement', 'a', {}), svc('s', ['2001:db8:5::7']), eps('s', ['n1'])] },
@@ -104,6 +107,8 @@ const CASES: Case[] = [
   { name: 'an IP in no pool', node: 'n1', prefixes: [], reason: /IP 10.99.0.1 is not in any pool/, objects: [...base(), cr('BGPAdvertisement', 'a', {}), svc('s', ['10.99.0.1']), eps('s', ['n1'])] },
   { name: 'passwordSecret is resolved', node: 'n1', prefixes: [], objects: [node('n1'), cr('BGPPeer', 'r', { myASN: 1, peerASN: 2, peerAddress: '192.168.1.1', passwordSecret: { name: 'bgp' } }, undefined, 'v1beta2'),
     { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'bgp', namespace: NS }, data: { password: Buffer.from('s3cret').toString('base64') } }], check: (t) => assert.match(t, /neighbor 192.168.1.1 password s3cret/) },
+  { name: 'a Secret password with a line break is an error naming the peer (no injection)', node: 'n1', error: /BGPPeer r: the password in Secret metallb-system\/bgp contains a line break/, objects: [node('n1'), cr('BGPPeer', 'r', { myASN: 1, peerASN: 2, peerAddress: '192.168.1.1', passwordSecret: { name: 'bgp' } }, undefined, 'v1beta2'),
+    { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'bgp', namespace: NS }, data: { password: Buffer.from('x\nrouter bgp 666').toString('base64') } }] },
   { name: 'missing passwordSecret is an error', node: 'n1', error: /passwordSecret metallb-system\/bgp not found/, objects: [node('n1'), cr('BGPPeer', 'r', { myASN: 1, peerASN: 2, peerAddress: '192.168.1.1', passwordSecret: { name: 'bgp' } }, undefined, 'v1beta2')] },
 ];
 

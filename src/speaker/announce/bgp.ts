@@ -30,10 +30,28 @@ export interface BGPPlan {
 const famOf = (ip: string): Family => (ipFamily(ip) === 6 ? 'ipv6' : 'ipv4');
 
 /** Adds an advertisement to a neighbor, merging with one for the same prefix; conflicts are errors. */
+/** Per list, its members by key: a plan of 10,000 Services must not scan lists (O(n²)). */
+const byPrefix = new WeakMap<Advertisement[], Map<string, Advertisement>>();
+const members = new WeakMap<string[], Set<string>>();
+
+function addOnce(list: string[], item: string): void {
+  let seen = members.get(list);
+  if (!seen) members.set(list, (seen = new Set(list)));
+  if (!seen.has(item)) {
+    seen.add(item);
+    list.push(item);
+  }
+}
+
 function addAdvertisement(n: NeighborConfig, fam: Family, adv: Advertisement, source: string, errors: string[]): void {
   const list = n.families[fam]!.advertisements;
-  const existing = list.find((a) => a.prefix === adv.prefix);
-  if (!existing) return void list.push(adv);
+  let index = byPrefix.get(list);
+  if (!index) byPrefix.set(list, (index = new Map(list.map((a) => [a.prefix, a]))));
+  const existing = index.get(adv.prefix);
+  if (!existing) {
+    index.set(adv.prefix, adv);
+    return void list.push(adv);
+  }
   if (existing.localPref !== adv.localPref && existing.localPref !== undefined && adv.localPref !== undefined) {
     errors.push(`${source}: prefix ${adv.prefix} is announced to ${n.address ?? n.iface} with localPref ${adv.localPref} and by another advertisement with localPref ${existing.localPref}; make them agree`);
     return;
@@ -70,6 +88,7 @@ export function planBGP(s: Snapshot, nodeName: string, logLevel: FrrLogLevel = '
       continue;
     }
     const reasons: string[] = [];
+    let announced = false;
     for (const ip of svc.ips) {
       const pool = poolOf(s.pools, ip, svc.pool);
       if (!pool) {
@@ -98,15 +117,17 @@ export function planBGP(s: Snapshot, nodeName: string, logLevel: FrrLogLevel = '
           if (comms.standard.length) adv.communities = comms.standard;
           if (comms.large.length) adv.largeCommunities = comms.large;
           addAdvertisement(t.neighbor, fam, adv, rule.source, errors);
-          if (!t.router.networks[fam].includes(prefix)) t.router.networks[fam].push(prefix);
+          addOnce(t.router.networks[fam], prefix);
           sent.add(t.peer.metadata.name);
         }
         if (targets.length === 0) reasons.push(`${rule.source}: no BGP session of this node carries ${fam === 'ipv6' ? 'IPv6' : 'IPv4'}${rule.peers ? ` to ${rule.peers.join(', ')}` : ''}`);
-        if (targets.length > 0) announcements.push({ service: key, ip, prefix, peers: [...sent].sort() });
+        if (targets.length > 0) {
+          announcements.push({ service: key, ip, prefix, peers: [...sent].sort() });
+          announced = true;
+        }
       }
     }
-    if (!announcements.some((a) => a.service === key) && reasons.length > 0) notAnnounced[key] = [...new Set(reasons)].join('; ');
-    else if (!announcements.some((a) => a.service === key)) notAnnounced[key] = 'no BGPAdvertisement selects its pool';
+    if (!announced) notAnnounced[key] = reasons.length > 0 ? [...new Set(reasons)].join('; ') : 'no BGPAdvertisement selects its pool';
   }
   const config = sortForFrr({ hostname: nodeName, logLevel, routers: peers.routers, bfdProfiles: peers.bfdProfiles });
   return { config, announcements: dedupe(announcements), notAnnounced, errors };

@@ -4,6 +4,7 @@ import { seconds } from '../../api/duration.js';
 import { ipFamily } from '../../api/netcheck.js';
 import type { BfdProfileConfig, Family, NeighborConfig, RouterConfig } from '../frr/model.js';
 import { matchesAny } from '../../util/selector.js';
+import { passwordProblem } from '../frr/validate.js';
 import type { NodeView, Snapshot } from './snapshot.js';
 
 export interface PeerSession {
@@ -48,6 +49,12 @@ function neighborOf(p: BGPPeer, s: Snapshot, errors: string[]): NeighborConfig |
     const pw = s.secrets[key];
     if (pw === undefined) {
       errors.push(`BGPPeer ${peerName(p)}: passwordSecret ${key} not found or has no "password" key`);
+      return undefined;
+    }
+    // The Secret's value never passed a CRD schema: check it here, where the error can name the peer.
+    const bad = passwordProblem(pw);
+    if (bad) {
+      errors.push(`BGPPeer ${peerName(p)}: the password in Secret ${key} ${bad}`);
       return undefined;
     }
     n.password = pw;

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { ValidationError } from '../../util/errors.js';
-import { applyConfig, applyModel, FrrApplyError } from './apply.js';
+import { applyAndShowArgs, applyConfig, applyModel, FrrApplyError } from './apply.js';
 import { seedNodeModel } from './fixtures.js';
 import type { Vtysh, VtyshResult } from './vtysh.js';
 
@@ -13,26 +13,43 @@ interface FakeOptions {
   applyCode?: number;
 }
 
-/** Answers `show running-config` from a queue, records every call, and never changes anything. */
-function fakeVtysh(opts: FakeOptions): Vtysh & { calls: string[][]; files: string[] } {
+/** The script an apply call carries: the -f file, or the -c commands between `configure terminal` and `end`. */
+function appliedScript(args: string[]): string | undefined {
+  const f = args.indexOf('-f');
+  if (f >= 0 && !args.includes('-C')) return readFileSync(args[f + 1] as string, 'utf8');
+  const cmds = args.filter((_, i) => args[i - 1] === '-c');
+  if (cmds[0] !== 'configure terminal') return undefined;
+  return `${cmds.slice(1, cmds.indexOf('end')).join('\n')}\n`;
+}
+
+/**
+ * Answers `show running-config` (alone, or after an apply's -c commands) from a queue, records
+ * every call and every applied script, and never changes anything.
+ */
+function fakeVtysh(opts: FakeOptions): Vtysh & { calls: string[][]; applied: string[] } {
   const calls: string[][] = [];
-  const files: string[] = [];
+  const applied: string[] = [];
   let reads = 0;
+  const nextRunning = (): string => `Building configuration...\n\n${opts.running[Math.min(reads++, opts.running.length - 1)] as string}`;
   return {
     calls,
-    files,
+    applied,
     async run(args: string[]): Promise<VtyshResult> {
       calls.push(args);
-      const f = args.indexOf('-f');
-      if (f >= 0) files.push(readFileSync(args[f + 1] as string, 'utf8'));
       if (args.includes('-C')) return { code: opts.checkCode ?? 0, stdout: opts.checkCode ? 'line 3: % Unknown command' : '', stderr: '' };
-      if (f >= 0) return { code: opts.applyCode ?? 0, stdout: '', stderr: '' };
-      const text = opts.running[Math.min(reads, opts.running.length - 1)] as string;
-      reads++;
-      return { code: 0, stdout: text, stderr: '' };
+      const script = appliedScript(args);
+      if (script !== undefined) {
+        applied.push(script);
+        // Like vtysh -c: a failing command stops the run before `show running-config`.
+        const code = opts.applyCode ?? 0;
+        return { code, stdout: code === 0 ? nextRunning() : '', stderr: code === 0 ? '' : '% Unknown command' };
+      }
+      return { code: 0, stdout: nextRunning(), stderr: '' };
     },
   };
 }
+
+const kind = (c: string[]): string => (c.includes('-C') ? 'check' : c.includes('-f') || c.includes('configure terminal') ? 'apply' : 'read');
 
 const desired = 'router bgp 1\n neighbor 1.1.1.1 remote-as 2\n neighbor 1.1.1.1 password s3cret\nexit\n';
 
@@ -41,24 +58,36 @@ test('already converged: reads and checks, applies nothing', async () => {
   const r = await applyConfig(v, desired);
   assert.equal(r.converged, true);
   assert.equal(r.changed, false);
-  assert.deepEqual(v.calls.map((c) => c.includes('-C') ? 'check' : c.includes('-f') ? 'apply' : 'read').sort(), ['check', 'read']);
+  assert.deepEqual(v.calls.map(kind).sort(), ['check', 'read']);
 });
 
-test('applies the delta in one vtysh -f run, then verifies', async () => {
+test('applies the delta and verifies it in one vtysh run after the read', async () => {
   const v = fakeVtysh({ running: ['', desired] });
   const r = await applyConfig(v, desired);
   assert.equal(r.converged, true);
   assert.equal(r.changed, true);
-  const applies = v.calls.filter((c) => c.includes('-f') && !c.includes('-C'));
-  assert.equal(applies.length, 1);
-  assert.equal(v.files[v.files.length - 1], r.delta);
+  assert.deepEqual(v.calls.map(kind).sort(), ['apply', 'check', 'read']);
+  assert.deepEqual(v.applied, [r.delta]);
   assert.match(r.delta, /^router bgp 1\n neighbor 1.1.1.1 remote-as 2\n/);
+  const last = v.calls[v.calls.length - 1] as string[];
+  assert.deepEqual(last.slice(-4), ['-c', 'end', '-c', 'show running-config']);
+});
+
+test('a delta too large for argv goes through vtysh -f and a separate read', async () => {
+  const big = `router bgp 1\n address-family ipv4 unicast\n${Array.from({ length: 40_000 }, (_, i) => `  network 10.${i >> 8}.${i & 255}.0/32`).join('\n')}\n exit-address-family\nexit\n`;
+  assert.equal(applyAndShowArgs(big), undefined);
+  const v = fakeVtysh({ running: ['', big] });
+  const r = await applyConfig(v, big);
+  assert.equal(r.converged, true);
+  // The check and the first read run side by side, in either order.
+  assert.deepEqual(v.calls.map(kind).slice(2), ['apply', 'read']);
+  assert.ok((v.calls[2] as string[]).includes('-f'));
 });
 
 test('a file vtysh -C rejects is never applied', async () => {
   const v = fakeVtysh({ running: [''], checkCode: 2 });
   await assert.rejects(applyConfig(v, desired), (err: Error) => err instanceof FrrApplyError && /nothing was applied/.test(err.message));
-  assert.equal(v.calls.filter((c) => c.includes('-f') && !c.includes('-C')).length, 0);
+  assert.equal(v.calls.filter((c) => kind(c) === 'apply').length, 0);
 });
 
 test('a leftover difference after apply is an error listing it, with passwords redacted', async () => {
@@ -78,7 +107,7 @@ test('dry run returns the delta and changes nothing', async () => {
   assert.equal(r.changed, false);
   assert.equal(r.converged, false);
   assert.ok(r.commands > 0);
-  assert.equal(v.calls.filter((c) => c.includes('-f') && !c.includes('-C')).length, 0);
+  assert.equal(v.calls.filter((c) => kind(c) === 'apply').length, 0);
 });
 
 test('an invalid model is rejected before vtysh is ever called', async () => {
@@ -86,4 +115,28 @@ test('an invalid model is rejected before vtysh is ever called', async () => {
   const m = seedNodeModel('192.168.133.71', [{ prefix: '192.168.155.150/32' }], { password: 'x\nrouter bgp 666' });
   await assert.rejects(applyModel(v, m), ValidationError);
   assert.equal(v.calls.length, 0);
+});
+
+test("check 'delta': nothing is checked when converged, and only the delta when not", async () => {
+  const quiet = fakeVtysh({ running: [desired] });
+  await applyConfig(quiet, desired, { check: 'delta' });
+  assert.deepEqual(quiet.calls.map(kind), ['read']);
+  const v = fakeVtysh({ running: ['', desired] });
+  const r = await applyConfig(v, desired, { check: 'delta' });
+  assert.deepEqual(v.calls.map(kind), ['read', 'check', 'apply']);
+  assert.equal(r.converged, true);
+});
+
+test('from a remembered running config: no read; a stale one is retried from a fresh read', async () => {
+  const fast = fakeVtysh({ running: [desired] });
+  const known = (await applyConfig(fakeVtysh({ running: [''] }), desired, { dryRun: true })).running;
+  const r = await applyConfig(fast, desired, { running: known, check: 'delta' });
+  assert.equal(r.converged, true);
+  assert.deepEqual(fast.calls.map(kind), ['check', 'apply']);
+  // The remembered config is stale: the apply's read-back still differs, so the applier reads
+  // afresh, and there finds FRR already converged (nothing more to apply).
+  const stale = fakeVtysh({ running: ['router bgp 1\nexit\n', desired] });
+  const again = await applyConfig(stale, desired, { running: known, check: 'delta' });
+  assert.equal(again.converged, true);
+  assert.deepEqual(stale.calls.map(kind), ['check', 'apply', 'read']);
 });

@@ -127,12 +127,13 @@ test('empty contexts are created with enter/exit (route-map X-in deny 20)', () =
   assert.equal(delta('', 'route-map a-in deny 20\nexit\n'), 'route-map a-in deny 20\nexit\n');
 });
 
-test('withdrawing 1,000 of 2,000 prefixes is 1,000 `no network` + 1,000 prefix-list removals', () => {
+test('withdrawing 1,000 of 2,000 prefixes is 1,000 `no network` and nothing else (the peer gets them all)', () => {
   const prefixes = Array.from({ length: 2000 }, (_, i) => ({ prefix: `10.${(i >> 8) & 255}.${i & 255}.1/32` }));
   const before = render(seedNodeModel('192.168.133.71', prefixes));
   const after = render(seedNodeModel('192.168.133.71', prefixes.slice(0, 1000)));
   const d = diffConfigs(parseConfig(before), parseConfig(after));
-  assert.equal(d.size, 2000);
+  assert.equal(d.size, 1000);
+  assert.ok(d.blocks.flatMap((b) => b.commands).every((c) => c.startsWith('no network ')));
 });
 
 test('redactSecrets hides passwords in deltas and leftovers', () => {
@@ -142,4 +143,23 @@ test('redactSecrets hides passwords in deltas and leftovers', () => {
 test('no bfd block wanted: `no bfd` (FRR keeps printing an empty block once profiles existed)', () => {
   assert.equal(delta('bfd\nexit\n', ''), 'no bfd\n');
   assert.equal(delta('bfd\n profile a\n  passive-mode\n exit\nexit\n', 'router bgp 1\nexit\n'), 'no bfd\nrouter bgp 1\nexit\n');
+});
+
+test('a prefix only another peer gets: its network goes in after the ranges that avoid it, which go in before the old range goes', () => {
+  const model = (extra: string[]): string => {
+    const m = seedNodeModel('192.168.133.71', [{ prefix: '10.1.0.1/32' }, { prefix: '10.1.0.2/32' }]);
+    m.routers[0]!.networks.ipv4.push(...extra); // originated for another peer only
+    return render(m);
+  };
+  const lines = formatDelta(diffConfigs(parseConfig(model([])), parseConfig(model(['10.1.0.3/32'])))).split('\n');
+  const at = (re: RegExp): number => lines.findIndex((l) => re.test(l));
+  const added = at(/^ip prefix-list 192\.168\.133\.1-pl-ipv4 seq \d+ permit (?!0\.0\.0\.0\/0)/);
+  const removed = at(/^no ip prefix-list 192\.168\.133\.1-pl-ipv4 seq \d+ permit 0\.0\.0\.0\/0 le 32$/);
+  const network = at(/^ {2}network 10\.1\.0\.3\/32$/);
+  assert.ok(added >= 0 && removed > added && network > removed, lines.join('\n'));
+  // and back: the network goes before the old ranges do
+  const back = formatDelta(diffConfigs(parseConfig(model(['10.1.0.3/32'])), parseConfig(model([])))).split('\n');
+  const gone = back.findIndex((l) => / no network 10\.1\.0\.3\/32$/.test(l));
+  const wide = back.findIndex((l) => /^ip prefix-list .* permit 0\.0\.0\.0\/0 le 32$/.test(l));
+  assert.ok(gone >= 0 && wide > gone, back.join('\n'));
 });

@@ -8,8 +8,9 @@
 // Order, so that nothing is ever referenced while missing and references go before their targets:
 //   removals: inside router bgp (a gone neighbor is one `no neighbor X`, which drops all its lines),
 //             whole router bgp instances (VRFs before the default one), route-map entries/lines,
-//             prefix-list entries (by seq), nht, bfd profile values/profiles;
-//   additions: bfd profiles, prefix-lists, route-maps, nht, router bgp instances and lines.
+//             nht, bfd profile values/profiles;
+//   additions: bfd profiles, prefix-list entries, then the prefix-list entries that go (by seq),
+//             route-maps, nht, router bgp instances and lines.
 // A line that changes only its value (`timers 30 90` → `timers 10 30`, `set local-preference`) is
 // rewritten in place rather than removed and re-added, so a session never loses a setting midway.
 // The script runs under `vtysh -f`, which starts in configuration mode: it has no `configure
@@ -194,7 +195,8 @@ export function diffConfigs(running: ParsedConfig, desired: ParsedConfig): Delta
     if (!w) b.add([], `no ${rm.header}`);
     else for (const l of diffLines(rm.lines, w.lines, rm.header).removed) b.add([rm.header], removalCommand(l, rm.header));
   }
-  for (const l of topLines.removed) b.add([], removalCommand(l, ''));
+  const isPrefixList = (l: string): boolean => l.includes(' prefix-list ');
+  for (const l of topLines.removed.filter((x) => !isPrefixList(x))) b.add([], removalCommand(l, ''));
   // FRR keeps printing an empty `bfd` block once profiles existed; when none is wanted, `no bfd`
   // drops the block with its profiles (sessions BGP registered are not configuration and stay).
   if (have.has('bfd') && !want.has('bfd')) b.add([], 'no bfd');
@@ -202,8 +204,11 @@ export function diffConfigs(running: ParsedConfig, desired: ParsedConfig): Delta
 
   // Additions.
   diffBfdAdditions(b, have.get('bfd'), want.get('bfd'));
-  const isPrefixList = (l: string): boolean => l.includes(' prefix-list ');
+  // Prefix-lists make before they break: a list's new ranges go in before its old ones go out, so
+  // a peer never loses a prefix it keeps; `network` lines are removed before this and added after,
+  // so a range never selects a prefix the peer must not get.
   for (const l of topLines.added.filter(isPrefixList)) b.add([], l);
+  for (const l of topLines.removed.filter(isPrefixList)) b.add([], removalCommand(l, ''));
   for (const rm of routeMaps(want)) {
     const h = have.get(rm.header);
     const added = diffLines(h?.lines ?? [], rm.lines, rm.header).added;

@@ -10,19 +10,25 @@
 // reaches the family's final permit; `deny 65535` makes "nothing else" explicit, and N-in denies
 // every inbound route (the speaker learns nothing).
 //
-// Prefix-list sequence numbers come from a hash of the prefix, not its position: adding or removing
-// one Service IP then changes one line per list, where positional numbers would renumber every
-// entry after it. Collisions are resolved by probing in prefix order, so the result is still a pure
-// function of the set of prefixes.
+// Each list holds the fewest entries that select its prefixes among the router's own `network`s
+// (prefix-cover.ts): usually one range, so adding a Service adds a `network` line, not a
+// prefix-list entry, which FRR applies 25x slower.
+//
+// Prefix-list sequence numbers come from a hash of the entry, not its position: a change then
+// touches only the entries it concerns, where positional numbers would renumber every entry after
+// it. Collisions are resolved by probing in entry order, so the result is still a pure function of
+// the set of entries.
 import { communityNumeric, communityText, communityValue, canonicalLargeCommunity } from './community.js';
 import { canonicalPrefix } from './ipaddr.js';
 import { FAMILIES, type Family, type NeighborConfig } from './model.js';
+import { coverPrefixes } from './prefix-cover.js';
 
 export interface PrefixListEntry {
   family: Family;
   name: string;
   seq: number;
-  prefix: string;
+  /** What follows `permit`: a prefix, or a range such as `10.0.0.0/8 le 32`. */
+  match: string;
 }
 
 export interface RouteMapEntry {
@@ -62,15 +68,15 @@ function fnv1a(text: string): number {
   return h;
 }
 
-/** Stable seq numbers for a set of prefixes (canonical text), sorted by seq as FRR prints them. */
-export function prefixListEntries(family: Family, name: string, prefixes: readonly string[]): PrefixListEntry[] {
+/** Stable seq numbers for a list's entries (canonical text), sorted by seq as FRR prints them. */
+export function prefixListEntries(family: Family, name: string, matches: readonly string[]): PrefixListEntry[] {
   const used = new Set<number>();
   const entries: PrefixListEntry[] = [];
-  for (const prefix of [...prefixes].sort()) {
-    let seq = (fnv1a(prefix) % MAX_SEQ) + 1;
+  for (const match of [...matches].sort()) {
+    let seq = (fnv1a(match) % MAX_SEQ) + 1;
     while (used.has(seq)) seq = seq === MAX_SEQ ? 1 : seq + 1;
     used.add(seq);
-    entries.push({ family, name, seq, prefix });
+    entries.push({ family, name, seq, match });
   }
   return entries.sort((a, b) => a.seq - b.seq);
 }
@@ -82,7 +88,11 @@ interface AttrGroup {
   prefixes: string[];
 }
 
-export function neighborPolicy(id: string, n: NeighborConfig): NeighborPolicy {
+/**
+ * The prefix-lists and route-map entries of neighbor `id`; `networks` are the prefixes its router
+ * originates (canonical), the only routes its route-maps ever see.
+ */
+export function neighborPolicy(id: string, n: NeighborConfig, networks: Readonly<Record<Family, readonly string[]>>): NeighborPolicy {
   const prefixLists: NeighborPolicy['prefixLists'] = [];
   const attrEntries: { order: number[]; family: Family; list: string; set: string }[] = [];
   const finals: RouteMapEntry[] = [];
@@ -114,11 +124,12 @@ export function neighborPolicy(id: string, n: NeighborConfig): NeighborPolicy {
         addTo(`l ${c}`, [2, ...parts], `large-${c}`, `large-community ${c} additive`, prefix);
       }
     }
+    const universe = networks[family];
     const mainName = `${id}-pl-${family}`;
-    prefixLists.push({ family, name: mainName, entries: prefixListEntries(family, mainName, all) });
+    prefixLists.push({ family, name: mainName, entries: prefixListEntries(family, mainName, coverPrefixes(all, universe)) });
     for (const g of groups.values()) {
       const name = `${id}-${g.listSuffix}-${family}`;
-      prefixLists.push({ family, name, entries: prefixListEntries(family, name, g.prefixes) });
+      prefixLists.push({ family, name, entries: prefixListEntries(family, name, coverPrefixes(g.prefixes, universe)) });
       attrEntries.push({ order: [familyIndex, ...g.order], family, list: name, set: g.set });
     }
     finals.push({ name: out, action: 'permit', seq: FINAL_PERMIT_SEQ[family], match: { family, prefixList: mainName } });

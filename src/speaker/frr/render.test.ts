@@ -175,10 +175,27 @@ test('timers: keepalive derives from holdTime, hold from keepalive, 30 90 by def
   assert.equal(timersOf({ holdTime: 0, keepaliveTime: 0 }), ' neighbor 192.168.133.1 timers 0 0');
 });
 
-test('adding one prefix changes only the lines for that prefix (stable prefix-list seq numbers)', () => {
+test('adding one prefix to a peer that gets them all is one network line (its list is one range)', () => {
   const prefixes = Array.from({ length: 50 }, (_, i) => ({ prefix: `10.1.0.${i * 2}/32` }));
   const before = render(seedNodeModel('192.168.133.71', prefixes));
   const after = render(seedNodeModel('192.168.133.71', [...prefixes, { prefix: '10.1.0.51/32' }]));
   const delta = diffConfigs(parseConfig(before), parseConfig(after));
-  assert.equal(delta.size, 2, 'one network line and one prefix-list entry');
+  assert.deepEqual(delta.blocks.flatMap((b) => b.commands), ['network 10.1.0.51/32']);
+  assert.match(after, /^ip prefix-list 192\.168\.133\.1-pl-ipv4 seq \d+ permit 0\.0\.0\.0\/0 le 32$/m);
+});
+
+test('a peer that gets some prefixes: adding one it does not get changes only its ranges (stable seq numbers)', () => {
+  const m = (extra: string[]): ReturnType<typeof seedNodeModel> => {
+    const model = seedNodeModel('192.168.133.71', Array.from({ length: 50 }, (_, i) => ({ prefix: `10.1.0.${i * 2}/32` })));
+    // Prefixes the router originates for another peer only: this peer's list must avoid them.
+    model.routers[0]!.networks.ipv4.push('10.1.0.77/32', ...extra);
+    return model;
+  };
+  const before = render(m([]));
+  const after = render(m(['10.1.0.33/32']));
+  const delta = diffConfigs(parseConfig(before), parseConfig(after));
+  const cmds = delta.blocks.flatMap((b) => b.commands);
+  assert.ok(cmds.includes('network 10.1.0.33/32'));
+  assert.ok(cmds.length <= 12, `a few range lines at most, got ${cmds.length}: ${cmds.join('; ')}`);
+  assert.doesNotMatch(after, /permit 0\.0\.0\.0\/0 le 32/);
 });

@@ -74,7 +74,7 @@ function policyBlocks(policies: NeighborPolicy[], out: string[]): void {
     for (const p of policies) {
       for (const list of p.prefixLists) {
         if (list.family !== family) continue;
-        for (const e of list.entries) out.push(`${kw} prefix-list ${e.name} seq ${e.seq} permit ${e.prefix}`);
+        for (const e of list.entries) out.push(`${kw} prefix-list ${e.name} seq ${e.seq} permit ${e.match}`);
         any = true;
       }
     }
@@ -120,7 +120,8 @@ export function renderUnchecked(config: FrrConfig): string {
   const policies: NeighborPolicy[] = [];
   for (const r of config.routers) {
     routerBlock(r, out);
-    for (const n of r.neighbors) policies.push(neighborPolicy(neighborId(r, n), n));
+    const networks = { ipv4: r.networks.ipv4.map((p) => canonicalPrefix(p) ?? p), ipv6: r.networks.ipv6.map((p) => canonicalPrefix(p) ?? p) };
+    for (const n of r.neighbors) policies.push(neighborPolicy(neighborId(r, n), n, networks));
   }
   policyBlocks(policies, out);
   out.push('ip nht resolve-via-default', '!', 'ipv6 nht resolve-via-default', '!');

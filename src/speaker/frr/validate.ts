@@ -30,6 +30,11 @@ function describeBadString(value: unknown, re: RegExp, what: string): string | u
   return undefined;
 }
 
+/** What is wrong with a BGP password (say, one read from a Secret, which no schema checks). */
+export function passwordProblem(value: string): string | undefined {
+  return describeBadString(value, PASSWORD_RE, 'a password (1-80 printable ASCII characters, no spaces)');
+}
+
 function isInt(v: unknown, min: number, max: number): boolean {
   return typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
 }
@@ -91,7 +96,10 @@ function checkNeighbor(p: Problems, path: string, n: NeighborConfig, r: RouterCo
     p.add(`${path}.remoteAsn`, 'must be an ASN (1-4294967295), "internal" or "external"');
   }
   p.int(`${path}.port`, n.port, 1, 65535);
-  if (n.password !== undefined) p.str(`${path}.password`, n.password, PASSWORD_RE, 'a password (1-80 printable ASCII characters, no spaces)');
+  if (n.password !== undefined) {
+    const bad = passwordProblem(n.password);
+    if (bad) p.add(`${path}.password`, bad);
+  }
   if (n.sourceAddress !== undefined) {
     const bad = describeBadString(n.sourceAddress, /^[A-Za-z0-9_.:@-]+$/, 'an IP address or interface name');
     if (bad) p.add(`${path}.sourceAddress`, bad);
