@@ -4,12 +4,14 @@ import { spawn } from 'node:child_process';
 import { alive, pidsTagged, sleep, startProc, stopProc } from './procs.js';
 
 test('alive: a zombie (exited, never reaped) counts as gone', async () => {
-  // sh forks `true`, prints its PID and becomes `sleep`, which never reaps it: a zombie by design.
-  const parent = spawn('sh', ['-c', 'true & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  // sh forks a short sleep, prints its PID and becomes a long `sleep`, which never reaps it: once
+  // the short one exits (after the exec; sh would have reaped it before) it is a zombie by design.
+  const parent = spawn('sh', ['-c', 'sleep 1 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
   const zombie = await new Promise<number>((resolve) => parent.stdout.once('data', (d: Buffer) => resolve(Number(String(d).trim()))));
   try {
     let sawZombie = false;
-    for (let i = 0; i < 100 && !sawZombie; i++) {
+    // Bounded: a loaded machine may take a while.
+    for (const deadline = Date.now() + 20_000; Date.now() < deadline && !sawZombie; ) {
       try {
         process.kill(zombie, 0); // still "exists" for kill(0)...
         sawZombie = !alive(zombie); // ...but alive() says gone once it has exited
