@@ -1,5 +1,6 @@
-// The speaker's BGP loop: any change marks it dirty; within a short window (≤ 50 ms) the latest
-// snapshot is planned, rendered and applied to FRR, one apply at a time. A periodic resync
+// The speaker's BGP loop: any change marks it dirty; within a short window (5 ms, longer right
+// after a costly change) the latest snapshot is planned, rendered and applied to FRR, one apply
+// at a time. A periodic resync
 // re-applies against FRR's running config, which repairs FRR after a restart. A configuration
 // error keeps the last good config in FRR (routes stay up) and is reported.
 import type { Vtysh } from './frr/vtysh.js';
@@ -85,7 +86,8 @@ export class BgpLoop {
    * apply carry more changes; a change arriving after a quiet moment waits only the debounce.
    */
   private delayMs(): number {
-    const debounce = this.d.debounceMs ?? 20;
+    // Short: a burst is coalesced by the pause after a costly change, not by this window.
+    const debounce = this.d.debounceMs ?? 5;
     const pauseUntil = this.lastChangeEnd + Math.min(this.lastChangeMs / 2, 1000);
     return Math.max(debounce, pauseUntil - performance.now());
   }
