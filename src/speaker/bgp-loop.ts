@@ -1,8 +1,8 @@
 // The speaker's BGP loop: any change marks it dirty; within a short window (5 ms, longer right
 // after a costly change) the latest snapshot is planned, rendered and applied to FRR, one apply
-// at a time. A periodic resync
-// re-applies against FRR's running config, which repairs FRR after a restart. A configuration
-// error keeps the last good config in FRR (routes stay up) and is reported.
+// at a time. A periodic resync re-applies against FRR's running config, which repairs FRR after
+// a restart. A configuration error keeps the last good config in FRR (routes stay up) and is
+// reported.
 import type { Vtysh } from './frr/vtysh.js';
 import { applyConfig } from './frr/apply.js';
 import type { ParsedConfig } from './frr/parse.js';
