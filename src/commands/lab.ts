@@ -24,8 +24,10 @@ const USAGE = `usage: metallb lab <subcommand> [args]
   status                                  what runs where, and the router's BGP summary
   apply -f FILE                           kubectl apply with the lab's kubeconfig
   kubectl ARGS...                         kubectl with the lab's kubeconfig
-  vtysh NODE|router -c CMD                vtysh on a node's FRR (e.g. lab-worker-1) or the router's
-  curl IP[:PORT]                          an HTTP GET from the client namespace (through the router)
+  vtysh NODE|router|bgp-router -c CMD     vtysh on a node's FRR (e.g. lab-worker-1), the router's,
+                                          or seed 001's bgp-router (AS 64512 at 192.168.7.10)
+  curl IP[:PORT] [--from WHERE]           an HTTP GET from the client namespace (through the router),
+                                          or from router, bgp-router (seed 001's) or a node
 
 Runs as root; all traffic stays inside the network namespaces the lab creates.`;
 
@@ -35,11 +37,18 @@ function need(): LabState {
   return s;
 }
 
-/** An HTTP GET from inside the client namespace (no curl binary needed). */
-function curlFromClient(s: LabState, target: string): Promise<{ code: number; stdout: string; stderr: string }> {
+/** The namespace of a lab member by role: client, router, bgp-router or a node's name. */
+function namespaceOf(s: LabState, who: string): string {
+  const ns = who === 'client' ? s.client?.ns : who === 'router' ? s.router?.ns : who === 'bgp-router' ? s.seed001Router?.ns : s.nodes.find((n) => n.name === who)?.ns;
+  if (!ns) throw new UsageError(`unknown place "${who}" (client, router, bgp-router, ${s.nodes.map((n) => n.name).join(', ')})`);
+  return ns;
+}
+
+/** An HTTP GET from inside one of the lab's namespaces (no curl binary needed). */
+function curlFrom(ns: string, target: string): Promise<{ code: number; stdout: string; stderr: string }> {
   const [host, port = '80'] = target.split(':');
   const script = `require('http').get({host:${JSON.stringify(host)},port:${Number(port)},timeout:3000},r=>{let b='';r.on('data',d=>b+=d);r.on('end',()=>{process.stdout.write(b)})}).on('error',e=>{console.error(e.message);process.exit(1)}).on('timeout',function(){this.destroy(new Error('timed out'))})`;
-  return run('ip', ['netns', 'exec', s.client!.ns, process.execPath, '-e', script]);
+  return run('ip', ['netns', 'exec', ns, process.execPath, '-e', script]);
 }
 
 async function sub(name: string, rest: string[], io: CommandIO): Promise<number> {
@@ -72,8 +81,8 @@ async function sub(name: string, rest: string[], io: CommandIO): Promise<number>
     case 'vtysh': {
       const s = need();
       const [who, ...args] = rest;
-      const dir = who === 'router' ? s.router?.socketDir : s.nodes.find((n) => n.name === who || n.ns.endsWith(who ?? ''))?.socketDir;
-      if (!dir) throw new UsageError(`unknown node "${who ?? ''}" (router, ${s.nodes.map((n) => n.name).join(', ')})`);
+      const dir = who === 'router' ? s.router?.socketDir : who === 'bgp-router' ? s.seed001Router?.socketDir : s.nodes.find((n) => n.name === who || n.ns.endsWith(who ?? ''))?.socketDir;
+      if (!dir) throw new UsageError(`unknown node "${who ?? ''}" (router, bgp-router, ${s.nodes.map((n) => n.name).join(', ')})`);
       const r = await makeVtysh({ socketDir: dir }).run(args);
       io.stdout(r.stdout);
       io.stderr(r.stderr);
@@ -81,8 +90,9 @@ async function sub(name: string, rest: string[], io: CommandIO): Promise<number>
     }
     case 'curl': {
       const s = need();
-      if (!rest[0]) throw new UsageError('curl IP[:PORT]');
-      const r = await curlFromClient(s, rest[0]);
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { from: { type: 'string', default: 'client' } } });
+      if (!positionals[0]) throw new UsageError('curl IP[:PORT] [--from WHERE]');
+      const r = await curlFrom(namespaceOf(s, values.from), positionals[0]);
       io.stdout(r.stdout);
       io.stderr(r.stderr);
       return r.code;

@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../util/golden.js';
-import { alive, binDir, freePort, newStateDir, prepareDir, removeDir, run, startProc, stopProc, waitReady, writeKubeconfig, sleep } from './procs.js';
+import { alive, binDir, freePort, newStateDir, prepareDir, removeDir, run, startProc, stopProc, waitReady, waitControllerManager, writeKubeconfig, writeJsonAtomic, sleep } from './procs.js';
 import type { KubectlResult, PlaneState, ProcState } from './procs.js';
 
 export type { KubectlResult } from './procs.js';
@@ -13,6 +13,13 @@ export type { KubectlResult } from './procs.js';
 export interface StartOptions {
   withControllerManager?: boolean;
   log?: (s: string) => void;
+  /**
+   * Told the state file's path before any process starts, so a caller that may be killed half-way
+   * (`metallb lab up`) has recorded where to find the PIDs to stop.
+   */
+  onStateFile?: (file: string) => void;
+  /** Extra environment for every process (the lab tags its own, see pidsTagged). */
+  env?: Record<string, string>;
 }
 
 export class ControlPlane {
@@ -76,7 +83,7 @@ export class ControlPlane {
     if (downMs > 0) await sleep(downMs);
     const next = startProc(api.bin, api.args, api.log);
     st.procs['kube-apiserver'] = next;
-    writeFileSync(this.stateFile, JSON.stringify(st));
+    writeJsonAtomic(this.stateFile, st);
     await waitReady(st, next);
   }
 
@@ -99,7 +106,9 @@ export async function startControlPlane(opts: StartOptions = {}): Promise<Contro
   const server = `https://127.0.0.1:${apiPort}`;
   const state: PlaneState = { dir, binDir: bins, kubeconfigPath: join(dir, 'kubeconfig'), server, token, procs: {} };
   const stateFile = join(dir, 'state.json');
-  const save = (): void => writeFileSync(stateFile, JSON.stringify(state));
+  const save = (): void => writeJsonAtomic(stateFile, state);
+  save();
+  opts.onStateFile?.(stateFile);
   const started = Date.now();
   try {
     log(`starting etcd on 127.0.0.1:${etcdClient}`);
@@ -108,7 +117,7 @@ export async function startControlPlane(opts: StartOptions = {}): Promise<Contro
       '--advertise-client-urls', `http://127.0.0.1:${etcdClient}`, '--listen-peer-urls', `http://127.0.0.1:${etcdPeer}`,
       '--initial-advertise-peer-urls', `http://127.0.0.1:${etcdPeer}`, '--initial-cluster', `default=http://127.0.0.1:${etcdPeer}`,
       '--unsafe-no-fsync', '--log-level', 'warn',
-    ], join(dir, 'etcd.log'));
+    ], join(dir, 'etcd.log'), opts.env);
     save();
     log(`starting kube-apiserver on ${server}`);
     state.procs['kube-apiserver'] = startProc(join(bins, 'kube-apiserver'), [
@@ -124,7 +133,7 @@ export async function startControlPlane(opts: StartOptions = {}): Promise<Contro
       // As OpenShift does: setting blockOwnerDeletion needs `update` on the owner's finalizers
       // (the operator's metallbs/finalizers rule; test/integration/bundle-install.test.ts).
       '--enable-admission-plugins', 'OwnerReferencesPermissionEnforcement', '--profiling=false', '--v=1',
-    ], join(dir, 'kube-apiserver.log'));
+    ], join(dir, 'kube-apiserver.log'), opts.env);
     save();
     await waitReady(state, state.procs['kube-apiserver']);
     writeKubeconfig(state.kubeconfigPath, server, token, join(dir, 'certs', 'apiserver.crt'));
@@ -137,8 +146,9 @@ export async function startControlPlane(opts: StartOptions = {}): Promise<Contro
         '--leader-elect=false', '--bind-address', '127.0.0.1', '--secure-port', String(kcmPort), '--controllers', '*,-node-lifecycle-controller',
         '--service-account-private-key-file', join(dir, 'sa.key'), '--root-ca-file', join(dir, 'certs', 'apiserver.crt'),
         '--use-service-account-credentials=false', '--concurrent-gc-syncs', '5', '--v=1',
-      ], join(dir, 'kube-controller-manager.log'));
+      ], join(dir, 'kube-controller-manager.log'), opts.env);
       save();
+      await waitControllerManager(kcmPort, token, state.procs['kube-controller-manager']);
     }
     log(`control plane ready in ${Date.now() - started} ms`);
     return new ControlPlane(state, stateFile, true);

@@ -8,6 +8,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, chownSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { makeVtysh, type Vtysh } from '../speaker/frr/vtysh.js';
+import { alive } from './procs.js';
 
 const execFileAsync = promisify(execFile);
 const FRR_BIN = '/usr/lib/frr';
@@ -43,15 +44,6 @@ function frrIds(): { uid: number; gid: number } {
   const passwd = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('frr:'));
   const parts = passwd?.split(':') ?? [];
   return { uid: Number(parts[2] ?? 0), gid: Number(parts[3] ?? 0) };
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 const liveLabs = new Set<Lab>();

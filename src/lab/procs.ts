@@ -2,7 +2,7 @@
 import { spawn, execFile } from 'node:child_process';
 import { createServer } from 'node:net';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync, rmSync, openSync, closeSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, renameSync, rmSync, openSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'node:https';
@@ -58,23 +58,53 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * Whether `pid` runs. A zombie (exited, not yet reaped by its parent) still answers kill(0), yet
+ * it holds no socket or namespace any more: it counts as gone, or `stopProc` would wait out its
+ * whole grace period and `lab up` would call a crashed lab alive.
+ */
 export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  try {
+    // /proc/PID/stat: "PID (COMM) STATE ..."; COMM may hold spaces and parentheses, so split at the last ')'.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false; // vanished between the two checks
   }
 }
 
 /** Starts a process detached (so a test file may exit while the run's plane lives on), logging to a file. */
-export function startProc(bin: string, args: string[], log: string): ProcState {
+export function startProc(bin: string, args: string[], log: string, env?: Record<string, string>): ProcState {
   const fd = openSync(log, 'a');
-  const child = spawn(bin, args, { detached: true, stdio: ['ignore', fd, fd] });
+  const child = spawn(bin, args, { detached: true, stdio: ['ignore', fd, fd], ...(env ? { env: { ...process.env, ...env } } : {}) });
   closeSync(fd);
   child.unref();
   if (child.pid === undefined) throw new Error(`could not start ${bin}`);
   return { pid: child.pid, bin, args, log };
+}
+
+/**
+ * PIDs of the processes whose environment holds `NAME=value` exactly. A process is started with
+ * such a tag (a random value its starter recorded first) so that it can be found even when its
+ * starter was killed between spawning it and writing its PID down.
+ */
+export function pidsTagged(name: string, value: string): number[] {
+  const needle = `${name}=${value}`;
+  const found: number[] = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (readFileSync(`/proc/${d}/environ`, 'latin1').split('\0').includes(needle)) found.push(Number(d));
+    } catch {
+      /* gone, or not ours to read */
+    }
+  }
+  return found;
 }
 
 /** SIGTERM, then SIGKILL after `graceMs`; resolves when the process is gone. */
@@ -121,13 +151,25 @@ export function probe(state: Pick<PlaneState, 'server' | 'token'>, path: string)
 }
 
 export async function waitReady(state: PlaneState, what: ProcState, timeoutMs = 90_000): Promise<void> {
+  await waitHealthy('kube-apiserver', () => probe(state, '/readyz'), what, timeoutMs);
+}
+
+/**
+ * Waits until kube-controller-manager answers 200 on /healthz of its secure port: until then no
+ * DaemonSet, garbage collector or EndpointSlice controller runs.
+ */
+export async function waitControllerManager(port: number, token: string, what: ProcState, timeoutMs = 90_000): Promise<void> {
+  await waitHealthy('kube-controller-manager', () => probe({ server: `https://127.0.0.1:${port}`, token }, '/healthz'), what, timeoutMs);
+}
+
+async function waitHealthy(name: string, check: () => Promise<number>, what: ProcState, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if ((await probe(state, '/readyz')) === 200) return;
-    if (!alive(what.pid)) throw new Error(`kube-apiserver exited:\n${tail(what.log)}`);
+    if ((await check()) === 200) return;
+    if (!alive(what.pid)) throw new Error(`${name} exited:\n${tail(what.log)}`);
     await sleep(200);
   }
-  throw new Error(`kube-apiserver not ready after ${timeoutMs} ms:\n${tail(what.log)}`);
+  throw new Error(`${name} not healthy after ${timeoutMs} ms:\n${tail(what.log)}`);
 }
 
 export function writeKubeconfig(path: string, server: string, token: string, caFile: string): void {
@@ -172,6 +214,13 @@ export function run(bin: string, args: string[], opts: { input?: string; env?: N
     });
     if (opts.input !== undefined) child.stdin?.end(opts.input);
   });
+}
+
+/** Writes JSON whole or not at all (temporary file, then rename): a reader never sees half a file. */
+export function writeJsonAtomic(path: string, value: unknown): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(value));
+  renameSync(tmp, path);
 }
 
 export function newStateDir(): string {

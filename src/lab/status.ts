@@ -10,6 +10,7 @@ export function describeLab(s: LabState): string {
     `lab started ${s.startedAt}`,
     `kubeconfig:  ${s.kubeconfig ?? '-'}`,
     `router:      namespace ${s.router?.ns} (${s.router?.ip}, AS 64521, FRR)`,
+    `bgp-router:  namespace ${s.seed001Router?.ns ?? '-'} (${s.seed001Router?.ip ?? '-'}, AS 64512, seed 001's router: dynamic iBGP neighbors from 192.168.7.0/24)`,
     `client:      namespace ${s.client?.ns} (${s.client?.ip}, routes through the router)`,
     ...s.nodes.map((n) => `node:        ${n.name} in namespace ${n.ns} (${n.ip}, FRR + speaker pid ${s.pids[`speaker-${n.name}`] ?? '-'})`),
     `controller:  pid ${s.pids['controller'] ?? '-'}; operator: pid ${s.pids['operator'] ?? '-'} (no kubelets here: the speaker DaemonSet`,

@@ -2,12 +2,13 @@
 // namespaces (router, nodes, client), our controller and one speaker per node as processes, the
 // seed CRs and a demo Service whose backends answer with their node's name.
 import { join } from 'node:path';
-import { mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { repoRoot } from '../util/golden.js';
 import { startControlPlane } from './controlplane.js';
-import { startProc, sleep } from './procs.js';
-import { buildTopology, CLIENT_IP, nodeIP, ROUTER_IP } from './topology.js';
-import { labDir, readState, saveState } from './state.js';
+import { sleep } from './procs.js';
+import { spawnAgent } from './agents.js';
+import { buildTopology, CLIENT_IP, nodeIP, ROUTER_IP, SEED001_ROUTER_IP } from './topology.js';
+import { LAB_ENV, readState, saveState } from './state.js';
 import type { LabState } from './state.js';
 import { Kube } from '../k8s/client.js';
 import type { Obj } from '../k8s/client.js';
@@ -17,21 +18,11 @@ import { waitFor } from './netns.js';
 import { labDown, labAlive } from './down.js';
 
 const NS = 'metallb-system';
-const cli = (): string => join(repoRoot(), 'dist/src/cli.js');
 
 export interface UpOptions {
   nodes: number;
   routerConfig?: string;
   say: (s: string) => void;
-}
-
-function spawnAgent(state: LabState, role: string, args: string[], netns?: string): void {
-  const logs = join(labDir(), 'logs');
-  mkdirSync(logs, { recursive: true });
-  const argv = netns ? ['netns', 'exec', netns, process.execPath, cli(), ...args] : [cli(), ...args];
-  const p = startProc(netns ? 'ip' : process.execPath, argv, join(logs, `${role}.log`));
-  state.pids[role] = p.pid;
-  saveState(state);
 }
 
 const demoService = (nodes: string[]): Obj[] => [
@@ -52,11 +43,17 @@ export async function labUp(o: UpOptions): Promise<LabState> {
     o.say('a previous lab is half up: removing it first');
     await labDown(o.say);
   }
-  const state: LabState = { version: 1, startedAt: new Date().toISOString(), namespaces: [], pids: {}, frrPids: [], nodes: [] };
+  const state: LabState = { version: 1, startedAt: new Date().toISOString(), tag: randomBytes(8).toString('hex'), namespaces: [], pids: {}, frrPids: [], nodes: [] };
   saveState(state);
   o.say('starting the control plane (etcd, kube-apiserver, kube-controller-manager) on 127.0.0.1');
-  const cp = await startControlPlane({ log: (s) => o.say(`  ${s}`) });
-  state.planeStateFile = cp.stateFile;
+  const cp = await startControlPlane({
+    log: (s) => o.say(`  ${s}`),
+    env: { [LAB_ENV]: state.tag! },
+    onStateFile: (f) => {
+      state.planeStateFile = f;
+      saveState(state);
+    },
+  });
   state.kubeconfig = cp.kubeconfigPath;
   saveState(state);
   o.say('installing the metallb.io CRDs');
@@ -68,8 +65,9 @@ export async function labUp(o: UpOptions): Promise<LabState> {
     saveState(state);
   });
   state.tmp = topo.lab.tmp;
-  state.frrPids = [...topo.router.pids, ...topo.nodes.flatMap((n) => n.pids)];
+  state.frrPids = [...topo.router.pids, ...topo.seed001Router.pids, ...topo.nodes.flatMap((n) => n.pids)];
   state.router = { ns: topo.router.ns, socketDir: topo.router.socketDir, ip: ROUTER_IP };
+  state.seed001Router = { ns: topo.seed001Router.ns, socketDir: topo.seed001Router.socketDir, ip: SEED001_ROUTER_IP };
   state.client = { ns: topo.clientNs, ip: CLIENT_IP };
   state.nodes = topo.nodes.map((n, i) => ({ name: `lab-worker-${i + 1}`, ns: n.ns, ip: nodeIP(i), socketDir: n.socketDir }));
   saveState(state);

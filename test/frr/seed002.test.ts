@@ -66,6 +66,9 @@ describe('seed 002 on real FRR', { skip }, () => {
     const peers = await bgpPeers(s.router.vtysh);
     assert.equal(peers['192.168.133.71']?.state, 'Established');
     assert.equal(peers['192.168.133.72']?.state, 'Established');
+    // The first config opened each session once: a neighbor is created shut down and opened only
+    // after its address family is active, so no "No AFI/SAFI activated" reset (diff.ts).
+    for (const ip of ['192.168.133.71', '192.168.133.72']) assert.equal(await connectionsEstablished(s.router.vtysh, ip), 1, `sessions from ${ip}`);
     for (const n of s.nodes) {
       const [p] = await bfdPeers(n);
       assert.equal(p?.peer, ROUTER_IP);

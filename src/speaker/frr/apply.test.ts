@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { ValidationError } from '../../util/errors.js';
-import { applyAndShowArgs, applyConfig, applyModel, FrrApplyError } from './apply.js';
+import { applyAndShowArgs, applyConfig, applyModel, FrrApplyError, onlyRoutineLines } from './apply.js';
 import { seedNodeModel } from './fixtures.js';
 import type { Vtysh, VtyshResult } from './vtysh.js';
 
@@ -139,4 +139,22 @@ test('from a remembered running config: no read; a stale one is retried from a f
   const again = await applyConfig(stale, desired, { running: known, check: 'delta' });
   assert.equal(again.converged, true);
   assert.deepEqual(stale.calls.map(kind), ['check', 'apply', 'read']);
+});
+
+test('routine deltas (network lines, prefix-list entries) skip the check; anything else is checked', () => {
+  assert.equal(onlyRoutineLines('router bgp 64520\n address-family ipv4 unicast\n  network 10.1.0.3/32\n  no network 10.1.0.4/32\n exit-address-family\nexit\n'), true);
+  assert.equal(onlyRoutineLines('ip prefix-list 10.0.0.1-pl-ipv4 seq 12 permit 0.0.0.0/0 le 32\nno ipv6 prefix-list x-pl-ipv6 seq 3 permit 2001:db8::/64\n'), true);
+  assert.equal(onlyRoutineLines('router bgp 64520 vrf red\n address-family ipv6 unicast\n  network 2001:db8::1/128\n exit-address-family\nexit\n'), true);
+  for (const other of [' neighbor 1.1.1.1 remote-as 2', 'bfd', 'route-map x-out permit 1', '  network 10.0.0.1/32 route-map x', 'ip prefix-list x seq 1 deny 10.0.0.0/8', 'no router bgp 64520']) {
+    assert.equal(onlyRoutineLines(`router bgp 1\n${other}\nexit\n`), false, other);
+  }
+});
+
+test("check 'delta' on a routine delta: read, then one apply run", async () => {
+  const running = 'router bgp 1\n address-family ipv4 unicast\n  network 10.0.0.1/32\n exit-address-family\nexit\n';
+  const wanted = 'router bgp 1\n address-family ipv4 unicast\n  network 10.0.0.1/32\n  network 10.0.0.2/32\n exit-address-family\nexit\n';
+  const v = fakeVtysh({ running: [running, wanted] });
+  const r = await applyConfig(v, wanted, { check: 'delta' });
+  assert.equal(r.converged, true);
+  assert.deepEqual(v.calls.map(kind), ['read', 'apply']);
 });

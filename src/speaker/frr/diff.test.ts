@@ -163,3 +163,16 @@ test('a prefix only another peer gets: its network goes in after the ranges that
   const wide = back.findIndex((l) => /^ip prefix-list .* permit 0\.0\.0\.0\/0 le 32$/.test(l));
   assert.ok(gone >= 0 && wide > gone, back.join('\n'));
 });
+
+test('a new neighbor is created shut down and opened last, after its address family; a known one is not touched', () => {
+  const base = render(seedNodeModel('192.168.133.71', [{ prefix: '10.1.0.1/32' }]));
+  const lines = delta('', base).split('\n').map((l) => l.trim());
+  const at = (l: string): number => lines.indexOf(l);
+  assert.ok(at('neighbor 192.168.133.1 shutdown') === at('neighbor 192.168.133.1 remote-as 64521') + 1, lines.join('\n'));
+  assert.ok(at('neighbor 192.168.133.1 activate') > at('neighbor 192.168.133.1 shutdown'));
+  const open = at('no neighbor 192.168.133.1 shutdown');
+  assert.ok(open > at('neighbor 192.168.133.1 activate') && open > at('network 10.1.0.1/32'), lines.join('\n'));
+  assert.ok(lines.slice(open + 1).every((l) => l === '' || l.startsWith('exit')), 'opened last');
+  const more = render(seedNodeModel('192.168.133.71', [{ prefix: '10.1.0.1/32' }, { prefix: '10.1.0.2/32' }]));
+  assert.doesNotMatch(delta(base, more), /shutdown/);
+});

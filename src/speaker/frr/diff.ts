@@ -134,15 +134,33 @@ function diffRouterRemovals(b: Builder, have: ConfigContext, want: ConfigContext
   }
 }
 
-function diffRouterAdditions(b: Builder, have: ConfigContext | undefined, want: ConfigContext): void {
+/**
+ * A new neighbor is created shut down and opened after its address families are configured:
+ * vtysh applies line by line, and a session that came up between `remote-as` and `activate`
+ * would be reset twice ("No AFI/SAFI activated", then the capability change). Returns the
+ * neighbors to open once every other addition is in.
+ */
+function diffRouterAdditions(b: Builder, have: ConfigContext | undefined, want: ConfigContext): string[] {
   const path = [want.header];
   const added = diffLines(have?.lines ?? [], want.lines, want.header).added;
   if (!have && added.length === 0) b.enter(path);
-  for (const l of added) b.add(path, l);
+  const existing = have ? neighborsOf(have) : new Set<string>();
+  const fresh = [...neighborsOf(want)].filter((n) => !existing.has(n));
+  const defining = new Map(fresh.map((n) => [n, true]));
+  for (const l of added) {
+    b.add(path, l);
+    const n = neighborOfLine(l);
+    // Right after the line that defines it (remote-as, interface or peer-group), before any other.
+    if (n !== undefined && defining.get(n) && neighborsOf({ header: want.header, lines: [l], children: [] }).has(n)) {
+      b.add(path, `neighbor ${n} shutdown`);
+      defining.set(n, false);
+    }
+  }
   const haveAfs = byHeader(have?.children ?? []);
   for (const af of want.children) {
     for (const l of diffLines(haveAfs.get(af.header)?.lines ?? [], af.lines, af.header).added) b.add([want.header, af.header], l);
   }
+  return fresh.filter((n) => defining.get(n) === false);
 }
 
 function diffBfdRemovals(b: Builder, have: ConfigContext | undefined, want: ConfigContext | undefined): void {
@@ -216,7 +234,9 @@ export function diffConfigs(running: ParsedConfig, desired: ParsedConfig): Delta
     for (const l of added) b.add([rm.header], l);
   }
   for (const l of topLines.added.filter((x) => !isPrefixList(x))) b.add([], l);
-  for (const r of routers(want).sort((x, y) => -routerOrder(x.header, y.header))) diffRouterAdditions(b, have.get(r.header), r);
+  const opening: [string, string[]][] = [];
+  for (const r of routers(want).sort((x, y) => -routerOrder(x.header, y.header))) opening.push([r.header, diffRouterAdditions(b, have.get(r.header), r)]);
+  for (const [header, neighbors] of opening) for (const n of neighbors) b.add([header], `no neighbor ${n} shutdown`);
   return { blocks: b.blocks, size: b.size };
 }
 
