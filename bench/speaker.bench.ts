@@ -66,7 +66,7 @@ async function main(): Promise<void> {
     await admin.apply({ apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', metadata: { name: 'peer', namespace: NS }, spec: { myASN: 64520, peerASN: 64521, peerAddress: '10.99.0.1' } } as Obj);
     // SPEAKER_NODE_OPTIONS: V8 flags for the speaker process (e.g. a heap limit), as a pod's NODE_OPTIONS.
     const nodeOptions = process.env['SPEAKER_NODE_OPTIONS'];
-    child = spawn(process.execPath, [...(nodeOptions ? nodeOptions.split(' ') : []), `${repoRoot()}/dist/src/cli.js`, 'speaker', '--kubeconfig', cp.kubeconfigPath, '--node', NODE, '--namespace', NS, '--vty-socket', frr.socketDir, '--metrics-address', 'off', '--log-level', 'error'], { stdio: 'inherit' });
+    child = spawn(process.execPath, [...(nodeOptions ? nodeOptions.split(' ') : []), `${repoRoot()}/dist/src/cli.js`, 'speaker', '--kubeconfig', cp.kubeconfigPath, '--node', NODE, '--namespace', NS, '--vty-socket', frr.socketDir, '--metrics-address', 'off', '--log-level', 'error', '--l2', 'off'], { stdio: 'inherit' });
     const pid = child.pid as number;
     await sleep(2000);
     const idleRss = procStatus(pid, 'VmRSS');
