@@ -82,6 +82,9 @@ export async function buildTopology(nodes: number, routerConfigFile: string | un
     await lab.addr(n, 'eth0', `${nodeIP(i)}/24`);
     await lab.addr(n, 'eth0', `${seed001NodeIP(i)}/24`);
     await lab.exec(n, ['ip', 'route', 'add', 'default', 'via', ROUTER_IP]);
+    // Like kube-proxy's strictARP: the kernel never answers ARP for the Service IPs the proxy
+    // stand-in makes local, so layer 2 answers come from the elected speaker alone.
+    await lab.exec(n, ['sysctl', '-qw', 'net.ipv4.conf.all.arp_ignore=1', 'net.ipv4.conf.all.arp_announce=2', 'net.ipv4.conf.default.arp_ignore=1', 'net.ipv4.conf.default.arp_announce=2']);
   }
   await lab.veth(bns, 'eth0', rns, 'p7');
   await lab.addr(bns, 'eth0', `${SEED001_ROUTER_IP}/24`);

@@ -78,6 +78,8 @@ export interface Neighbor {
   connectionsDropped: number;
   bgpTimerHoldTimeMsecs?: number;
   lastResetDueTo?: string;
+  /** e.g. "Cease/BFD Down" when this side sent the NOTIFICATION itself. */
+  lastNotificationReason?: string;
 }
 
 /** `show bgp neighbors json` at a router, by neighbor address. */
