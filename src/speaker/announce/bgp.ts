@@ -30,7 +30,6 @@ export interface BGPPlan {
 
 const famOf = (ip: string): Family => (ipFamily(ip) === 6 ? 'ipv6' : 'ipv4');
 
-/** Adds an advertisement to a neighbor, merging with one for the same prefix; conflicts are errors. */
 /** Per list, its members by key: a plan of 10,000 Services must not scan lists (O(n²)). */
 const byPrefix = new WeakMap<Advertisement[], Map<string, Advertisement>>();
 const members = new WeakMap<string[], Set<string>>();
@@ -44,6 +43,7 @@ function addOnce(list: string[], item: string): void {
   }
 }
 
+/** Adds an advertisement to a neighbor, merging with one for the same prefix; conflicts are errors. */
 function addAdvertisement(n: NeighborConfig, fam: Family, adv: Advertisement, source: string, errors: string[]): void {
   const list = n.families[fam]!.advertisements;
   let index = byPrefix.get(list);
