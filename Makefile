@@ -58,7 +58,11 @@ unit: build ## unit and golden tests only (no control plane, no FRR)
 bench: deps build controlplane ## run the benchmarks (JSON on stdout)
 	@for b in dist/bench/*.bench.js; do echo "== $$b" >&2; node $$b; done
 
-lab: deps build controlplane ## the whole system locally: control plane, FRR router and nodes, speakers, demo Service
+# A lab that is up runs from dist/: rebuilding (rm -rf dist) under it would break a restarted agent.
+lab: deps controlplane ## the whole system locally: control plane, FRR router and nodes, speakers, demo Service
+	@if [ -f .cache/lab/state.json ] && [ -f dist/src/cli.js ]; then \
+	  echo "a lab is up: dist/ is not rebuilt under it (make lab-down, then make lab, to rebuild)"; \
+	else $(MAKE) --no-print-directory build; fi
 	node dist/src/cli.js lab up
 
 lab-down: build ## remove everything the lab started
