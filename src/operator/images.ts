@@ -5,11 +5,13 @@ export interface Images {
   frr: string;
 }
 
+// The same defaults as config/manager (and so the CSV): the frr sidecar runs the speaker image,
+// which carries Debian bookworm's FRR 8.4 (what the tests run against), so the speaker's vtysh
+// and the sidecar's daemons are one build.
 export const DEFAULT_IMAGES: Images = {
   controller: 'quay.io/metallb-operator-ts/metallb:v0.1.0',
-  speaker: 'quay.io/metallb-operator-ts/metallb:v0.1.0',
-  // Debian's FRR 8.4 is what the tests run against; the sidecar uses the same release.
-  frr: 'quay.io/frrouting/frr:8.4.4',
+  speaker: 'quay.io/metallb-operator-ts/speaker:v0.1.0',
+  frr: 'quay.io/metallb-operator-ts/speaker:v0.1.0',
 };
 
 export function imagesFromEnv(env: NodeJS.ProcessEnv): Images {
