@@ -40,6 +40,9 @@ export class BgpLoop {
   private lastApplied: string | undefined;
   /** FRR's running config as the last apply read it back: lets a change skip the read. */
   private lastRunning: ParsedConfig | undefined;
+  /** Bumped by every change (not by resyncs): a resync with nothing changed reuses the last plan. */
+  private generation = 0;
+  private appliedGeneration = -1;
   private waiters: (() => void)[] = [];
   /** When the first change not yet planned arrived (epoch ms): how long a change waits is logged. */
   private triggeredAt: number | undefined;
@@ -70,6 +73,7 @@ export class BgpLoop {
   /** Marks the loop dirty; `force` re-reads FRR even if our desired config did not change. */
   trigger(force = false): void {
     if (this.stopped) return; // a run in progress at stop() must not schedule another
+    if (!force) this.generation++;
     this.dirty = true;
     this.triggeredAt ??= Date.now();
     this.force ||= force;
@@ -129,20 +133,35 @@ export class BgpLoop {
     const { log, metrics } = this.d;
     const startedAt = Date.now();
     const started = performance.now();
-    const plan = planBGP(this.d.snapshot(), this.d.node, this.d.frrLogLevel);
-    if (plan.errors.length > 0) return this.configError(plan.errors);
+    const generation = this.generation;
+    let plan: BGPPlan;
     let desired: string;
-    try {
-      // Validates too: a value that would inject configuration (say, a newline in a password
-      // read from a Secret, which no CRD schema checks) stops here, before vtysh.
-      desired = render(plan.config);
-    } catch (err) {
-      return this.configError([errorMessage(err)]);
+    if (force && generation === this.appliedGeneration && this.lastPlan && this.lastApplied !== undefined) {
+      // A resync with no change since the last apply: the plan is the same (it is a pure function
+      // of the caches), so only FRR is read and compared. At 10,000 Services this saves ~0.4 s of
+      // CPU and most of the garbage every period.
+      plan = this.lastPlan;
+      desired = this.lastApplied;
+    } else {
+      plan = planBGP(this.d.snapshot(), this.d.node, this.d.frrLogLevel);
+      if (plan.errors.length > 0) return this.configError(plan.errors);
+      try {
+        // Validates too: a value that would inject configuration (say, a newline in a password
+        // read from a Secret, which no CRD schema checks) stops here, before vtysh.
+        desired = render(plan.config);
+      } catch (err) {
+        return this.configError([errorMessage(err)]);
+      }
     }
     metrics.set('metallb_speaker_config_errors', 'Configuration errors keeping the last good FRR config', 0);
     if (!force && desired === this.lastApplied) {
       this.stats.skipped++;
-      this.lastError = undefined; // FRR already holds this config: whatever failed before is over
+      // FRR already holds this config: whatever failed before is over. The plan may still differ
+      // in what it says (a new Service on an IP already announced): it is the current one.
+      this.appliedGeneration = generation;
+      this.lastPlan = plan;
+      this.lastError = undefined;
+      this.d.onApplied?.(plan);
       return;
     }
     const planMs = performance.now() - started;
@@ -154,6 +173,7 @@ export class BgpLoop {
       this.lastApplied = desired;
       this.lastRunning = result.running;
       this.lastPlan = plan;
+      this.appliedGeneration = generation;
       this.lastError = undefined;
       if (result.changed) this.stats.applies++;
       // Where a change's time goes (the lab benchmark reads these lines): waiting for the loop,
@@ -163,8 +183,8 @@ export class BgpLoop {
         log.info(result.changed ? 'FRR updated' : 'in sync with FRR', {
           event: 'bgp-sync', changed: result.changed, first: !this.synced, triggeredAt, startedAt, waitMs: startedAt - triggeredAt,
           planMs: Math.round(planMs), readMs: Math.round(t.read), checkMs: Math.round(t.check), applyMs: Math.round(t.apply), verifyMs: Math.round(t.verify),
-          // From a remembered config the delta check runs after the (skipped) read; a fresh read runs beside the whole-file check.
-          applyDoneAt: Math.round(startedAt + planMs + t.read + (known ? t.check : 0) + t.apply), doneAt: Date.now(), prefixes: new Set(plan.announcements.map((a) => a.prefix)).size,
+          // read (skipped from a remembered config), then the delta check (skipped for routine lines), then the apply
+          applyDoneAt: Math.round(startedAt + planMs + t.read + t.check + t.apply), doneAt: Date.now(), prefixes: new Set(plan.announcements.map((a) => a.prefix)).size,
         });
       }
       this.synced = true;
@@ -180,6 +200,7 @@ export class BgpLoop {
       this.lastError = errorMessage(err);
       this.lastApplied = undefined;
       this.lastRunning = undefined;
+      this.appliedGeneration = -1;
       metrics.inc('metallb_frr_apply_errors_total', 'FRR applies that failed');
       log.error('FRR apply failed; will retry', { event: 'frr-apply-error', error: this.lastError });
     }
