@@ -4,7 +4,6 @@
 // RSS with 10,000 Services. The controller runs in
 // its own process (`metallb controller`), as in a cluster, so its RSS is its own. Prints JSON.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { startControlPlane } from '../test/helpers/controlplane.js';
 import { sleep } from '../src/lab/procs.js';
@@ -15,15 +14,12 @@ import { Informer } from '../src/k8s/informer.js';
 import { silentLogger } from '../src/util/log.js';
 import { repoRoot } from '../src/util/golden.js';
 import { median, percentile, round } from './stats.js';
+import { inBatches, procMemMB } from './proc.js';
 
 const FIRST = Number(process.env['SERVICES'] ?? 2000);
 const TOTAL = Number(process.env['RSS_SERVICES'] ?? 10_000);
 const NS = 'metallb-system';
 
-const rssMB = (pid: number): number => {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : NaN;
-};
 const service = (i: number): Obj => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: `svc-${i}`, namespace: 'bench' }, spec: { type: 'LoadBalancer', allocateLoadBalancerNodePorts: false, selector: { app: `a${i}` }, ports: [{ port: 80, protocol: 'TCP' }] } }) as Obj;
 
 const cp = await startControlPlane({ withControllerManager: false });
@@ -52,9 +48,8 @@ try {
   });
   watcher.start();
   await watcher.synced;
-  const batch = 100;
   const c0 = performance.now();
-  for (let i = 0; i < FIRST; i += batch) await Promise.all(Array.from({ length: Math.min(batch, FIRST - i) }, (_, k) => admin.apply(service(i + k))));
+  await inBatches(0, FIRST, (i) => admin.apply(service(i)));
   const createdAllMs = performance.now() - c0;
   await sleep(2000);
   start = performance.now();
@@ -64,11 +59,11 @@ try {
   const allMs = performance.now() - start;
   const assigned = latency.length;
 
-  for (let i = FIRST; i < TOTAL; i += batch) await Promise.all(Array.from({ length: Math.min(batch, TOTAL - i) }, (_, k) => admin.apply(service(i + k))));
+  await inBatches(FIRST, TOTAL, (i) => admin.apply(service(i)));
   const deadline2 = Date.now() + 600_000;
   while (watcher.list().filter((s) => ((s['status'] as { loadBalancer?: { ingress?: unknown[] } } | undefined)?.loadBalancer?.ingress ?? []).length > 0).length < TOTAL && Date.now() < deadline2) await sleep(500);
   await sleep(3000);
-  const rss = rssMB(child.pid!);
+  const rss = procMemMB(child.pid!);
   watcher.stop();
   process.stdout.write(`${JSON.stringify({
     benchmark: 'controller',

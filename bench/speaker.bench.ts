@@ -6,7 +6,6 @@
 // last prefix in FRR. Target: RSS <= 200 MB. Prints JSON. The peer address is never reachable
 // (the namespace has only `lo`), so no packet leaves the namespace.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { startControlPlane } from '../test/helpers/controlplane.js';
 import { sleep } from '../src/lab/procs.js';
@@ -16,6 +15,7 @@ import type { Obj } from '../src/k8s/client.js';
 import { loadKubeConfig } from '../src/k8s/kubeconfig.js';
 import { repoRoot } from '../src/util/golden.js';
 import { round } from './stats.js';
+import { inBatches, procMemMB } from './proc.js';
 
 const TOTAL = Number(process.env['SERVICES'] ?? 10_000);
 const NS = 'metallb-system';
@@ -23,10 +23,6 @@ const APPS = 'bench';
 const NODE = 'bench-node';
 const POOL = 'bench-pool';
 
-function procStatus(pid: number, field: 'VmRSS' | 'VmHWM'): number {
-  const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : NaN;
-}
 
 const ipOf = (i: number): string => `10.64.${i >> 8}.${i & 255}`;
 const service = (i: number): Obj => ({
@@ -40,10 +36,6 @@ const slice = (i: number): Obj => ({
   addressType: 'IPv4', endpoints: [{ addresses: [`10.131.${i >> 8}.${i & 255}`], nodeName: NODE, conditions: { ready: true } }], ports: [{ port: 80, protocol: 'TCP' }],
 }) as Obj;
 
-async function inBatches(n: number, f: (i: number) => Promise<unknown>): Promise<void> {
-  const batch = 100;
-  for (let i = 0; i < n; i += batch) await Promise.all(Array.from({ length: Math.min(batch, n - i) }, (_, k) => f(i + k)));
-}
 
 async function main(): Promise<void> {
   const why = frrUnavailable();
@@ -69,12 +61,12 @@ async function main(): Promise<void> {
     child = spawn(process.execPath, [...(nodeOptions ? nodeOptions.split(' ') : []), `${repoRoot()}/dist/src/cli.js`, 'speaker', '--kubeconfig', cp.kubeconfigPath, '--node', NODE, '--namespace', NS, '--vty-socket', frr.socketDir, '--metrics-address', 'off', '--log-level', 'error', '--l2', 'off'], { stdio: 'inherit' });
     const pid = child.pid as number;
     await sleep(2000);
-    const idleRss = procStatus(pid, 'VmRSS');
+    const idleRss = procMemMB(pid, 'VmRSS');
 
     const w0 = performance.now();
-    await inBatches(TOTAL, (i) => admin.apply(service(i)));
-    await inBatches(TOTAL, (i) => admin.apply(slice(i)));
-    await inBatches(TOTAL, (i) => admin.patchStatus({ apiVersion: 'v1', kind: 'Service', name: `svc-${i}`, namespace: APPS }, { loadBalancer: { ingress: [{ ip: ipOf(i) }] } }));
+    await inBatches(0, TOTAL, (i) => admin.apply(service(i)));
+    await inBatches(0, TOTAL, (i) => admin.apply(slice(i)));
+    await inBatches(0, TOTAL, (i) => admin.patchStatus({ apiVersion: 'v1', kind: 'Service', name: `svc-${i}`, namespace: APPS }, { loadBalancer: { ingress: [{ ip: ipOf(i) }] } }));
     const wroteAll = performance.now();
 
     const announced = async (): Promise<number> => {
@@ -85,10 +77,10 @@ async function main(): Promise<void> {
     const deadline = Date.now() + 600_000;
     while ((count = await announced()) < TOTAL && Date.now() < deadline) await sleep(250);
     const allAnnounced = performance.now();
-    const rssAtConvergence = procStatus(pid, 'VmRSS');
+    const rssAtConvergence = procMemMB(pid, 'VmRSS');
     await sleep(12_000); // two resync periods (5 s) and status polls on the full set
-    const rss = procStatus(pid, 'VmRSS');
-    const peak = procStatus(pid, 'VmHWM');
+    const rss = procMemMB(pid, 'VmRSS');
+    const peak = procMemMB(pid, 'VmHWM');
     process.stdout.write(`${JSON.stringify({
       benchmark: 'speaker',
       services: TOTAL,
