@@ -13,10 +13,11 @@ export const command: Command = {
   summary: 'apply a desired frr.conf to a running FRR with a minimal vtysh delta',
   usage: `usage: metallb frr-apply -f FILE [--vty-socket DIR | -N PATHSPACE] [--dry-run] [--show-secrets]
 
-Applies FILE ('-' for stdin) to the running FRR: reads 'show running-config', checks FILE with
-'vtysh -C', applies the difference for router bgp, route-map, ip/ipv6 prefix-list, nht and bfd in one
-'vtysh -f' run, then reads the config again and fails if anything is left. Other lines (hostname,
-log, interfaces, ...) are not changed. FRR is never restarted and no session is cleared.
+Applies FILE ('-' for stdin) to the running FRR: reads 'show running-config', computes the
+difference for router bgp, route-map, ip/ipv6 prefix-list, nht and bfd, checks it with 'vtysh -C'
+(network lines and prefix-list entries are validated here instead), applies it in one vtysh run that
+also prints the config afterwards, and fails if anything is left. Other lines (hostname, log,
+interfaces, ...) are not changed. FRR is never restarted and no session is cleared.
 
   -f, --file FILE        the desired frr.conf
   --vty-socket DIR       directory of the daemons' vty sockets (vtysh --vty_socket)

@@ -169,7 +169,7 @@ export class BgpLoop {
       // A change starts from the config the last apply read back; a forced run (start, resync)
       // reads FRR afresh, which is what repairs an FRR that restarted or was edited by hand.
       const known = force ? undefined : this.lastRunning;
-      const result = await applyConfig(this.d.vtysh, desired, { log, check: 'delta', ...(known ? { running: known } : {}) });
+      const result = await applyConfig(this.d.vtysh, desired, { log, ...(known ? { running: known } : {}) });
       this.lastApplied = desired;
       this.lastRunning = result.running;
       this.lastPlan = plan;

@@ -12,7 +12,7 @@ import { applyModel } from '../../src/speaker/frr/apply.js';
 import type { FrrConfig } from '../../src/speaker/frr/model.js';
 import { repoRoot } from '../../src/util/golden.js';
 import { frrUnavailable, Lab, runningConfig, waitFor, type FrrInstance } from '../../src/lab/netns.js';
-import { bgpPaths, bgpPeers, reloadTestDiff, ribNexthops, waitEstablished } from './seed-lab.js';
+import { bgpPaths, bgpPeers, directReadDiff, reloadTestDiff, ribNexthops, waitEstablished } from './seed-lab.js';
 
 const skip = frrUnavailable();
 const PASSWORD = 's3cr3t!pw#1';
@@ -139,6 +139,10 @@ describe('BGP peer features on real FRR', { skip }, () => {
     });
     assert.equal(p?.locPrf, 250);
     assert.equal((await bgpPaths(ibgp.vtysh, '192.168.155.161/32')).length, 0, 'not advertised to this peer');
+  });
+
+  test("the daemons' vty sockets give the running config vtysh prints (password, multihop, IPv6, communities, local-pref)", async () => {
+    assert.deepEqual(await directReadDiff(node), { direct: '', vtysh: '' });
   });
 
   test('metallb frr-apply: --dry-run prints the delta, then applies and converges (exit 0)', async () => {

@@ -5,6 +5,9 @@
 import { writeFileSync } from 'node:fs';
 import { Lab, sh, showJson, waitFor, type FrrInstance } from '../../src/lab/netns.js';
 import type { Vtysh } from '../../src/speaker/frr/vtysh.js';
+import { diffConfigs, formatDelta } from '../../src/speaker/frr/diff.js';
+import { parseConfig } from '../../src/speaker/frr/parse.js';
+import { readDaemonConfigs } from '../../src/speaker/frr/vty-socket.js';
 
 export const ROUTER_IP = '192.168.133.1';
 export const ROUTER_IP6 = 'fc00:133::1';
@@ -152,4 +155,15 @@ export async function reloadTestDiff(inst: FrrInstance, desired: string): Promis
   }
   flush();
   return items.filter((i) => !globals.test(i));
+}
+
+/**
+ * The running config as the daemons' vty sockets give it (the applier's fast read) and as vtysh
+ * prints it must not differ in anything the applier owns, in either direction.
+ */
+export async function directReadDiff(inst: FrrInstance): Promise<{ direct: string; vtysh: string }> {
+  const r = await inst.vtysh.run(['-c', 'show running-config']);
+  const viaVtysh = parseConfig(r.stdout);
+  const direct = parseConfig((await readDaemonConfigs(inst.socketDir)).join('\nend\n'));
+  return { direct: formatDelta(diffConfigs(viaVtysh, direct)), vtysh: formatDelta(diffConfigs(direct, viaVtysh)) };
 }

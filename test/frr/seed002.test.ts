@@ -6,7 +6,7 @@ import { applyConfig, applyModel, FrrApplyError } from '../../src/speaker/frr/ap
 import { seedNodeModel } from '../../src/speaker/frr/fixtures.js';
 import type { Advertisement, FrrConfig } from '../../src/speaker/frr/model.js';
 import { frrUnavailable, runningConfig, showJson, waitFor, type FrrInstance } from '../../src/lab/netns.js';
-import { bgpPaths, bgpPeers, connectionsEstablished, NODE_IPS, reloadTestDiff, ribNexthops, ROUTER_IP, startSeedLab, type SeedLab } from './seed-lab.js';
+import { bgpPaths, bgpPeers, connectionsEstablished, directReadDiff, NODE_IPS, reloadTestDiff, ribNexthops, ROUTER_IP, startSeedLab, type SeedLab } from './seed-lab.js';
 
 const skip = frrUnavailable();
 const SVC = '192.168.155.150/32';
@@ -135,6 +135,8 @@ describe('seed 002 on real FRR', { skip }, () => {
     assert.equal(await connectionsEstablished(s.router.vtysh, '192.168.133.71'), before.router);
     assert.equal(await connectionsEstablished(s.nodes[0]!.vtysh, ROUTER_IP), before.node);
     assert.equal((await bgpPeers(s.router.vtysh))['192.168.133.71']?.state, 'Established');
+    // The applier's socket read sees the BFD profile, peer-group and policy as vtysh does.
+    assert.deepEqual(await directReadDiff(s.nodes[0]!), { direct: '', vtysh: '' });
   });
 
   test('dropping the last BFD profile (`no bfd`) keeps BFD and the session up', async () => {

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { ValidationError } from '../../util/errors.js';
-import { applyAndShowArgs, applyConfig, applyModel, FrrApplyError, onlyRoutineLines } from './apply.js';
+import { applyAndShowArgs, applyConfig, applyModel, FrrApplyError } from './apply.js';
 import { seedNodeModel } from './fixtures.js';
 import type { Vtysh, VtyshResult } from './vtysh.js';
 
@@ -53,12 +53,12 @@ const kind = (c: string[]): string => (c.includes('-C') ? 'check' : c.includes('
 
 const desired = 'router bgp 1\n neighbor 1.1.1.1 remote-as 2\n neighbor 1.1.1.1 password s3cret\nexit\n';
 
-test('already converged: reads and checks, applies nothing', async () => {
+test('already converged: one read, nothing checked or applied', async () => {
   const v = fakeVtysh({ running: [desired] });
   const r = await applyConfig(v, desired);
   assert.equal(r.converged, true);
   assert.equal(r.changed, false);
-  assert.deepEqual(v.calls.map(kind).sort(), ['check', 'read']);
+  assert.deepEqual(v.calls.map(kind), ['read']);
 });
 
 test('applies the delta and verifies it in one vtysh run after the read', async () => {
@@ -66,8 +66,10 @@ test('applies the delta and verifies it in one vtysh run after the read', async 
   const r = await applyConfig(v, desired);
   assert.equal(r.converged, true);
   assert.equal(r.changed, true);
-  assert.deepEqual(v.calls.map(kind).sort(), ['apply', 'check', 'read']);
+  assert.deepEqual(v.calls.map(kind), ['read', 'check', 'apply']);
   assert.deepEqual(v.applied, [r.delta]);
+  // Only the delta is checked, not the whole file.
+  assert.ok(v.calls[1]?.includes('-f'));
   assert.match(r.delta, /^router bgp 1\n neighbor 1.1.1.1 remote-as 2\n/);
   const last = v.calls[v.calls.length - 1] as string[];
   assert.deepEqual(last.slice(-4), ['-c', 'end', '-c', 'show running-config']);
@@ -79,12 +81,12 @@ test('a delta too large for argv goes through vtysh -f and a separate read', asy
   const v = fakeVtysh({ running: ['', big] });
   const r = await applyConfig(v, big);
   assert.equal(r.converged, true);
-  // The check and the first read run side by side, in either order.
-  assert.deepEqual(v.calls.map(kind).slice(2), ['apply', 'read']);
-  assert.ok((v.calls[2] as string[]).includes('-f'));
+  // Network lines only: no check; the file apply is verified by a separate read.
+  assert.deepEqual(v.calls.map(kind), ['read', 'apply', 'read']);
+  assert.ok((v.calls[1] as string[]).includes('-f'));
 });
 
-test('a file vtysh -C rejects is never applied', async () => {
+test('a delta vtysh -C rejects is never applied', async () => {
   const v = fakeVtysh({ running: [''], checkCode: 2 });
   await assert.rejects(applyConfig(v, desired), (err: Error) => err instanceof FrrApplyError && /nothing was applied/.test(err.message));
   assert.equal(v.calls.filter((c) => kind(c) === 'apply').length, 0);
@@ -117,44 +119,25 @@ test('an invalid model is rejected before vtysh is ever called', async () => {
   assert.equal(v.calls.length, 0);
 });
 
-test("check 'delta': nothing is checked when converged, and only the delta when not", async () => {
-  const quiet = fakeVtysh({ running: [desired] });
-  await applyConfig(quiet, desired, { check: 'delta' });
-  assert.deepEqual(quiet.calls.map(kind), ['read']);
-  const v = fakeVtysh({ running: ['', desired] });
-  const r = await applyConfig(v, desired, { check: 'delta' });
-  assert.deepEqual(v.calls.map(kind), ['read', 'check', 'apply']);
-  assert.equal(r.converged, true);
-});
-
 test('from a remembered running config: no read; a stale one is retried from a fresh read', async () => {
   const fast = fakeVtysh({ running: [desired] });
   const known = (await applyConfig(fakeVtysh({ running: [''] }), desired, { dryRun: true })).running;
-  const r = await applyConfig(fast, desired, { running: known, check: 'delta' });
+  const r = await applyConfig(fast, desired, { running: known });
   assert.equal(r.converged, true);
   assert.deepEqual(fast.calls.map(kind), ['check', 'apply']);
   // The remembered config is stale: the apply's read-back still differs, so the applier reads
   // afresh, and there finds FRR already converged (nothing more to apply).
   const stale = fakeVtysh({ running: ['router bgp 1\nexit\n', desired] });
-  const again = await applyConfig(stale, desired, { running: known, check: 'delta' });
+  const again = await applyConfig(stale, desired, { running: known });
   assert.equal(again.converged, true);
   assert.deepEqual(stale.calls.map(kind), ['check', 'apply', 'read']);
 });
 
-test('routine deltas (network lines, prefix-list entries) skip the check; anything else is checked', () => {
-  assert.equal(onlyRoutineLines('router bgp 64520\n address-family ipv4 unicast\n  network 10.1.0.3/32\n  no network 10.1.0.4/32\n exit-address-family\nexit\n'), true);
-  assert.equal(onlyRoutineLines('ip prefix-list 10.0.0.1-pl-ipv4 seq 12 permit 0.0.0.0/0 le 32\nno ipv6 prefix-list x-pl-ipv6 seq 3 permit 2001:db8::/64\n'), true);
-  assert.equal(onlyRoutineLines('router bgp 64520 vrf red\n address-family ipv6 unicast\n  network 2001:db8::1/128\n exit-address-family\nexit\n'), true);
-  for (const other of [' neighbor 1.1.1.1 remote-as 2', 'bfd', 'route-map x-out permit 1', '  network 10.0.0.1/32 route-map x', 'ip prefix-list x seq 1 deny 10.0.0.0/8', 'no router bgp 64520']) {
-    assert.equal(onlyRoutineLines(`router bgp 1\n${other}\nexit\n`), false, other);
-  }
-});
-
-test("check 'delta' on a routine delta: read, then one apply run", async () => {
+test("a routine delta: read, then one apply run", async () => {
   const running = 'router bgp 1\n address-family ipv4 unicast\n  network 10.0.0.1/32\n exit-address-family\nexit\n';
   const wanted = 'router bgp 1\n address-family ipv4 unicast\n  network 10.0.0.1/32\n  network 10.0.0.2/32\n exit-address-family\nexit\n';
   const v = fakeVtysh({ running: [running, wanted] });
-  const r = await applyConfig(v, wanted, { check: 'delta' });
+  const r = await applyConfig(v, wanted);
   assert.equal(r.converged, true);
   assert.deepEqual(v.calls.map(kind), ['read', 'apply']);
 });

@@ -2,6 +2,7 @@
 // stdin) and return what it printed. Everything FRR-specific about *how* to reach a given FRR
 // (socket directory, pathspace, network namespace) is decided here, once.
 import { spawn } from 'node:child_process';
+import { readDaemonConfigs, socketDirOf } from './vty-socket.js';
 
 export interface VtyshResult {
   code: number;
@@ -9,7 +10,11 @@ export interface VtyshResult {
   stderr: string;
 }
 
-export type Vtysh = { run(args: string[], stdin?: string): Promise<VtyshResult> };
+export interface Vtysh {
+  run(args: string[], stdin?: string): Promise<VtyshResult>;
+  /** Each daemon's running config, read from its vty socket without starting vtysh (optional: a fast path). */
+  readConfigs?(): Promise<string[]>;
+}
 
 export interface VtyshOptions {
   /** Directory holding the daemons' vty sockets (`vtysh --vty_socket DIR`). */
@@ -35,6 +40,7 @@ export function vtyshCommand(opts: VtyshOptions, args: string[]): { file: string
 
 export function makeVtysh(opts: VtyshOptions = {}): Vtysh {
   return {
+    readConfigs: () => readDaemonConfigs(socketDirOf(opts), opts.timeoutMs ?? 120_000),
     run(args: string[], stdin?: string): Promise<VtyshResult> {
       const { file, argv } = vtyshCommand(opts, args);
       return new Promise((resolve, reject) => {
