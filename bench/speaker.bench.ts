@@ -3,8 +3,11 @@
 // the node announces all 10,000 /32s to its peer. The speaker runs in its own process
 // (`metallb speaker`), as in a cluster, so its RSS is its own. Measures the RSS once FRR holds
 // every prefix (and after two resync periods), its peak, and the time from the last write to the
-// last prefix in FRR. Target: RSS <= 200 MB. Prints JSON. The peer address is never reachable
-// (the namespace has only `lo`), so no packet leaves the namespace.
+// last prefix in FRR, and the speaker's CPU time. Target: RSS <= 200 MB. Runs the speaker as
+// shipped (heap growth 50 %) and then with V8's own heap growth (`--heap-growth-percent 0`), each
+// on a fresh control plane, and prints one JSON line per variant. VARIANTS=default runs only the
+// first. The peer address is never reachable (the namespace has only `lo`), so no packet leaves
+// the namespace.
 import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { startControlPlane } from '../test/helpers/controlplane.js';
@@ -15,7 +18,7 @@ import type { Obj } from '../src/k8s/client.js';
 import { loadKubeConfig } from '../src/k8s/kubeconfig.js';
 import { repoRoot } from '../src/util/golden.js';
 import { round } from './stats.js';
-import { inBatches, procMemMB } from './proc.js';
+import { inBatches, procCpuSeconds, procMemMB } from './proc.js';
 
 const TOTAL = Number(process.env['SERVICES'] ?? 10_000);
 const NS = 'metallb-system';
@@ -37,12 +40,19 @@ const slice = (i: number): Obj => ({
 }) as Obj;
 
 
+const VARIANTS: Record<string, string[]> = { default: [], 'v8-heap-growth': ['--heap-growth-percent', '0'] };
+
 async function main(): Promise<void> {
   const why = frrUnavailable();
   if (why) {
     process.stdout.write(`${JSON.stringify({ benchmark: 'speaker', skipped: why })}\n`);
     return;
   }
+  const names = process.env['VARIANTS'] === 'default' ? ['default'] : Object.keys(VARIANTS);
+  for (const name of names) await runVariant(name, VARIANTS[name] as string[]);
+}
+
+async function runVariant(variant: string, speakerFlags: string[]): Promise<void> {
   const cp = await startControlPlane({ withControllerManager: false });
   const lab = new Lab('sbench');
   let child: ReturnType<typeof spawn> | undefined;
@@ -58,7 +68,7 @@ async function main(): Promise<void> {
     await admin.apply({ apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', metadata: { name: 'peer', namespace: NS }, spec: { myASN: 64520, peerASN: 64521, peerAddress: '10.99.0.1' } } as Obj);
     // SPEAKER_NODE_OPTIONS: V8 flags for the speaker process (e.g. a heap limit), as a pod's NODE_OPTIONS.
     const nodeOptions = process.env['SPEAKER_NODE_OPTIONS'];
-    child = spawn(process.execPath, [...(nodeOptions ? nodeOptions.split(' ') : []), `${repoRoot()}/dist/src/cli.js`, 'speaker', '--kubeconfig', cp.kubeconfigPath, '--node', NODE, '--namespace', NS, '--vty-socket', frr.socketDir, '--metrics-address', 'off', '--log-level', 'error', '--l2', 'off'], { stdio: 'inherit' });
+    child = spawn(process.execPath, [...(nodeOptions ? nodeOptions.split(' ') : []), `${repoRoot()}/dist/src/cli.js`, 'speaker', '--kubeconfig', cp.kubeconfigPath, '--node', NODE, '--namespace', NS, '--vty-socket', frr.socketDir, '--metrics-address', 'off', '--log-level', 'error', '--l2', 'off', ...speakerFlags], { stdio: 'inherit' });
     const pid = child.pid as number;
     await sleep(2000);
     const idleRss = procMemMB(pid, 'VmRSS');
@@ -81,14 +91,18 @@ async function main(): Promise<void> {
     await sleep(12_000); // two resync periods (5 s) and status polls on the full set
     const rss = procMemMB(pid, 'VmRSS');
     const peak = procMemMB(pid, 'VmHWM');
+    const cpu = procCpuSeconds(pid);
     process.stdout.write(`${JSON.stringify({
       benchmark: 'speaker',
+      variant,
+      speakerFlags: speakerFlags.join(' '),
       services: TOTAL,
       nodeOptions: nodeOptions ?? '',
       announced: count,
       writeAllObjectsMs: Math.round(wroteAll - w0),
       lastWriteToAllInFrrMs: Math.round(allAnnounced - wroteAll),
       rssMB: { idle: round(idleRss), atConvergence: round(rssAtConvergence), after12s: round(rss), peak: round(peak) },
+      speakerCpuSeconds: round(cpu),
       target: { rssMB: 200 },
       meetsTarget: rss <= 200 && peak <= 200,
     })}\n`);

@@ -9,6 +9,7 @@ import { Kube } from '../k8s/client.js';
 import { makeVtysh } from '../speaker/frr/vtysh.js';
 import { runSpeaker } from '../speaker/run.js';
 import { packetIO } from '../speaker/l2/raw.js';
+import { setHeapGrowthPercent } from '../util/heap.js';
 
 export const command: Command = {
   name: 'speaker',
@@ -16,7 +17,7 @@ export const command: Command = {
   usage: `usage: metallb speaker [--node NAME] [--namespace NS] [--kubeconfig FILE] [--vty-socket DIR]
                        [--log-level LEVEL] [--lb-class CLASS] [--metrics-address HOST:PORT]
                        [--l2 on|off] [--l2-interfaces IF,...] [--l2-netns NAME]
-                       [--l2-lease-duration SECONDS] [--l2-renew-ms MS]
+                       [--l2-lease-duration SECONDS] [--l2-renew-ms MS] [--heap-growth-percent N]
 
 Runs the speaker for one node: watches BGPPeers, BFDProfiles, pools, advertisements, Services,
 EndpointSlices and Nodes; renders this node's frr.conf and applies the minimal delta to the FRR
@@ -30,7 +31,9 @@ renews this node's liveness Lease and answers ARP/NDP for the IPs this node lead
   --l2-interfaces   the only interfaces that may answer ARP/NDP (default: every one that is up)
   --l2-netns        open the layer 2 sockets in this network namespace (tests, the lab)
   --l2-lease-duration  liveness Lease duration in seconds (default 3): failover time on a crash
-  --l2-renew-ms     liveness Lease renewal interval (default 1000)`,
+  --l2-renew-ms     liveness Lease renewal interval (default 1000)
+  --heap-growth-percent  how far the JS heap may grow past its live size before a full GC
+                    (default 50, as GOGC=50; 0 = V8's adaptive factor, up to 300 %)`,
   async run(argv) {
     const { values } = parseArgs({
       args: argv,
@@ -39,6 +42,7 @@ renews this node's liveness Lease and answers ARP/NDP for the IPs this node lead
         'log-level': { type: 'string', default: 'info' }, 'lb-class': { type: 'string' }, 'metrics-address': { type: 'string', default: '0.0.0.0:7472' },
         l2: { type: 'string', default: 'on' }, 'l2-interfaces': { type: 'string' }, 'l2-netns': { type: 'string' },
         'l2-lease-duration': { type: 'string', default: '3' }, 'l2-renew-ms': { type: 'string', default: '1000' },
+        'heap-growth-percent': { type: 'string', default: '50' },
       },
     });
     const node = values.node ?? process.env['NODE_NAME'];
@@ -48,6 +52,9 @@ renews this node's liveness Lease and answers ARP/NDP for the IPs this node lead
     const renewMs = Number(values['l2-renew-ms']);
     if (!Number.isInteger(duration) || duration < 1) throw new UsageError('--l2-lease-duration is a whole number of seconds ≥ 1');
     if (!Number.isFinite(renewMs) || renewMs < 50 || renewMs >= duration * 1000) throw new UsageError('--l2-renew-ms must be ≥ 50 and shorter than the lease duration');
+    const growth = Number(values['heap-growth-percent']);
+    if (!Number.isInteger(growth) || growth < 0 || growth > 1000) throw new UsageError('--heap-growth-percent is a whole number from 0 to 1000');
+    setHeapGrowthPercent(growth);
     const log = makeLogger('speaker', values['log-level'] as LogLevel);
     const kube = new Kube(loadKubeConfig(values.kubeconfig), `metallb-speaker-${node}`.slice(0, 128));
     const ma = values['metrics-address'];
