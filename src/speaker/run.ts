@@ -37,6 +37,24 @@ export interface SpeakerHandle {
   stop(): Promise<void>;
 }
 
+const SHOW_NEIGHBORS = 'show bgp vrf all neighbors json';
+
+/**
+ * bgpd's neighbor table: from its socket (no vtysh process every 3 s), else from vtysh; undefined
+ * while FRR does not answer (restarting): that poll is skipped, the apply loop reports FRR errors.
+ */
+async function neighborsJson(vtysh: Vtysh): Promise<string | undefined> {
+  if (vtysh.query) {
+    try {
+      return await vtysh.query('bgpd', SHOW_NEIGHBORS);
+    } catch {
+      /* bgpd not answering on its socket: vtysh says why below */
+    }
+  }
+  const r = await vtysh.run(['-c', SHOW_NEIGHBORS]);
+  return r.code === 0 ? r.stdout : undefined;
+}
+
 export async function runSpeaker(d: SpeakerDeps): Promise<SpeakerHandle> {
   const metrics = new Metrics();
   const caches = new Caches(d.kube, speakerInformerSpecs(d.namespace), d.log);
@@ -66,9 +84,9 @@ export async function runSpeaker(d: SpeakerDeps): Promise<SpeakerHandle> {
   const watchdog = new BfdWatchdog();
   const poll = setInterval(() => {
     void (async (): Promise<void> => {
-      const r = await d.vtysh.run(['-c', 'show bgp vrf all neighbors json']);
-      if (r.code !== 0) return;
-      const sessions = parseNeighbors(r.stdout);
+      const json = await neighborsJson(d.vtysh);
+      if (json === undefined) return;
+      const sessions = parseNeighbors(json);
       for (const kick of watchdog.check(loop.lastPlan, sessions, Date.now())) {
         d.log.warn('BFD down under an Established session; re-registering it', { event: 'bfd-kick', neighbor: kick.neighbor });
         metrics.inc('metallb_bfd_reregistrations_total', 'BFD sessions re-registered by the watchdog', { peer: kick.neighbor });

@@ -67,7 +67,8 @@ class VtySession {
   }
 }
 
-async function readOne(path: string, timeoutMs: number): Promise<string> {
+/** Runs `command` (a show command) on one daemon's socket and returns what it printed. */
+async function queryOne(path: string, command: string, timeoutMs: number): Promise<string> {
   const sock = createConnection(path);
   const timer = setTimeout(() => sock.destroy(new Error(`no answer from ${path} within ${timeoutMs} ms`)), timeoutMs);
   try {
@@ -82,7 +83,7 @@ async function readOne(path: string, timeoutMs: number): Promise<string> {
       return r.output;
     };
     await run('enable'); // a vtysh connection starts in view mode, as vtysh's own sessions do
-    return await run('show running-config');
+    return await run(command);
   } finally {
     clearTimeout(timer);
     sock.destroy();
@@ -96,5 +97,10 @@ async function readOne(path: string, timeoutMs: number): Promise<string> {
 export async function readDaemonConfigs(socketDir: string, timeoutMs = 10_000): Promise<string[]> {
   const sockets = (await readdir(socketDir)).filter((f) => f.endsWith('.vty')).sort();
   if (sockets.length === 0) throw new Error(`no vty sockets in ${socketDir}`);
-  return Promise.all(sockets.map((f) => readOne(join(socketDir, f), timeoutMs)));
+  return Promise.all(sockets.map((f) => queryOne(join(socketDir, f), 'show running-config', timeoutMs)));
+}
+
+/** One daemon's answer to a show command (e.g. bgpd, `show bgp vrf all neighbors json`). */
+export function queryDaemon(socketDir: string, daemon: string, command: string, timeoutMs = 10_000): Promise<string> {
+  return queryOne(join(socketDir, `${daemon}.vty`), command, timeoutMs);
 }

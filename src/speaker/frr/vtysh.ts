@@ -2,7 +2,7 @@
 // stdin) and return what it printed. Everything FRR-specific about *how* to reach a given FRR
 // (socket directory, pathspace, network namespace) is decided here, once.
 import { spawn } from 'node:child_process';
-import { readDaemonConfigs, socketDirOf } from './vty-socket.js';
+import { queryDaemon, readDaemonConfigs, socketDirOf } from './vty-socket.js';
 
 export interface VtyshResult {
   code: number;
@@ -14,6 +14,8 @@ export interface Vtysh {
   run(args: string[], stdin?: string): Promise<VtyshResult>;
   /** Each daemon's running config, read from its vty socket without starting vtysh (optional: a fast path). */
   readConfigs?(): Promise<string[]>;
+  /** One daemon's answer to a show command, from its vty socket (optional: a fast path). */
+  query?(daemon: string, command: string): Promise<string>;
 }
 
 export interface VtyshOptions {
@@ -41,6 +43,7 @@ export function vtyshCommand(opts: VtyshOptions, args: string[]): { file: string
 export function makeVtysh(opts: VtyshOptions = {}): Vtysh {
   return {
     readConfigs: () => readDaemonConfigs(socketDirOf(opts), opts.timeoutMs ?? 120_000),
+    query: (daemon, command) => queryDaemon(socketDirOf(opts), daemon, command, opts.timeoutMs ?? 120_000),
     run(args: string[], stdin?: string): Promise<VtyshResult> {
       const { file, argv } = vtyshCommand(opts, args);
       return new Promise((resolve, reject) => {
