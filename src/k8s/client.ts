@@ -1,9 +1,16 @@
 // The thin Kubernetes adapter every program uses: server-side apply with one field manager per
 // program, reads that return undefined for 404, status patches, Events. Every write is counted so
-// "zero writes while idle" can be measured, not assumed.
-import * as k8s from '@kubernetes/client-node';
-import * as https from 'node:https';
+// "zero writes while idle" can be measured, not assumed. It speaks HTTP itself (http.ts) rather
+// than through @kubernetes/client-node (docs/adr/0009-own-kubernetes-http-client.md).
+import type { IncomingMessage } from 'node:http';
 import { toKubeError } from './errors.js';
+import { KubeHttp } from './http.js';
+import type { KubeConfig } from './kubeconfig.js';
+import { groupVersionPath, ResourceIndex } from './resources.js';
+import type { ResourceInfo } from './resources.js';
+import type { KubernetesObject, Obj, ObjectList } from './types.js';
+
+export type { KubernetesObject, ObjectMeta, Obj, OwnerReference } from './types.js';
 
 export interface ObjectRef {
   apiVersion: string;
@@ -12,9 +19,7 @@ export interface ObjectRef {
   namespace?: string;
 }
 
-export type Obj = k8s.KubernetesObject & { [key: string]: unknown };
-
-export function refOf(obj: k8s.KubernetesObject): ObjectRef {
+export function refOf(obj: KubernetesObject): ObjectRef {
   const ref: ObjectRef = { apiVersion: obj.apiVersion ?? '', kind: obj.kind ?? '', name: obj.metadata?.name ?? '' };
   if (obj.metadata?.namespace) ref.namespace = obj.metadata.namespace;
   return ref;
@@ -24,21 +29,24 @@ export function keyOf(ref: ObjectRef): string {
   return `${ref.apiVersion}/${ref.kind}/${ref.namespace ?? ''}/${ref.name}`;
 }
 
-const APPLY = { headers: { 'Content-Type': 'application/apply-patch+yaml' } };
-const MERGE = { headers: { 'Content-Type': 'application/merge-patch+json' } };
+/** Objects per LIST page: a cluster's 10,000 Services are never one response held in memory. */
+export const LIST_PAGE_SIZE = 500;
 
 export class Kube {
-  readonly objects: k8s.KubernetesObjectApi;
-  /** One pool of kept-alive TLS connections for raw requests: a handshake per write would dominate. */
-  private readonly agent = new https.Agent({ keepAlive: true, maxSockets: 64 });
+  readonly http: KubeHttp;
+  private readonly resources: ResourceIndex;
+  /** Where a namespaced object without a namespace goes: the context's (the pod's) namespace. */
+  private readonly defaultNamespace: string;
   /** Writes sent to the apiserver by this client, by verb. */
   readonly writes = { apply: 0, patch: 0, create: 0, delete: 0, status: 0 };
 
   constructor(
-    readonly kc: k8s.KubeConfig,
+    readonly config: KubeConfig,
     readonly fieldManager: string,
   ) {
-    this.objects = k8s.KubernetesObjectApi.makeApiClient(kc);
+    this.http = new KubeHttp(config);
+    this.resources = new ResourceIndex((path) => this.http.json('GET', path));
+    this.defaultNamespace = config.namespace ?? 'default';
   }
 
   get totalWrites(): number {
@@ -48,18 +56,19 @@ export class Kube {
   /** Server-side apply, forcing ownership of the fields we set (we are their only writer). */
   async apply<T extends Obj>(obj: T): Promise<T> {
     this.writes.apply++;
+    const ref = refOf(obj);
     try {
-      const res = await this.objects.patch<T>(obj, undefined, undefined, this.fieldManager, true, APPLY);
-      return res.body;
+      const path = await this.objectPath(ref, true);
+      // The apply content type takes YAML, and JSON is YAML.
+      return (await this.http.json('PATCH', `${path}?fieldManager=${encodeURIComponent(this.fieldManager)}&force=true`, { body: obj, contentType: 'application/apply-patch+yaml' })) as T;
     } catch (err) {
-      throw toKubeError(`apply ${describe(refOf(obj))}`, err);
+      throw toKubeError(`apply ${describe(ref)}`, err);
     }
   }
 
   async get<T extends Obj>(ref: ObjectRef): Promise<T | undefined> {
     try {
-      const res = await this.objects.read<T>({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace ?? '' } } as Parameters<typeof this.objects.read<T>>[0]);
-      return res.body;
+      return (await this.http.json('GET', await this.objectPath(ref, true))) as T;
     } catch (err) {
       const e = toKubeError(`get ${describe(ref)}`, err);
       if (e.notFound) return undefined;
@@ -67,10 +76,21 @@ export class Kube {
     }
   }
 
+  /** Every object of a kind (in a namespace, matching a label selector), read page by page. */
   async list<T extends Obj>(apiVersion: string, kind: string, namespace?: string, labelSelector?: string): Promise<T[]> {
     try {
-      const res = await this.objects.list<T>(apiVersion, kind, namespace, undefined, undefined, undefined, undefined, labelSelector);
-      return res.body.items;
+      const path = await this.collectionPath(apiVersion, kind, namespace);
+      const items: T[] = [];
+      let token = '';
+      do {
+        const q = new URLSearchParams({ limit: String(LIST_PAGE_SIZE) });
+        if (labelSelector) q.set('labelSelector', labelSelector);
+        if (token) q.set('continue', token);
+        const page = (await this.http.json('GET', `${path}?${q}`)) as ObjectList<T>;
+        items.push(...page.items);
+        token = page.metadata?.continue ?? '';
+      } while (token);
+      return items;
     } catch (err) {
       throw toKubeError(`list ${kind}`, err);
     }
@@ -80,7 +100,7 @@ export class Kube {
   async delete(ref: ObjectRef, propagationPolicy = 'Background'): Promise<void> {
     this.writes.delete++;
     try {
-      await this.objects.delete({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace ?? '' } }, undefined, undefined, undefined, undefined, propagationPolicy);
+      await this.http.json('DELETE', `${await this.objectPath(ref, true)}?propagationPolicy=${encodeURIComponent(propagationPolicy)}`);
     } catch (err) {
       const e = toKubeError(`delete ${describe(ref)}`, err);
       if (!e.notFound) throw e;
@@ -108,7 +128,7 @@ export class Kube {
   }
 
   /** Records an Event on an object, as `kubectl describe` shows it. */
-  async event(involved: k8s.KubernetesObject, type: 'Normal' | 'Warning', reason: string, message: string, component: string): Promise<void> {
+  async event(involved: KubernetesObject, type: 'Normal' | 'Warning', reason: string, message: string, component: string): Promise<void> {
     this.writes.create++;
     const ns = involved.metadata?.namespace ?? 'default';
     const now = new Date().toISOString();
@@ -135,43 +155,44 @@ export class Kube {
 
   /** The REST path of an object, e.g. /apis/metallb.io/v1beta1/namespaces/x/metallbs/metallb. */
   async resourcePath(ref: ObjectRef): Promise<string> {
-    const res = await (this.objects as unknown as { resource(apiVersion: string, kind: string): Promise<k8s.V1APIResource | undefined> }).resource(ref.apiVersion, ref.kind);
-    if (!res) throw toKubeError(`resolve ${ref.kind}`, new Error(`the server does not serve ${ref.apiVersion} ${ref.kind}`));
-    const base = ref.apiVersion.includes('/') ? `/apis/${ref.apiVersion}` : `/api/${ref.apiVersion}`;
-    const ns = res.namespaced && ref.namespace ? `/namespaces/${ref.namespace}` : '';
-    return `${base}${ns}/${res.name}/${ref.name}`;
+    return this.objectPath(ref, false);
+  }
+
+  /** The REST path of a kind's collection, in one namespace or (without one) across all. */
+  async collectionPath(apiVersion: string, kind: string, namespace?: string): Promise<string> {
+    const res = await this.resource(apiVersion, kind);
+    return `${groupVersionPath(apiVersion)}${res.namespaced && namespace ? `/namespaces/${encodeURIComponent(namespace)}` : ''}/${res.name}`;
   }
 
   /** A raw request through the client's auth (used for subresources the generic API lacks). */
-  async request(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<unknown> {
-    const cluster = this.kc.getCurrentCluster();
-    if (!cluster) throw new Error('kubeconfig has no current cluster');
-    const opts: { headers?: Record<string, string> } & Record<string, unknown> = {};
-    await this.kc.applyToHTTPSOptions(opts as never);
-    const headers: Record<string, string> = { ...(opts.headers ?? {}), Accept: 'application/json' };
-    if (body !== undefined) headers['Content-Type'] = contentType;
-    return new Promise((resolve, reject) => {
-      const req = https.request(`${cluster.server}${path}`, { ...(opts as object), agent: this.agent, method, headers }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          // Error bodies are not always JSON ("404 page not found" from discovery): keep the text.
-          let parsed: unknown = text;
-          try {
-            parsed = text ? (JSON.parse(text) as unknown) : undefined;
-          } catch {
-            /* not JSON */
-          }
-          if ((res.statusCode ?? 500) >= 400) reject(Object.assign(new Error(`HTTP ${res.statusCode}: ${typeof parsed === 'string' ? parsed.trim() : ''}`), { statusCode: res.statusCode, body: parsed }));
-          else if (typeof parsed === 'string') reject(new Error(`expected JSON from ${path}, got: ${parsed.slice(0, 200)}`));
-          else resolve(parsed);
-        });
-      });
-      req.on('error', reject);
-      if (body !== undefined) req.write(JSON.stringify(body));
-      req.end();
-    });
+  request(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<unknown> {
+    return this.http.json(method, path, body === undefined ? {} : { body, contentType });
+  }
+
+  /** A streamed GET, for watches: the caller reads the body and aborts through `signal`. */
+  stream(path: string, signal: AbortSignal): Promise<IncomingMessage> {
+    return this.http.stream(path, signal);
+  }
+
+  /** Closes the pooled connections; requests after it open new ones. */
+  close(): void {
+    this.http.close();
+  }
+
+  private async resource(apiVersion: string, kind: string): Promise<ResourceInfo> {
+    const res = await this.resources.lookup(apiVersion, kind);
+    if (!res) throw toKubeError(`resolve ${kind}`, new Error(`the server does not serve ${apiVersion} ${kind}`));
+    return res;
+  }
+
+  /**
+   * `defaulted`: a namespaced object without a namespace is the context's, as kubectl and
+   * client-node's generic API do for get/apply/delete.
+   */
+  private async objectPath(ref: ObjectRef, defaulted: boolean): Promise<string> {
+    const res = await this.resource(ref.apiVersion, ref.kind);
+    const ns = res.namespaced ? (ref.namespace || (defaulted ? this.defaultNamespace : '')) : '';
+    return `${groupVersionPath(ref.apiVersion)}${ns ? `/namespaces/${encodeURIComponent(ns)}` : ''}/${res.name}/${encodeURIComponent(ref.name)}`;
   }
 }
 

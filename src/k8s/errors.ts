@@ -1,4 +1,4 @@
-// HTTP results from the Kubernetes client turned into typed errors the callers branch on.
+// HTTP results from the Kubernetes client (http.ts) turned into typed errors the callers branch on.
 import { MetalLBError } from '../util/errors.js';
 
 export class KubeError extends MetalLBError {
@@ -23,16 +23,19 @@ export class KubeError extends MetalLBError {
 
 interface HttpErrorLike {
   statusCode?: number;
+  reason?: string;
   body?: { message?: string; reason?: string } | string;
-  response?: { statusCode?: number };
   message?: string;
 }
 
-/** Wraps whatever @kubernetes/client-node threw (HttpError, request errors) into a KubeError. */
+/**
+ * Wraps what a request threw (an HttpError with the apiserver's Status as its body, a connection
+ * error, or a KubeError from an inner step) into a KubeError that keeps the status and reason.
+ */
 export function toKubeError(what: string, err: unknown): KubeError {
   const e = (err ?? {}) as HttpErrorLike;
-  const status = e.statusCode ?? e.response?.statusCode;
+  const status = e.statusCode;
   const body = typeof e.body === 'object' && e.body !== null ? e.body : undefined;
   const detail = body?.message ?? (typeof e.body === 'string' ? e.body : undefined) ?? e.message ?? String(err);
-  return new KubeError(`${what}: ${detail}`, status, body?.reason, { cause: err });
+  return new KubeError(`${what}: ${detail}`, status, body?.reason ?? e.reason, { cause: err });
 }

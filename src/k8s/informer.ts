@@ -1,9 +1,13 @@
 // A list+watch cache that survives apiserver restarts and broken watches: it resumes from the last
 // resourceVersion it saw (bookmarks included), relists only on 410 Gone, and then reports only what
 // really changed. Handlers run after the cache is updated; nothing here ever exits the process.
-import * as k8s from '@kubernetes/client-node';
-import type { Kube, Obj } from './client.js';
+// The list is read in pages and the watch is our own streamed GET (watch-stream.ts), so a cache
+// of 10,000 Services never passes through one huge response string.
+import { LIST_PAGE_SIZE } from './client.js';
+import type { Kube } from './client.js';
 import { toKubeError } from './errors.js';
+import type { Obj, ObjectList, Status } from './types.js';
+import { readEvents } from './watch-stream.js';
 import type { Logger } from '../util/log.js';
 
 export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -23,25 +27,36 @@ export interface InformerSpec {
   project?: (obj: Obj) => Obj;
 }
 
-const key = (o: k8s.KubernetesObject): string => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
+const key = (o: Obj): string => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
+const statusOf = (err: unknown): number | undefined => (err as { statusCode?: number } | undefined)?.statusCode;
 
 /**
  * Nothing here reads managedFields, and they are often the largest part of an object: dropping
  * them keeps a cache of 10,000 Services small (client-go's informers offer the same transform).
  */
-function trim<T extends k8s.KubernetesObject>(o: T): T {
-  if (o.metadata && 'managedFields' in o.metadata) delete (o.metadata as { managedFields?: unknown }).managedFields;
+function trim<T extends Obj>(o: T): T {
+  if (o.metadata && 'managedFields' in o.metadata) delete o.metadata.managedFields;
   return o;
 }
+
+/**
+ * The server ends a watch after timeoutSeconds; spreading it over 4–7 minutes (as client-go does)
+ * keeps the informers of many speakers from all reconnecting at the same moment.
+ */
+const watchTimeoutSeconds = (): number => 240 + Math.floor(Math.random() * 181);
+/** A connection that dies silently (no FIN, no RST) never ends: give up this long after the server should have. */
+const WATCH_GRACE_MS = 60_000;
 
 export class Informer<T extends Obj = Obj> {
   private readonly cache = new Map<string, T>();
   private readonly handlers: Handler<T>[] = [];
   private lastRV = '';
-  private request: { abort(): void } | undefined;
-  private stopped = false;
+  private abort: AbortController | undefined;
+  private stopped = true;
+  private running = false;
   private backoffMs = 200;
   private timer: NodeJS.Timeout | undefined;
+  private wake: (() => void) | undefined;
   private syncedResolve: (() => void) | undefined;
   /** Resolves once the first list has been delivered to the handlers. */
   readonly synced: Promise<void>;
@@ -71,21 +86,54 @@ export class Informer<T extends Obj = Obj> {
 
   start(): void {
     this.stopped = false;
-    void this.relist();
+    if (!this.running) void this.run();
   }
 
   stop(): void {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    this.request?.abort();
+    this.wake?.();
+    this.abort?.abort();
   }
 
-  private async collectionPath(): Promise<string> {
-    const { apiVersion, kind, namespace } = this.spec;
-    const res = await (this.kube.objects as unknown as { resource(a: string, k: string): Promise<k8s.V1APIResource | undefined> }).resource(apiVersion, kind);
-    if (!res) throw new Error(`the server does not serve ${apiVersion} ${kind}`);
-    const base = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
-    return `${base}${res.namespaced && namespace ? `/namespaces/${namespace}` : ''}/${res.name}`;
+  /** List, then watch and resume for ever; list again only when the server says 410 Gone. */
+  private async run(): Promise<void> {
+    this.running = true;
+    let listed = false;
+    try {
+      while (!this.stopped) {
+        try {
+          if (!listed) {
+            await this.relist();
+            listed = true;
+          }
+          if (await this.watch()) listed = false;
+        } catch (err) {
+          if (this.stopped) break;
+          this.stats.errors++;
+          const e = toKubeError(`${listed ? 'watch' : 'list'} ${this.spec.kind}`, err);
+          this.log.warn('watch interrupted; retrying', { event: 'watch-retry', kind: this.spec.kind, delayMs: this.backoffMs, error: e.message });
+          await this.sleep(this.backoffMs);
+          this.backoffMs = Math.min(this.backoffMs * 2, 5000);
+        }
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      this.wake = resolve;
+      this.timer = setTimeout(resolve, ms);
+    });
+  }
+
+  private selectors(): URLSearchParams {
+    const q = new URLSearchParams();
+    if (this.spec.labelSelector) q.set('labelSelector', this.spec.labelSelector);
+    if (this.spec.fieldSelector) q.set('fieldSelector', this.spec.fieldSelector);
+    return q;
   }
 
   private projected(obj: T): T {
@@ -102,19 +150,38 @@ export class Informer<T extends Obj = Obj> {
     }
   }
 
+  /** Lists page by page, updating the cache as pages arrive; then drops what the list lacked. */
   private async relist(): Promise<void> {
-    if (this.stopped) return;
-    try {
-      this.stats.lists++;
-      const path = await this.collectionPath();
-      const sel = [this.spec.labelSelector ? `labelSelector=${encodeURIComponent(this.spec.labelSelector)}` : '', this.spec.fieldSelector ? `fieldSelector=${encodeURIComponent(this.spec.fieldSelector)}` : ''].filter(Boolean);
-      const q = sel.length > 0 ? `?${sel.join('&')}` : '';
-      const body = (await this.kube.request('GET', `${path}${q}`)) as { metadata: { resourceVersion: string }; items: T[] };
-      const seen = new Set<string>();
-      for (const raw of body.items) {
+    this.stats.lists++;
+    const { apiVersion, kind } = this.spec;
+    const path = await this.kube.collectionPath(apiVersion, kind, this.spec.namespace);
+    const seen = new Set<string>();
+    let token = '';
+    let rv = '';
+    for (;;) {
+      if (this.stopped) throw new Error('stopped');
+      const q = this.selectors();
+      q.set('limit', String(LIST_PAGE_SIZE));
+      if (token) q.set('continue', token);
+      this.abort = new AbortController();
+      let page: ObjectList<T>;
+      try {
+        page = (await this.kube.http.json('GET', `${path}?${q}`, { signal: this.abort.signal })) as ObjectList<T>;
+      } catch (err) {
+        if (!token || statusOf(err) !== 410) throw err;
+        // The continue token outlived etcd's compaction: the pages read so far stay cached, and a
+        // fresh list from the start finds what changed meanwhile.
+        this.log.info('list continue token expired; listing again', { event: 'list-restart', kind });
+        this.stats.lists++;
+        seen.clear();
+        token = '';
+        continue;
+      }
+      for (const raw of page.items) {
         trim(raw);
-        raw.apiVersion = this.spec.apiVersion;
-        raw.kind = this.spec.kind;
+        // List items carry no apiVersion/kind; the handlers and planners want them.
+        raw.apiVersion = apiVersion;
+        raw.kind = kind;
         const item = this.projected(raw);
         const k = key(item);
         seen.add(k);
@@ -123,69 +190,85 @@ export class Informer<T extends Obj = Obj> {
         if (!old) this.emit('ADDED', item);
         else if (old.metadata?.resourceVersion !== item.metadata?.resourceVersion) this.emit('MODIFIED', item, old);
       }
-      for (const [k, old] of [...this.cache]) {
-        if (!seen.has(k)) {
-          this.cache.delete(k);
-          this.emit('DELETED', old, old);
-        }
-      }
-      this.lastRV = body.metadata.resourceVersion;
-      this.syncedResolve?.();
-      this.backoffMs = 200;
-      await this.watch();
-    } catch (err) {
-      this.retry(() => this.relist(), toKubeError(`list ${this.spec.kind}`, err));
+      rv = page.metadata?.resourceVersion ?? rv;
+      token = page.metadata?.continue ?? '';
+      if (!token) break;
     }
-  }
-
-  private retry(fn: () => Promise<void>, err: unknown): void {
-    if (this.stopped) return;
-    this.stats.errors++;
-    this.log.warn('watch interrupted; retrying', { event: 'watch-retry', kind: this.spec.kind, delayMs: this.backoffMs, error: String((err as Error)?.message ?? err) });
-    this.timer = setTimeout(() => void fn(), this.backoffMs);
-    this.backoffMs = Math.min(this.backoffMs * 2, 5000);
-  }
-
-  private async watch(): Promise<void> {
-    if (this.stopped) return;
-    this.stats.watches++;
-    const path = await this.collectionPath();
-    const params: Record<string, unknown> = { resourceVersion: this.lastRV, allowWatchBookmarks: true };
-    if (this.spec.labelSelector) params['labelSelector'] = this.spec.labelSelector;
-    if (this.spec.fieldSelector) params['fieldSelector'] = this.spec.fieldSelector;
-    let gone = false;
-    let finished = false;
-    const done = (err: unknown): void => {
-      if (finished) return;
-      finished = true;
-      if (this.stopped) return;
-      if (gone) return void this.relist();
-      if (err) return this.retry(() => this.watch().catch((e: unknown) => this.retry(() => this.relist(), e)), err);
-      // A watch that ends cleanly (server timeout) is resumed at once from where it was.
-      void this.watch().catch((e: unknown) => this.retry(() => this.relist(), e));
-    };
-    const onEvent = (phase: string, obj: T): void => {
-      if (phase === 'ERROR') {
-        const status = obj as unknown as { code?: number; message?: string };
-        if (status.code === 410) gone = true;
-        this.log.info('watch expired', { event: 'watch-error', kind: this.spec.kind, code: status.code, message: status.message });
-        return;
-      }
-      const rv = obj.metadata?.resourceVersion;
-      if (rv) this.lastRV = rv;
-      if (phase === 'BOOKMARK') return;
-      obj = this.projected(trim(obj));
-      this.backoffMs = 200;
-      const k = key(obj);
-      const old = this.cache.get(k);
-      if (phase === 'DELETED') {
+    for (const [k, old] of [...this.cache]) {
+      if (!seen.has(k)) {
         this.cache.delete(k);
-        this.emit('DELETED', obj, old);
-      } else {
-        this.cache.set(k, obj);
-        this.emit(old ? 'MODIFIED' : 'ADDED', obj, old);
+        this.emit('DELETED', old, old);
       }
-    };
-    this.request = (await new k8s.Watch(this.kube.kc).watch(path, params, onEvent as (p: string, o: unknown) => void, done)) as { abort(): void };
+    }
+    this.lastRV = rv;
+    this.syncedResolve?.();
+    this.backoffMs = 200;
+  }
+
+  /**
+   * One watch from lastRV until the server ends it. Resolves true when it answered 410 Gone (the
+   * caller relists), false when it ended normally or we were stopped (the caller resumes).
+   */
+  private async watch(): Promise<boolean> {
+    this.stats.watches++;
+    const { kind } = this.spec;
+    const path = await this.kube.collectionPath(this.spec.apiVersion, kind, this.spec.namespace);
+    const timeout = watchTimeoutSeconds();
+    const q = this.selectors();
+    q.set('watch', '1');
+    q.set('resourceVersion', this.lastRV);
+    q.set('allowWatchBookmarks', 'true');
+    q.set('timeoutSeconds', String(timeout));
+    const abort = new AbortController();
+    this.abort = abort;
+    if (this.stopped) abort.abort();
+    const guard = setTimeout(() => abort.abort(), timeout * 1000 + WATCH_GRACE_MS);
+    let failure: Status | undefined;
+    let events = 0;
+    const started = Date.now();
+    try {
+      const res = await this.kube.stream(`${path}?${q}`, abort.signal);
+      await readEvents<T>(res, (ev) => {
+        if (ev.type === 'ERROR') {
+          failure = ev.object as unknown as Status;
+          this.log.info('watch expired', { event: 'watch-error', kind, code: failure.code, message: failure.message });
+          // Nothing follows an ERROR but the end of the stream.
+          res.destroy();
+          return;
+        }
+        events++;
+        this.backoffMs = 200;
+        const obj = ev.object;
+        const rv = obj.metadata?.resourceVersion;
+        if (rv) this.lastRV = rv;
+        if (ev.type === 'BOOKMARK') return;
+        this.applyEvent(ev.type, this.projected(trim(obj)));
+      });
+    } catch (err) {
+      if (this.stopped) return false;
+      if (failure?.code === 410 || statusOf(err) === 410) return true;
+      if (!failure) throw err;
+    } finally {
+      clearTimeout(guard);
+    }
+    if (failure?.code === 410) return true;
+    if (failure) throw Object.assign(new Error(`watch error ${failure.code ?? ''}: ${failure.message ?? ''}`), { statusCode: failure.code, reason: failure.reason });
+    // A watch that ends cleanly (the server's timeout) is resumed at once from where it was; one
+    // that ends at once, before anything arrived, goes through the backoff, so a server that
+    // closes every watch is not asked again in a tight loop.
+    if (events === 0 && !this.stopped && Date.now() - started < 1000) throw new Error('the watch ended at once, before any event');
+    return false;
+  }
+
+  private applyEvent(type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: T): void {
+    const k = key(obj);
+    const old = this.cache.get(k);
+    if (type === 'DELETED') {
+      this.cache.delete(k);
+      this.emit('DELETED', obj, old);
+    } else {
+      this.cache.set(k, obj);
+      this.emit(old ? 'MODIFIED' : 'ADDED', obj, old);
+    }
   }
 }

@@ -5,18 +5,37 @@
 //     which resumes from the last resourceVersion, relists only on 410 Gone and never exits.
 //  2. setResourceFinalizers: the library logs and swallows a failed patch; ours throws, so the
 //     work queue retries it and the failure is visible.
-//  3. The KubeConfig is injected (the library loads the default one in its constructor).
+//  3. The KubeConfig is ours (the library loads the default one in its constructor): it is built
+//     from the same source as our client's (the file, or the service account), so both talk to
+//     the same cluster as the same user. This is the one place that loads client-node, which the
+//     library needs; the rest of the programs use src/k8s (docs/adr/0009-own-kubernetes-http-client.md).
 import dotI from '@dot-i/k8s-operator';
 import type { ResourceEvent, ResourceMeta, OperatorLogger } from '@dot-i/k8s-operator';
 import * as k8s from '@kubernetes/client-node';
 import { Informer } from '../k8s/informer.js';
 import type { EventType } from '../k8s/informer.js';
 import type { Kube, Obj } from '../k8s/client.js';
+import type { KubeConfig } from '../k8s/kubeconfig.js';
 import type { Logger } from '../util/log.js';
 
 // The package is CommonJS with `exports.default = Operator`: its default import is module.exports.
 const OperatorBase = dotI.default;
 const { ResourceMetaImpl } = dotI;
+
+/** client-node's KubeConfig for the file or service account our KubeConfig was read from. */
+export function clientNodeConfig(config: KubeConfig): k8s.KubeConfig {
+  const kc = new k8s.KubeConfig();
+  if (config.source.kind === 'file') {
+    kc.loadFromFile(config.source.path);
+    kc.setCurrentContext(config.context);
+  } else {
+    kc.loadFromCluster(config.source.root);
+  }
+  return kc;
+}
+
+/** Our objects as the library's type: it declares timestamps as Date, the wire (and we) have strings. */
+const wire = (obj: Obj): k8s.KubernetesObject => obj as unknown as k8s.KubernetesObject;
 
 function loggerAdapter(log: Logger): OperatorLogger {
   return {
@@ -35,8 +54,8 @@ export abstract class ResilientOperator extends OperatorBase {
     protected readonly log: Logger,
   ) {
     super(loggerAdapter(log));
-    this.kubeConfig = kube.kc;
-    this.k8sApi = kube.kc.makeApiClient(k8s.CoreV1Api);
+    this.kubeConfig = clientNodeConfig(kube.config);
+    this.k8sApi = this.kubeConfig.makeApiClient(k8s.CoreV1Api);
   }
 
   /** The kind served at group/version/plural, from discovery. */
@@ -53,7 +72,7 @@ export abstract class ResilientOperator extends OperatorBase {
     const kind = await this.kindOf(group, version, plural);
     const informer = new Informer(this.kube, namespace ? { apiVersion, kind, namespace } : { apiVersion, kind }, this.log);
     informer.on((type: EventType, obj: Obj) => {
-      const event = { meta: ResourceMetaImpl.createWithPlural(plural, obj), object: obj, type } as unknown as ResourceEvent;
+      const event = { meta: ResourceMetaImpl.createWithPlural(plural, wire(obj)), object: obj, type } as unknown as ResourceEvent;
       onEvent(event).catch((err: unknown) => this.log.error('event handler failed', { event: 'handler-error', kind, error: String(err) }));
     });
     this.informers.push(informer);
@@ -79,7 +98,7 @@ export abstract class ResilientOperator extends OperatorBase {
 
   /** Exposed so the reconciler can reuse the library's finalizer protocol. */
   finalizer(obj: Obj, plural: string, finalizer: string, onDelete: () => Promise<void>): Promise<boolean> {
-    const event = { meta: ResourceMetaImpl.createWithPlural(plural, obj), object: obj, type: 'MODIFIED' } as unknown as ResourceEvent;
+    const event = { meta: ResourceMetaImpl.createWithPlural(plural, wire(obj)), object: obj, type: 'MODIFIED' } as unknown as ResourceEvent;
     return this.handleResourceFinalizer(event, finalizer, async () => onDelete());
   }
 }

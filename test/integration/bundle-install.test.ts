@@ -13,13 +13,12 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as k8s from '@kubernetes/client-node';
 import { getTestCluster } from '../helpers/controlplane.js';
 import type { ControlPlane } from '../helpers/controlplane.js';
 import { Kube } from '../../src/k8s/client.js';
 import type { Obj } from '../../src/k8s/client.js';
 import { loadKubeConfig } from '../../src/k8s/kubeconfig.js';
-import { parseObjects } from '../../src/api/yaml.js';
+import { parseObjects, toYaml } from '../../src/api/yaml.js';
 import { repoRoot } from '../../src/util/golden.js';
 import { stopProc } from '../../src/lab/procs.js';
 import { poll } from '../helpers/poll.js';
@@ -76,17 +75,17 @@ function installStrategyObjects(): Obj[] {
 /** A kubeconfig holding only a TokenRequest token of the operator's ServiceAccount. */
 async function serviceAccountKubeconfig(): Promise<string> {
   const tr = (await admin.request('POST', `/api/v1/namespaces/${NS}/serviceaccounts/${sa}/token`, { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600 } })) as { status: { token: string } };
-  const adminKc = loadKubeConfig(cp.kubeconfigPath);
-  const cluster = adminKc.getCurrentCluster()!;
-  const kc = new k8s.KubeConfig();
-  kc.loadFromOptions({
-    clusters: [{ name: 'c', server: cluster.server, caData: cluster.caData ?? readFileSync(cluster.caFile!).toString('base64') }],
-    users: [{ name: sa, token: tr.status.token }],
-    contexts: [{ name: 'sa', cluster: 'c', user: sa }],
-    currentContext: 'sa',
-  });
+  const { cluster } = loadKubeConfig(cp.kubeconfigPath);
+  const kc = {
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: 'c', cluster: { server: cluster.server, 'certificate-authority-data': cluster.ca!.toString('base64') } }],
+    users: [{ name: sa, user: { token: tr.status.token } }],
+    contexts: [{ name: 'sa', context: { cluster: 'c', user: sa } }],
+    'current-context': 'sa',
+  };
   const path = join(dir, 'operator.kubeconfig');
-  writeFileSync(path, kc.exportConfig(), { mode: 0o600 });
+  writeFileSync(path, toYaml(kc), { mode: 0o600 });
   return path;
 }
 
