@@ -1,6 +1,7 @@
 // Schemas shared by several kinds: label selectors, tolerations, conditions, resources.
 import { s, NAME_PATTERN } from './s.js';
 import type { Infer } from './schema-compound.js';
+import type { ObjectMeta as WireObjectMeta } from '../k8s/types.js';
 
 const labelKey = s.str({ description: 'a label key', maxLength: 317, pattern: '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$', patternHint: 'must be a valid label key' });
 const labelValue = s.str({ maxLength: 63, pattern: '^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$', patternHint: 'must be a valid label value' });
@@ -61,19 +62,8 @@ export const condition = s.obj(
 );
 export type Condition = Infer<typeof condition>;
 
-export interface ObjectMeta {
-  name: string;
-  namespace?: string;
-  uid?: string;
-  resourceVersion?: string;
-  generation?: number;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  creationTimestamp?: string;
-  deletionTimestamp?: string;
-  finalizers?: string[];
-  ownerReferences?: { apiVersion: string; kind: string; name: string; uid: string; controller?: boolean; blockOwnerDeletion?: boolean }[];
-}
+/** A metallb.io object's metadata: the wire shape (src/k8s/types.ts), with the name always set. */
+export type ObjectMeta = WireObjectMeta & { name: string };
 
 /** A metallb.io object as it is read from the API or a YAML file. */
 export interface Resource<K extends string, Spec, Status = never> {

@@ -19,7 +19,11 @@ export interface PeerStatusEntry {
 
 export class SpeakerStatus {
   private readonly written = new Map<string, string>();
+  /** Services in the last applied plan. */
   private announced = new Set<string>();
+  /** Services newly announced whose nodeAssigned Event is not written yet. */
+  private readonly pendingEvents = new Set<string>();
+  private sending: Promise<void> | undefined;
   private reportedErrors = '';
 
   constructor(
@@ -31,12 +35,26 @@ export class SpeakerStatus {
     private readonly log: Logger,
   ) {}
 
-  /** Events for Services this node starts announcing (as upstream's "nodeAssigned"). */
-  async announcements(plan: BGPPlan): Promise<void> {
+  /**
+   * Events for Services this node starts announcing (as upstream's "nodeAssigned"). Called after
+   * every apply, without waiting: Events go out one at a time from one queue, so a burst of
+   * applies while 10,000 Events are being written neither writes one twice nor keeps every
+   * burst's plan alive until its own loop ends (which it did: one loop per apply).
+   */
+  announcements(plan: BGPPlan): Promise<void> {
     this.reportedErrors = '';
     const now = new Set(plan.announcements.map((a) => a.service));
-    for (const key of now) {
-      if (this.announced.has(key)) continue;
+    for (const key of now) if (!this.announced.has(key)) this.pendingEvents.add(key);
+    // A Service withdrawn before its Event went out gets none.
+    for (const key of this.pendingEvents) if (!now.has(key)) this.pendingEvents.delete(key);
+    this.announced = now;
+    return (this.sending ??= this.sendEvents().finally(() => (this.sending = undefined)));
+  }
+
+  private async sendEvents(): Promise<void> {
+    // A Set iterates over keys added while it is iterated, so one pass drains later bursts too.
+    for (const key of this.pendingEvents) {
+      this.pendingEvents.delete(key);
       const [ns, name] = key.split('/') as [string, string];
       const svc = this.caches.get('Service', ns, name);
       if (!svc) continue;
@@ -46,7 +64,6 @@ export class SpeakerStatus {
         this.log.warn('could not record event', { event: 'event-error', service: key, error: errorMessage(err) });
       }
     }
-    this.announced = now;
   }
 
   /**
