@@ -87,6 +87,7 @@ export const bgpPeerSpecV1beta1 = bgpPeerSpecV1beta2.pick(V1BETA1_FIELDS, { requ
 
 export const bgpPeerStatus = s.obj({
   conditions: s.arr(condition, { maxItems: 16 }),
+  established: s.str({ description: 'Sessions Established over the nodes that peer with this router, e.g. "2/3" (written by the controller from sessions)', maxLength: 32 }),
   sessions: s.arr(
     s.obj(
       {
@@ -114,7 +115,8 @@ const columns: PrinterColumn[] = [
   { name: 'ASN', type: 'integer', jsonPath: '.spec.peerASN' },
   { name: 'BFD Profile', type: 'string', jsonPath: '.spec.bfdProfile' },
   { name: 'Multi Hops', type: 'boolean', jsonPath: '.spec.ebgpMultiHop' },
-  { name: 'Sessions', type: 'string', jsonPath: '.status.sessions[*].state', description: 'BGP state of each node\'s session' },
+  // One value per column: a count over every node's session, not the first node's state.
+  { name: 'Established', type: 'string', jsonPath: '.status.established', description: 'Sessions Established / nodes that peer with this router' },
 ];
 
 export const bgpPeerKind: KindDef = {

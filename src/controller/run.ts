@@ -10,6 +10,7 @@ import { errorMessage } from '../util/errors.js';
 import { ServiceSync } from './sync.js';
 import type { KubeObject } from '../api/yaml.js';
 import { PoolStatusWriter } from './pool-status.js';
+import { PeerSummaryWriter } from './peer-summary.js';
 
 export interface ControllerDeps {
   kube: Kube;
@@ -37,6 +38,8 @@ export function controllerInformerSpecs(namespace: string): InformerSpec[] {
     { apiVersion: 'v1', kind: 'ConfigMap', namespace },
     { apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool', namespace },
     { apiVersion: 'metallb.io/v1beta1', kind: 'AddressPool', namespace },
+    // Only for status.established (peer-summary.ts): the speakers write the sessions it counts.
+    { apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', namespace, project: (o) => ({ apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.metadata?.name, namespace: o.metadata?.namespace, resourceVersion: o.metadata?.resourceVersion }, status: o['status'] }) as Obj },
   ];
 }
 
@@ -55,6 +58,7 @@ export async function runController(d: ControllerDeps): Promise<ControllerHandle
     poolObjects: () => [...inf('IPAddressPool'), ...inf('AddressPool'), ...inf('ConfigMap')] as unknown as KubeObject[],
   });
   const poolStatus = new PoolStatusWriter(d.kube, d.namespace, d.log);
+  const peerSummary = new PeerSummaryWriter(d.kube, d.namespace, d.log);
   let leading = false;
   const enqueueAll = (): void => inf('Service').forEach((s) => queue.add(`svc:${s.metadata?.namespace}/${s.metadata?.name}`));
   const queue: WorkQueue = new WorkQueue(
@@ -65,6 +69,9 @@ export async function runController(d: ControllerDeps): Promise<ControllerHandle
         enqueueAll();
       } else if (key === 'pool-status') {
         await poolStatus.write(inf('IPAddressPool'), (name) => sync.allocator.usage(name));
+        return;
+      } else if (key.startsWith('peer:')) {
+        await peerSummary.write(caches.get('BGPPeer', d.namespace, key.slice(5)));
         return;
       } else {
         const [ns, name] = key.slice(4).split('/') as [string, string];
@@ -79,6 +86,8 @@ export async function runController(d: ControllerDeps): Promise<ControllerHandle
     else if (kind === 'Namespace') enqueueAll();
   });
   caches.informers.find((i) => i.spec.kind === 'Service')!.on((_t, svc) => queue.add(`svc:${svc.metadata?.namespace}/${svc.metadata?.name}`));
+  caches.informers.find((i) => i.spec.kind === 'BGPPeer')!.on((t, peer) => t !== 'DELETED' && queue.add(`peer:${peer.metadata?.name}`));
+  const enqueuePeers = (): void => inf('BGPPeer').forEach((p) => queue.add(`peer:${p.metadata?.name}`));
   await caches.start();
 
   const elector = new LeaderElector({
@@ -97,6 +106,7 @@ export async function runController(d: ControllerDeps): Promise<ControllerHandle
         sync.restoreAll();
         leading = true;
         enqueueAll();
+        enqueuePeers();
       })().catch((err: unknown) => d.log.error('start of leadership failed', { event: 'leader-error', error: errorMessage(err) }));
     },
     onStoppedLeading: () => {

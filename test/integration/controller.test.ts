@@ -175,3 +175,28 @@ test('bad pools get a clear Event and do not stop the other pools', async () => 
   await poll('an IP despite bad pools', async () => ((await ingress()).get('after-bad-pools')?.length ? true : undefined));
   assertDistinct(await ingress());
 });
+
+test('BGPPeer status.established counts every node\'s session, and `kubectl get bgppeer` shows it', async () => {
+  if (running.length === 0) await start('ctl-peers');
+  await admin.apply({ apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', metadata: { name: 'router', namespace: NS }, spec: { myASN: 64520, peerASN: 64521, peerAddress: '192.168.133.1' } } as Obj);
+  // Each speaker applies only its own node's entry, with its own field manager (src/speaker/status.ts).
+  const speaker = (node: string, state: string): Promise<unknown> =>
+    admin.request('PATCH', `/apis/metallb.io/v1beta2/namespaces/${NS}/bgppeers/router/status?fieldManager=metallb-speaker-${node}&force=true`,
+      { apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', metadata: { name: 'router', namespace: NS }, status: { sessions: [{ node, state, bfdState: '', prefixesSent: 0, lastChange: new Date().toISOString() }] } },
+      'application/apply-patch+yaml');
+  const established = async (): Promise<string> => (await cp.kubectl(['get', 'bgppeer', 'router', '-n', NS, '-o', 'jsonpath={.status.established}'])).stdout.trim();
+  await speaker('n1', 'Established');
+  await speaker('n2', 'Active');
+  await poll('1/2', async () => ((await established()) === '1/2' ? true : undefined));
+  await speaker('n2', 'Established');
+  await poll('2/2', async () => ((await established()) === '2/2' ? true : undefined));
+  const table = (await cp.kubectl(['get', 'bgppeer', 'router', '-n', NS])).stdout;
+  assert.match(table.split('\n')[0] ?? '', /ESTABLISHED/);
+  assert.match(table.split('\n')[1] ?? '', /\s2\/2(\s|$)/);
+  // The speakers' entries are untouched, and nothing more is written while nothing changes.
+  const peer = await admin.get<Obj>({ apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', name: 'router', namespace: NS });
+  assert.deepEqual(((peer?.['status'] as { sessions: { node: string; state: string }[] }).sessions).map((s) => `${s.node}=${s.state}`), ['n1=Established', 'n2=Established']);
+  await sleep(2000);
+  const again = await admin.get<Obj>({ apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', name: 'router', namespace: NS });
+  assert.equal(again?.metadata?.resourceVersion, peer?.metadata?.resourceVersion);
+});
