@@ -68,15 +68,19 @@ async function established(who: string[], timeoutMs = 90_000): Promise<void> {
 const logSize = (role: string): number => (existsSync(agentLog(role)) ? statSync(agentLog(role)).size : 0);
 const logSince = (role: string, offset: number): string => readFileSync(agentLog(role), 'utf8').slice(offset);
 
+/** Set once this run starts its own lab: a lab someone else brought up is never taken down here. */
+let ours = false;
+
 before(async () => {
   assert.equal(readState(), undefined, 'a lab is already up on this machine: run `metallb lab down` before the tests');
+  ours = true;
   const r = await lab('up', '--nodes', '2');
   assert.equal(r.code, 0, r.err);
   kube = labKube();
 });
 
 after(async () => {
-  if (readState()) await lab('down');
+  if (ours && readState()) await lab('down');
   for (const f of readdirSync('/tmp').filter((n) => n.startsWith('metallb-lab-test'))) rmSync(join('/tmp', f), { force: true });
   console.log(`lab drills measured: ${JSON.stringify(measured)}`);
 });
