@@ -1,9 +1,10 @@
 // How far V8 lets the heap grow past what the last full GC kept alive: the GOGC of a Node daemon.
 // V8's own factor goes up to 4× when collection is cheap, so a speaker that re-plans 10,000 Services
-// per burst (≈ 80 MB live, most of each plan garbage within a second) was allowed ≈ 300 MB of old
-// space and kept it (measured: RSS 317 MB, 206 MB with 50 %). A lower factor means more frequent
-// full GCs (≈ 10-30 ms each at that size) and no hard cap: the limit follows the live size, so a
-// bigger cluster gets more memory instead of an out-of-memory crash, as --max-old-space-size would.
+// per burst (45-80 MB live, most of each plan garbage within a second) grew its old space to
+// ≈ 250 MB between full GCs (bench/speaker.bench.ts: RSS 224 MB with V8's factor, 154 MB with 50 %,
+// the same CPU time). A lower factor means more frequent full GCs (≈ 10-30 ms each at that size)
+// and no hard cap: the limit follows the live size, so a bigger cluster gets more memory instead
+// of an out-of-memory crash, as --max-old-space-size would. docs/adr/0011-speaker-memory.md
 import v8 from 'node:v8';
 
 export function setHeapGrowthPercent(percent: number): void {
