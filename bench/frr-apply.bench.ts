@@ -24,13 +24,13 @@ import { hostPrefixes, seedNodeModel } from '../src/speaker/frr/fixtures.js';
 import { render } from '../src/speaker/frr/render.js';
 import { repoRoot } from '../src/util/golden.js';
 import { frrUnavailable, Lab } from '../src/lab/netns.js';
+import { sleep } from '../src/lab/procs.js';
 import { median, round } from './stats.js';
 
 const run = promisify(execFile);
 const RUNS = Number(process.env['RUNS'] ?? 3);
 const COUNT = 1000;
 const SETTLE_MS = 500;
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const imageEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_EXTRA_CA_CERTS'));
 
 /** A Service that stays in every state, so the peer's policy exists before and after. */

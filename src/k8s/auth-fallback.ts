@@ -1,6 +1,7 @@
-// Credential plugins (a user's `exec` or `auth-provider`: cloud CLIs, OIDC) are not implemented
-// by our client: for such a kubeconfig, and only then, @kubernetes/client-node is loaded and its
-// KubeConfig authenticates each request. The import is dynamic so that a speaker with a token or a
+// Credential plugins (a user's `exec` or `auth-provider`: cloud CLIs, OIDC) are served by
+// @kubernetes/client-node's own implementation rather than a second one of ours: for such a
+// kubeconfig, and only then, the package is loaded and its KubeConfig authenticates each request
+// (kubeconfig.test.ts runs a real exec plugin through it). The import is dynamic so that a speaker with a token or a
 // service account never pays the package's ~55 MB (docs/adr/0009-own-kubernetes-http-client.md).
 import type { RequestOptions } from 'node:https';
 import type { KubeConfig } from './kubeconfig.js';

@@ -7,8 +7,9 @@
 // of an out-of-memory crash, as --max-old-space-size would. docs/adr/0011-speaker-memory.md
 import v8 from 'node:v8';
 
+/** `percent`: a whole number (the speaker's flag parser checks it). */
 export function setHeapGrowthPercent(percent: number): void {
   // V8 reads the flag at every full GC when it computes the next limit, so setting it after start
   // takes effect (NODE_OPTIONS does not accept it). 0 leaves V8's adaptive factor.
-  if (percent > 0) v8.setFlagsFromString(`--heap-growing-percent=${Math.round(percent)}`);
+  if (percent > 0) v8.setFlagsFromString(`--heap-growing-percent=${percent}`);
 }
