@@ -8,7 +8,7 @@ NODE_TEST_FLAGS ?= --test-concurrency=1
 -include hack/controlplane.mk
 -include hack/tools.mk
 
-.PHONY: help deps npm-deps apt-deps native build generate check-generated test unit lab lab-down bench clean
+.PHONY: help deps npm-deps apt-deps native build generate check-generated test unit lab lab-down bench clean images
 
 help: ## list targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([^:]+):.*## (.*)/  \1\t\2/'
@@ -20,8 +20,11 @@ node_modules/.package-lock.json: package.json package-lock.json
 npm-deps: node_modules/.package-lock.json ## npm ci when package-lock changed
 
 # Debian packages the FRR tests, the L2 tests and the lab use (FRR 8.4, arping, ndisc6, iproute2),
-# and what hack/build-tools.sh fetches and unpacks the tool sources with (curl, unzip).
-APT_PACKAGES := frr iputils-arping iproute2 python3 ndisc6 curl unzip
+# what hack/build-tools.sh fetches and unpacks the tool sources with (curl, unzip), the lab's node
+# runtime (containerd, runc, the CNI plugins, iptables and conntrack for kube-proxy; ADR 0012),
+# what builds its images (buildah, debootstrap, busybox-static) and its certificates (openssl).
+APT_PACKAGES := frr iputils-arping iproute2 python3 ndisc6 curl unzip \
+  containerd runc containernetworking-plugins iptables conntrack buildah debootstrap busybox-static openssl
 apt-deps: ## apt-get install FRR and friends when missing
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then echo "installing Debian packages:$$missing"; \
@@ -49,20 +52,27 @@ check-generated: build
 	node dist/src/cli.js generate-crds --check
 
 # One `node --test` run over every tier, inside one control plane started for the whole run.
-test: deps build controlplane tools ## run all tests (unit, golden, real apiserver, real FRR)
+test: deps build controlplane tools images ## run all tests (unit, golden, real apiserver, real FRR)
 	node dist/test/helpers/with-controlplane.js -- node --test $(NODE_TEST_FLAGS) $$(find dist -name '*.test.js' | sort)
 
 unit: build ## unit and golden tests only (no control plane, no FRR)
 	node --test $(NODE_TEST_FLAGS) $$(find dist/src -name '*.test.js' | sort)
 
-bench: deps build controlplane ## run the benchmarks (JSON on stdout)
+bench: deps build controlplane tools images ## run the benchmarks (JSON on stdout)
 	@for b in dist/bench/*.bench.js; do echo "== $$b" >&2; node $$b; done
 
 # A lab that is up runs from dist/: rebuilding (rm -rf dist) under it would break a restarted agent.
-lab: deps controlplane ## the whole system locally: control plane, FRR router and nodes, speakers, demo Service
+# Every image the lab's nodes run, built with buildah and exported for their containerd (no registry).
+# It needs dist/ (generate-bundle) but does not rebuild it: `make lab` must not under a running lab.
+images: deps controlplane tools ## build the images (ours, OLM's, CoreDNS, pause, agnhost) into .cache/images
+	@[ -f dist/src/cli.js ] || $(MAKE) --no-print-directory build
+	operator/build-local.sh
+
+lab: deps controlplane tools ## the whole system locally: control plane, nodes running pods, OLM, FRR router, demo Service
 	@if [ -f .cache/lab/state.json ] && [ -f dist/src/cli.js ]; then \
 	  echo "a lab is up: dist/ is not rebuilt under it (make lab-down, then make lab, to rebuild)"; \
 	else $(MAKE) --no-print-directory build; fi
+	$(MAKE) --no-print-directory images
 	node dist/src/cli.js lab up
 
 lab-down: build ## remove everything the lab started

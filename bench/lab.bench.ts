@@ -4,10 +4,11 @@
 // until all their routes are at the router. Where the time goes: the controller (creation → IP
 // seen by a watch), the speaker (IP seen → its loop starts), planning, FRR (read, check, apply,
 // verify, from the speakers' bgp-sync log lines) and BGP to the router (apply done → route).
-// Uses a running lab if one is up (and leaves it up), else starts one and takes it down. Prints JSON.
+// Runs in a processes lab of its own (METALLB_LAB_NAME=bench, unless set): one it finds up is
+// used and left up, else it starts one and takes it down. Prints JSON.
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { readState } from '../src/lab/state.js';
+import { LAB_NAME_ENV, readState } from '../src/lab/state.js';
 import { labUp } from '../src/lab/up.js';
 import { labDown } from '../src/lab/down.js';
 import { agentLog } from '../src/lab/agents.js';
@@ -27,8 +28,9 @@ const POOL = 'lab-bench-pool';
 const say = (s: string): void => void process.stderr.write(`[lab-bench] ${s}\n`);
 const epoch = (t: number): number => performance.timeOrigin + t;
 
-const owned = readState() === undefined;
-if (owned) await labUp({ nodes: 2, say });
+process.env[LAB_NAME_ENV] ??= 'bench';
+const owned = readState()?.mode !== 'processes';
+if (owned) await labUp({ nodes: 2, processes: true, say });
 const state = readState()!;
 const nodes = state.nodes;
 const kube = new Kube(loadKubeConfig(state.kubeconfig), 'lab-bench');

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Builds etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kubectl from the Go
+# Builds etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kubectl (the control
+# plane), kubelet and kube-proxy (what `make lab` runs on each node), agnhost (the demo's backend,
+# as in seed 002) and the pause binary (kubernetes' build/pause/linux/pause.c, static) from the Go
 # module proxy, at the versions pinned in hack/controlplane/go.mod, into
 # .cache/controlplane/<version>/bin (git-ignored). Plain `go build` inside the wrapper module, so
 # its `replace`s of the k8s.io staging modules apply (`go install pkg@version` refuses them).
@@ -15,13 +17,16 @@ version=$(sed -n 's/^\s*k8s.io\/kubernetes \(v[0-9.]*\)$/\1/p' $mod/go.mod | hea
 [ -n "$version" ] || { echo "build-controlplane: $mod/go.mod does not require k8s.io/kubernetes" >&2; exit 1; }
 out=.cache/controlplane/$version/bin
 stamp=$(cat $mod/go.mod $mod/go.sum "$self" | sha256sum | cut -c1-16)
-bins=(etcd kube-apiserver kube-controller-manager kube-scheduler kubectl)
+bins=(etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kubelet kube-proxy agnhost)
 declare -A pkgs=(
   [etcd]=go.etcd.io/etcd/server/v3
   [kube-apiserver]=k8s.io/kubernetes/cmd/kube-apiserver
   [kube-controller-manager]=k8s.io/kubernetes/cmd/kube-controller-manager
   [kube-scheduler]=k8s.io/kubernetes/cmd/kube-scheduler
   [kubectl]=k8s.io/kubernetes/cmd/kubectl
+  [kubelet]=k8s.io/kubernetes/cmd/kubelet
+  [kube-proxy]=k8s.io/kubernetes/cmd/kube-proxy
+  [agnhost]=k8s.io/kubernetes/test/images/agnhost
 )
 force=${CONTROLPLANE_FORCE:-0}
 [ "${1:-}" = "--force" ] && force=1
@@ -30,7 +35,7 @@ up_to_date() {
   [ "$force" = 1 ] && return 1
   [ -f "$out/.stamp" ] && [ "$(cat "$out/.stamp")" = "$stamp" ] || return 1
   local b
-  for b in "${bins[@]}"; do [ -x "$out/$b" ] || return 1; done
+  for b in "${bins[@]}" pause; do [ -x "$out/$b" ] || return 1; done
 }
 
 if up_to_date; then
@@ -62,5 +67,10 @@ for b in "${bins[@]}"; do
   (cd $mod && go build -trimpath -ldflags="-s -w$ldv" -o "../../$out/$b" "${pkgs[$b]}")
   echo "  $b built in $(( $(date +%s) - start ))s ($(du -h "$out/$b" | cut -f1))"
 done
+# The pod sandbox's process, built as kubernetes builds its pause image (static, -Os).
+src=$(cd $mod && go list -m -f '{{.Dir}}' k8s.io/kubernetes)
+pause_version=$(sed -n 's/^TAG ?= \(.*\)$/\1/p' "$src/build/pause/Makefile")
+gcc -Os -Wall -Werror -static -DVERSION="v$pause_version-metallb-lab" -o "$out/pause" "$src/build/pause/linux/pause.c"
+echo "  pause $pause_version built from $src/build/pause/linux/pause.c"
 echo "$stamp" > "$out/.stamp"
 echo "control plane $version ready in $out after $(( $(date +%s) - total ))s"

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Builds the OLM validation tools, operator-sdk and opm, from their Go module zips at pinned
-# versions into .cache/tools/<name>-<version>/bin (git-ignored), the way build-controlplane.sh
-# builds the control plane.
+# Builds the OLM tools from their Go module zips at pinned versions into
+# .cache/tools/<name>-<version>/bin (git-ignored), the way build-controlplane.sh builds the control
+# plane: the validation tools operator-sdk and opm (opm also serves our catalog image), and OLM
+# itself (olm, catalog, package-server, copy-content and cpb: what its image holds), which
+# `make lab` runs as pods.
 #
 # Why zips and not `go install pkg@version`: the module proxy reachable here serves
 # operator-sdk v1.42.0's .zip but answers 403 for its .mod, so the go command cannot resolve it as
@@ -20,10 +22,14 @@ set -euo pipefail
 self=$(realpath "$0")
 cd "$(dirname "$self")/.."
 
-# name module version sha256-of-zip package
+# name module version sha256-of-zip packages (comma-separated; each binary is named after its
+# folder, "." after the tool). grpc_health_probe goes into the catalog image beside opm, as in
+# upstream's opm image: the catalog pods OLM creates probe themselves with it.
 TOOLS=(
   "operator-sdk github.com/operator-framework/operator-sdk v1.42.0 037803c2605486a8649a857242d97874bb9eb36c4a5549996af16dbd545aff47 ./cmd/operator-sdk"
   "opm github.com/operator-framework/operator-registry v1.59.0 312aef174260be4d69ae58a93565597da1d6fc689412c7a1f31fa3beb0d326bf ./cmd/opm"
+  "grpc_health_probe github.com/grpc-ecosystem/grpc-health-probe v0.4.63 6f35bfb8aa9b77734f25a813bc29154fe29b2d534297e522f79e9d914a5aea89 ."
+  "olm github.com/operator-framework/operator-lifecycle-manager v0.38.0 08dbc9f29765c367fe87b6fa92922e9d668ad0dca4fee0645df9e29aff7d34de ./cmd/olm,./cmd/catalog,./cmd/package-server,./cmd/copy-content,./util/cpb"
 )
 force=${TOOLS_FORCE:-0}
 [ "${1:-}" = "--force" ] && force=1
@@ -40,6 +46,7 @@ ldflags_for() { # name version
   case $1 in
     operator-sdk) echo "-X github.com/operator-framework/operator-sdk/internal/version.Version=$2 -X github.com/operator-framework/operator-sdk/internal/version.GitVersion=$2" ;;
     opm) echo "-X github.com/operator-framework/operator-registry/cmd/opm/version.opmVersion=$2" ;;
+    olm) echo "-X github.com/operator-framework/operator-lifecycle-manager/pkg/version.OLMVersion=$2" ;;
   esac
 }
 
@@ -66,9 +73,35 @@ for t in "${TOOLS[@]}"; do
   src=$dir/src/$module@$version
   chmod -R u+w "$dir/src"
   echo "building $name $version (go $(go env GOVERSION), GOCACHE $(go env GOCACHE))..."
-  out=$(realpath "$dir/bin")/$name
-  (cd "$src" && go build -trimpath -tags=containers_image_openpgp -ldflags="-s -w $(ldflags_for "$name" "$version")" -o "$out" "$pkg")
+  # OLM also keeps its install manifests beside the binaries: the deployments from
+  # deploy/upstream/quickstart/olm.yaml, and the CRDs from deploy/chart/crds, because the
+  # quickstart's crds.yaml is older than the release (no grpcPodConfig, no OLMConfig).
+  if [ -d "$src/deploy/chart/crds" ]; then
+    rm -rf "$dir/deploy" && mkdir -p "$dir/deploy"
+    cp "$src/deploy/upstream/quickstart/olm.yaml" "$dir/deploy/olm.yaml"
+    for f in "$src"/deploy/chart/crds/*.yaml; do echo "---"; cat "$f"; done > "$dir/deploy/crds.yaml"
+  fi
+  for p in ${pkg//,/ }; do
+    out=$(realpath "$dir/bin")/$([ "$p" = . ] && echo "$name" || basename "$p")
+    (cd "$src" && go build -trimpath -tags=containers_image_openpgp,json1 -ldflags="-s -w $(ldflags_for "$name" "$version")" -o "$out" "$p")
+  done
   rm -rf "$dir/src"
   echo "$stamp" > "$dir/.stamp"
   echo "  $name $version built in $(( $(date +%s) - start ))s ($(du -h "$bin" | cut -f1))"
 done
+
+# CoreDNS, the lab cluster's DNS (OLM's catalog-operator dials `<catalog>.<ns>.svc:50051`): our
+# own main in hack/coredns picks its plugins (see main.go); its go.mod/go.sum pin CoreDNS.
+coredns_version=$(sed -n 's/^require github.com\/coredns\/coredns \(v[0-9.]*\)$/\1/p' hack/coredns/go.mod)
+dir=.cache/tools/coredns-$coredns_version
+cstamp=$(cat "$self" hack/coredns/go.mod hack/coredns/go.sum hack/coredns/main.go | sha256sum | cut -c1-16)
+if [ "$force" != 1 ] && [ -x "$dir/bin/coredns" ] && [ "$(cat "$dir/.stamp" 2>/dev/null)" = "$cstamp" ]; then
+  echo "coredns $coredns_version is up to date in $dir"
+else
+  start=$(date +%s)
+  mkdir -p "$dir/bin"
+  echo "building coredns $coredns_version (go $(go env GOVERSION))..."
+  (cd hack/coredns && go build -trimpath -ldflags="-s -w -X github.com/coredns/coredns/coremain.GitCommit=metallb-lab" -o "$(realpath "../../$dir/bin")/coredns" .)
+  echo "$cstamp" > "$dir/.stamp"
+  echo "  coredns $coredns_version built in $(( $(date +%s) - start ))s ($(du -h "$dir/bin/coredns" | cut -f1))"
+fi

@@ -1,6 +1,6 @@
 //go:build tools
 
-// Package tools records the control-plane binaries hack/build-controlplane.sh builds, so that
+// Package tools records the Kubernetes binaries hack/build-controlplane.sh builds, so that
 // `go mod tidy` keeps their dependencies in go.mod and go.sum; nothing here is compiled.
 package tools
 
@@ -9,5 +9,8 @@ import (
 	_ "k8s.io/kubernetes/cmd/kube-apiserver"
 	_ "k8s.io/kubernetes/cmd/kube-controller-manager"
 	_ "k8s.io/kubernetes/cmd/kube-scheduler"
+	_ "k8s.io/kubernetes/cmd/kube-proxy"
 	_ "k8s.io/kubernetes/cmd/kubectl"
+	_ "k8s.io/kubernetes/cmd/kubelet"
+	_ "k8s.io/kubernetes/test/images/agnhost"
 )

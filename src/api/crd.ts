@@ -34,7 +34,7 @@ export function crdName(def: KindDef): string {
 }
 
 export function toCRD(def: KindDef): JSONSchema {
-  const names: JSONSchema = { kind: def.kind, listKind: `${def.kind}List`, plural: def.plural, singular: def.singular, categories: ['metallb'] };
+  const names: JSONSchema = { kind: def.kind, listKind: `${def.kind}List`, plural: def.plural, singular: def.singular, categories: ['metallb-all'] };
   if (def.shortNames) names['shortNames'] = def.shortNames;
   return {
     apiVersion: 'apiextensions.k8s.io/v1',

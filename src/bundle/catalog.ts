@@ -7,7 +7,13 @@ import { CHANNEL, PACKAGE } from './csv.js';
 
 type Doc = Record<string, unknown>;
 
-export function catalogDocuments(b: Bundle, image: string, icon: string): Doc[] {
+const channelEntry = (name: string, replaces: string | undefined): Doc => (replaces ? { name, replaces } : { name });
+
+/**
+ * The catalog for `b`; with `previous` (the olm.bundle documents of the versions it upgrades, from
+ * an earlier catalog), the channel lists them first and `b`'s entry replaces the last of them.
+ */
+export function catalogDocuments(b: Bundle, image: string, icon: string, previous: readonly Doc[] = []): Doc[] {
   const csv = b.csv as { metadata: { name: string; annotations: Record<string, string> }; spec: Record<string, unknown> };
   const spec = csv.spec;
   const gvks = b.crds.flatMap((crd) => {
@@ -32,7 +38,8 @@ export function catalogDocuments(b: Bundle, image: string, icon: string): Doc[] 
   };
   return [
     { schema: 'olm.package', name: PACKAGE, defaultChannel: CHANNEL, icon: { base64data: Buffer.from(icon).toString('base64'), mediatype: 'image/svg+xml' }, description: String(spec['description'] ?? '') },
-    { schema: 'olm.channel', package: PACKAGE, name: CHANNEL, entries: [{ name: csv.metadata.name }] },
+    { schema: 'olm.channel', package: PACKAGE, name: CHANNEL, entries: [...previous.map((d, i) => channelEntry(String(d['name']), i > 0 ? String(previous[i - 1]!['name']) : undefined)), channelEntry(csv.metadata.name, typeof spec['replaces'] === 'string' ? spec['replaces'] : undefined)] },
+    ...previous,
     {
       schema: 'olm.bundle',
       name: csv.metadata.name,

@@ -17,6 +17,8 @@ export interface BundleInput {
   version: string;
   /** The icon (SVG text). */
   icon: string;
+  /** The CSV this one upgrades (spec.replaces), e.g. metallb-operator.v0.1.0; none for the first. */
+  replaces?: string;
 }
 
 export interface Bundle {
@@ -106,6 +108,7 @@ export function buildBundle(input: BundleInput): Bundle {
         },
       },
       relatedImages: images(deployments),
+      ...(input.replaces ? { replaces: input.replaces } : {}),
       version: input.version,
     },
   };

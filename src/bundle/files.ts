@@ -2,7 +2,7 @@
 // file-based catalog that serves it (operator/catalog/). Deterministic to the byte, so
 // `metallb generate-bundle --check` (and a test) can prove the committed files are current.
 import type { KubeObject } from '../api/yaml.js';
-import { toYaml } from '../api/yaml.js';
+import { parseObjects, toYaml } from '../api/yaml.js';
 import { buildBundle, CHANNEL, PACKAGE } from './csv.js';
 import type { BundleInput } from './csv.js';
 import { catalogDocuments } from './catalog.js';
@@ -39,7 +39,12 @@ function crdFile(crd: KubeObject): string {
   return `bundle/manifests/${spec.group}_${spec.names.plural}.yaml`;
 }
 
-export function renderPackagingFiles(input: BundleInput): Map<string, string> {
+/** The olm.bundle documents of a catalog file (the versions a release's catalog keeps serving). */
+export function catalogBundles(catalogText: string): Record<string, unknown>[] {
+  return (parseObjects(catalogText, 'catalog') as unknown as Record<string, unknown>[]).filter((d) => d['schema'] === 'olm.bundle');
+}
+
+export function renderPackagingFiles(input: BundleInput, previous: readonly Record<string, unknown>[] = []): Map<string, string> {
   const b = buildBundle(input);
   const files = new Map<string, string>();
   files.set(`bundle/manifests/${PACKAGE}.clusterserviceversion.yaml`, HEADER + toYaml(b.csv));
@@ -48,6 +53,6 @@ export function renderPackagingFiles(input: BundleInput): Map<string, string> {
   files.set('bundle/metadata/annotations.yaml', HEADER + toYaml({ annotations: BUNDLE_ANNOTATIONS }));
   files.set('bundle/bundle.Dockerfile', dockerfile());
   // No `---` before the first document: opm reads the header comment before it as an empty object.
-  files.set(`operator/catalog/${PACKAGE}/catalog.yaml`, HEADER + catalogDocuments(b, bundleImage(input.version), input.icon).map((d) => toYaml(d)).join('---\n'));
+  files.set(`operator/catalog/${PACKAGE}/catalog.yaml`, HEADER + catalogDocuments(b, bundleImage(input.version), input.icon, previous).map((d) => toYaml(d)).join('---\n'));
   return files;
 }

@@ -4,7 +4,9 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync
 import { dirname, join } from 'node:path';
 import type { Command } from './command.js';
 import { parseObjects } from '../api/yaml.js';
-import { renderPackagingFiles } from '../bundle/files.js';
+import { catalogBundles, IMAGE_REPO, renderPackagingFiles } from '../bundle/files.js';
+import { PACKAGE } from '../bundle/csv.js';
+import { UsageError } from '../util/errors.js';
 import { pinnedVersion, run } from '../lab/procs.js';
 import { repoRoot } from '../util/golden.js';
 
@@ -15,13 +17,28 @@ export function kubectlPath(): string {
   return existsSync(built) ? built : 'kubectl';
 }
 
-/** Every packaging file, generated from `kubectl kustomize <root>/config/manifests`. */
-export async function generatePackaging(root = repoRoot(), kubectl = kubectlPath()): Promise<Map<string, string>> {
+/** A later release than package.json's: its version and the CSV it replaces. */
+export interface Release {
+  version: string;
+  replaces: string;
+}
+
+/**
+ * Every packaging file, generated from `kubectl kustomize <root>/config/manifests`. With a
+ * release, the files of that version instead: our images tagged v<version>, the CSV replacing
+ * `replaces`, and a catalog that still serves every bundle of the committed one before it.
+ */
+export async function generatePackaging(root = repoRoot(), kubectl = kubectlPath(), release?: Release): Promise<Map<string, string>> {
   const r = await run(kubectl, ['kustomize', join(root, 'config/manifests')]);
   if (r.code !== 0) throw new Error(`kubectl kustomize config/manifests failed (${r.code}): ${r.stderr.trim()}`);
-  const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
+  const current = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
   const icon = readFileSync(join(root, 'config/manifests/bases/metallb-operator.svg'), 'utf8');
-  return renderPackagingFiles({ objects: parseObjects(r.stdout, 'kubectl kustomize config/manifests'), version, icon });
+  if (!release) return renderPackagingFiles({ objects: parseObjects(r.stdout, 'kubectl kustomize config/manifests'), version: current, icon });
+  const esc = (t: string): string => t.replace(/[.]/g, '\\.');
+  const retagged = r.stdout.replace(new RegExp(`(${esc(IMAGE_REPO)}/[a-z0-9-]+):v${esc(current)}\\b`, 'g'), `$1:v${release.version}`);
+  const previous = catalogBundles(readFileSync(join(root, `operator/catalog/${PACKAGE}/catalog.yaml`), 'utf8'));
+  if (!previous.some((d) => d['name'] === release.replaces)) throw new UsageError(`--replaces ${release.replaces}: operator/catalog has no such bundle (it has ${previous.map((d) => String(d['name'])).join(', ')})`);
+  return renderPackagingFiles({ objects: parseObjects(retagged, 'kubectl kustomize config/manifests'), version: release.version, icon, replaces: release.replaces }, previous);
 }
 
 /** Generated files present on disk but no longer produced (a removed CRD, an old CSV). */
@@ -44,17 +61,33 @@ export function stalePaths(root: string, files: Map<string, string>): string[] {
 export const command: Command = {
   name: 'generate-bundle',
   summary: 'write the OLM bundle (bundle/) and the file-based catalog (operator/catalog/) from config/',
-  usage: `usage: metallb generate-bundle [--check]
+  usage: `usage: metallb generate-bundle [--check] [--version V --replaces CSV --out DIR]
 
 Runs \`kubectl kustomize config/manifests\` (the CSV base, config/default, the samples) and writes
 the registry+v1 bundle: bundle/manifests (the ClusterServiceVersion metallb-operator.v<version
 of package.json> and every CRD), bundle/metadata/annotations.yaml, bundle/bundle.Dockerfile; and
 the file-based catalog operator/catalog/metallb-operator/catalog.yaml. Deterministic.
   --check     write nothing; exit 1 and list the files that differ
+  --version V --replaces CSV --out DIR
+              the files of a later release V instead, under DIR (bundle/, operator/catalog/):
+              our images tagged vV, the CSV with spec.replaces CSV, and a catalog whose stable
+              channel serves the committed catalog's bundles, then V replacing CSV (how the lab
+              builds the upgrade it tests; releases are cut the same way)
 kubectl is $KUBECTL, else .cache/controlplane/<version>/bin/kubectl, else kubectl on PATH.`,
   async run(argv, io) {
-    const { values } = parseArgs({ args: argv, options: { check: { type: 'boolean', default: false } } });
+    const { values } = parseArgs({ args: argv, options: { check: { type: 'boolean', default: false }, version: { type: 'string' }, replaces: { type: 'string' }, out: { type: 'string' } } });
     const root = repoRoot();
+    if (values.version !== undefined || values.replaces !== undefined || values.out !== undefined) {
+      if (!values.version || !values.replaces || !values.out || values.check) throw new UsageError('--version, --replaces and --out go together (and without --check)');
+      if (!/^\d+\.\d+\.\d+$/.test(values.version)) throw new UsageError(`--version ${values.version}: not a semantic version (X.Y.Z)`);
+      const files = await generatePackaging(root, kubectlPath(), { version: values.version, replaces: values.replaces });
+      for (const [p, text] of files) {
+        mkdirSync(dirname(join(values.out, p)), { recursive: true });
+        writeFileSync(join(values.out, p), text);
+      }
+      io.stdout(`wrote ${files.size} files of release ${values.version} under ${values.out}\n`);
+      return 0;
+    }
     const files = await generatePackaging(root);
     if (values.check) {
       const stale = stalePaths(root, files);

@@ -14,22 +14,39 @@ import { runBackend, runProxy } from '../lab/node-agents.js';
 import { Kube } from '../k8s/client.js';
 import { loadKubeConfig } from '../k8s/kubeconfig.js';
 import { makeLogger } from '../util/log.js';
+import { forward, parseEndpoint } from '../lab/forward.js';
 
 const USAGE = `usage: metallb lab <subcommand> [args]
 
-  up [--nodes N] [--router-config FILE]   start everything (idempotent): control plane, router,
-                                          N nodes (default 2) with FRR + speaker, controller,
-                                          client; apply config/samples and a demo Service
+  up [--nodes N] [--router-config FILE] [--processes]
+                                          start everything (idempotent): a control-plane host,
+                                          N nodes (default 2) each running containerd, kubelet
+                                          and kube-proxy, CoreDNS, OLM; install the operator
+                                          through OLM (seed 002), apply config/samples and a
+                                          demo Deployment + LoadBalancer Service (make images first)
+                                          --processes: the fast mode, no kubelets: the operator,
+                                          controller and one speaker per node (beside its own FRR)
+                                          as processes
   down                                    stop every process and remove every namespace and file
   status                                  what runs where, and the router's BGP summary
   apply -f FILE                           kubectl apply with the lab's kubeconfig
   kubectl ARGS...                         kubectl with the lab's kubeconfig
-  vtysh NODE|router|bgp-router -c CMD     vtysh on a node's FRR (e.g. lab-worker-1), the router's,
-                                          or seed 001's bgp-router (AS 64512 at 192.168.7.10)
+  vtysh NODE|router|bgp-router -c CMD     vtysh on a node's FRR (e.g. lab-worker-1: in the pods lab,
+                                          kubectl exec into its speaker pod's frr container), the
+                                          router's, or seed 001's bgp-router (AS 64512 at 192.168.7.10)
   curl IP[:PORT] [--from WHERE]           an HTTP GET from the client namespace (through the router),
                                           or from router, bgp-router (seed 001's) or a node
 
-Runs as root; all traffic stays inside the network namespaces the lab creates.`;
+Runs as root; all traffic stays inside the network namespaces the lab creates.
+METALLB_LAB_NAME=NAME names a second lab beside the first (namespaces mlb-NAME-*, state in
+.cache/lab-NAME): the tests run theirs this way.`;
+
+/** The speaker pod on a node of the pods lab. */
+export async function speakerPod(s: LabState, node: string): Promise<string> {
+  const r = await run(join(binDir(), 'kubectl'), ['--kubeconfig', s.kubeconfig!, '-n', 'metallb-system', 'get', 'pods', '-l', 'component=speaker', '--field-selector', `spec.nodeName=${node}`, '-o', 'jsonpath={.items[0].metadata.name}']);
+  if (r.code !== 0 || !r.stdout.trim()) throw new ValidationError(`no speaker pod runs on ${node}${r.stderr ? `: ${r.stderr.trim()}` : ''}`);
+  return r.stdout.trim();
+}
 
 function need(): LabState {
   const s = readState();
@@ -55,11 +72,11 @@ async function sub(name: string, rest: string[], io: CommandIO): Promise<number>
   const say = (m: string): void => io.stderr(`lab: ${m}\n`);
   switch (name) {
     case 'up': {
-      const { values } = parseArgs({ args: rest, options: { nodes: { type: 'string', default: '2' }, 'router-config': { type: 'string' } } });
+      const { values } = parseArgs({ args: rest, options: { nodes: { type: 'string', default: '2' }, 'router-config': { type: 'string' }, processes: { type: 'boolean', default: false } } });
       const nodes = Number(values.nodes);
       if (!Number.isInteger(nodes) || nodes < 1 || nodes > 8) throw new UsageError('--nodes must be 1 to 8');
       binDir(); // fails early with "run make controlplane" when the control plane is not built
-      const s = await labUp({ nodes, ...(values['router-config'] ? { routerConfig: values['router-config'] } : {}), say });
+      const s = await labUp({ nodes, processes: values.processes, ...(values['router-config'] ? { routerConfig: values['router-config'] } : {}), say });
       io.stdout(`${describeLab(s)}\n\n${nextSteps(s)}\n`);
       return 0;
     }
@@ -81,6 +98,15 @@ async function sub(name: string, rest: string[], io: CommandIO): Promise<number>
     case 'vtysh': {
       const s = need();
       const [who, ...args] = rest;
+      const node = s.mode === 'pods' ? s.nodes.find((n) => n.name === who) : undefined;
+      if (node) {
+        // What a user types: oc exec <speaker pod> -c frr -- vtysh ...
+        const pod = await speakerPod(s, node.name);
+        const r = await run(join(binDir(), 'kubectl'), ['--kubeconfig', s.kubeconfig!, '-n', 'metallb-system', 'exec', pod, '-c', 'frr', '--', 'vtysh', ...args]);
+        io.stdout(r.stdout);
+        io.stderr(r.stderr);
+        return r.code;
+      }
       const dir = who === 'router' ? s.router?.socketDir : who === 'bgp-router' ? s.seed001Router?.socketDir : s.nodes.find((n) => n.name === who || n.ns.endsWith(who ?? ''))?.socketDir;
       if (!dir) throw new UsageError(`unknown node "${who ?? ''}" (router, bgp-router, ${s.nodes.map((n) => n.name).join(', ')})`);
       const r = await makeVtysh({ socketDir: dir }).run(args);
@@ -101,6 +127,13 @@ async function sub(name: string, rest: string[], io: CommandIO): Promise<number>
       const { values } = parseArgs({ args: rest, options: { kubeconfig: { type: 'string' }, namespaces: { type: 'string' } } });
       await runProxy(new Kube(loadKubeConfig(values.kubeconfig), 'metallb-lab-proxy'), (values.namespaces ?? '').split(',').filter(Boolean), makeLogger('lab-proxy'));
       await new Promise(() => undefined); // runs until `lab down` stops it
+      return 0;
+    }
+    case '_forward': {
+      const { values } = parseArgs({ args: rest, options: { listen: { type: 'string' }, to: { type: 'string' } } });
+      if (!values.listen || !values.to) throw new UsageError('_forward --listen unix:PATH|tcp:HOST:PORT --to unix:PATH|tcp:HOST:PORT');
+      await forward(parseEndpoint(values.listen), parseEndpoint(values.to));
+      await new Promise(() => undefined); // runs until the lab stops it
       return 0;
     }
     case '_backend': {

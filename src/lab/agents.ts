@@ -14,11 +14,13 @@ export const tagEnv = (state: LabState): Record<string, string> | undefined => (
 
 /** Starts `metallb ARGS...` as `role` (inside `netns` when given) and records it. */
 export function spawnAgent(state: LabState, role: string, args: string[], netns?: string): number {
-  const logs = join(labDir(), 'logs');
-  mkdirSync(logs, { recursive: true });
-  const bin = netns ? 'ip' : process.execPath;
-  const argv = netns ? ['netns', 'exec', netns, process.execPath, cli(), ...args] : [cli(), ...args];
-  const p = startProc(bin, argv, join(logs, `${role}.log`), tagEnv(state));
+  return netns ? spawnRecorded(state, role, 'ip', ['netns', 'exec', netns, process.execPath, cli(), ...args]) : spawnRecorded(state, role, process.execPath, [cli(), ...args]);
+}
+
+/** Starts any program as `role`, logging to .cache/<lab>/logs/<role>.log, and records it. */
+export function spawnRecorded(state: LabState, role: string, bin: string, argv: string[]): number {
+  mkdirSync(join(labDir(), 'logs'), { recursive: true });
+  const p = startProc(bin, argv, agentLog(role), tagEnv(state));
   state.pids[role] = p.pid;
   (state.agents ??= {})[role] = { bin, args: argv };
   saveState(state);

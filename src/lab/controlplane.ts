@@ -88,12 +88,7 @@ export class ControlPlane {
   }
 
   async stop(): Promise<void> {
-    const st = this.reload();
-    for (const name of ['kube-controller-manager', 'kube-apiserver', 'etcd']) {
-      const p = st.procs[name];
-      if (p) await stopProc(p.pid);
-    }
-    removeDir(st.dir);
+    await stopPlane(this.reload());
   }
 }
 
@@ -157,6 +152,12 @@ export async function startControlPlane(opts: StartOptions = {}): Promise<Contro
     removeDir(dir);
     throw err;
   }
+}
+
+/** Stops a plane's processes, last started first (etcd last), and removes its directory. */
+export async function stopPlane(st: PlaneState): Promise<void> {
+  for (const p of Object.values(st.procs).reverse()) await stopProc(p.pid);
+  removeDir(st.dir);
 }
 
 /** Kills a plane's processes synchronously (process 'exit' handlers cannot await). */

@@ -2,20 +2,22 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { readState, labDir, LAB_ENV } from './state.js';
 import type { LabState } from './state.js';
-import { alive, pidsTagged, stopProc, removeDir } from './procs.js';
+import { labPrefix } from './state.js';
+import { alive, pidsTagged, stopProc } from './procs.js';
 import type { PlaneState } from './procs.js';
 import { teardownSync } from './netns.js';
-import { LAB_PREFIX } from './topology.js';
+import { stopPlane } from './controlplane.js';
+import { cgroupMounts, cgroupPids, cleanupNode, removeCgroup } from './node-runtime.js';
 
 function planeState(s: LabState): PlaneState | undefined {
   if (!s.planeStateFile || !existsSync(s.planeStateFile)) return undefined;
   return JSON.parse(readFileSync(s.planeStateFile, 'utf8')) as PlaneState;
 }
 
-/** Every recorded process alive and every namespace present. */
+/** `up` finished, every recorded process alive and every namespace present. */
 export async function labAlive(s: LabState): Promise<boolean> {
   const plane = planeState(s);
-  if (!plane || !s.router) return false;
+  if (!plane || !s.router || s.timings?.['ready'] === undefined) return false;
   const pids = [...Object.values(plane.procs).map((p) => p.pid), ...Object.values(s.pids), ...s.frrPids];
   return pids.length > 0 && pids.every(alive) && s.namespaces.every((ns) => existsSync(`/run/netns/${ns}`));
 }
@@ -26,19 +28,55 @@ export async function labAlive(s: LabState): Promise<boolean> {
  */
 export function strayNamespaces(): string[] {
   try {
-    return readdirSync('/run/netns').filter((n) => n.startsWith(LAB_PREFIX));
+    return readdirSync('/run/netns').filter((n) => n.startsWith(labPrefix()));
   } catch {
     return [];
   }
 }
 
+/** The pods lab's node cgroups (`mlb-<lab>-<node>`), recorded or left by a crashed `up`. */
+function nodeCgroups(s: LabState | undefined): string[] {
+  const names = new Set(Object.values(s?.runtimes ?? {}).map((r) => r.cgroupRoot));
+  for (const m of cgroupMounts()) {
+    try {
+      for (const d of readdirSync(m)) if (d.startsWith(labPrefix())) names.add(d);
+    } catch {
+      /* not readable */
+    }
+  }
+  return [...names];
+}
+
+const kill = (pid: number): void => {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    /* gone */
+  }
+};
+
 /** Stops every process the lab started (by PID), deletes its namespaces and files. */
 export async function labDown(say: (s: string) => void): Promise<void> {
   const s = readState();
   const namespaces = [...new Set([...(s?.namespaces ?? []), ...strayNamespaces()])];
-  if (!s && namespaces.length === 0) {
+  const cgroups = nodeCgroups(s);
+  if (!s && namespaces.length === 0 && cgroups.length === 0) {
     say('no lab is up');
     return;
+  }
+  if (s) {
+    // Pods lab: kubelets first (they would restart what is stopped next), then every container
+    // process (the node cgroups hold them all, whatever network namespace a pod has).
+    for (const [role, pid] of Object.entries(s.pids)) if (role.startsWith('kubelet-')) await stopProc(pid, 5000);
+  }
+  if (cgroups.length > 0) {
+    say(`stopping the pods of ${cgroups.length} node(s)`);
+    for (let i = 0; i < 50; i++) {
+      const pids = cgroups.flatMap(cgroupPids);
+      if (pids.length === 0) break;
+      pids.forEach(kill);
+      await new Promise((r) => setTimeout(r, 100));
+    }
   }
   if (s) {
     // Recorded agents, and any tagged process `up` started but was killed before recording.
@@ -47,16 +85,15 @@ export async function labDown(say: (s: string) => void): Promise<void> {
     for (const pid of pids) await stopProc(pid, 5000);
   }
   say(`removing ${namespaces.length} network namespaces and their FRR instances`);
-  teardownSync(namespaces, s?.frrPids ?? [], s?.tmp ?? `/tmp/${LAB_PREFIX}lab`);
+  teardownSync(namespaces, s?.frrPids ?? [], s?.tmp ?? `/tmp/${labPrefix()}lab`);
   const plane = s && planeState(s);
   if (plane) {
     say('stopping the control plane');
-    for (const name of ['kube-controller-manager', 'kube-apiserver', 'etcd']) {
-      const p = plane.procs[name];
-      if (p) await stopProc(p.pid);
-    }
-    removeDir(plane.dir);
+    await stopPlane(plane);
   }
+  // Node runtimes: their mounts went with their mount namespaces; their cgroups and files remain.
+  for (const rt of Object.values(s?.runtimes ?? {})) cleanupNode(rt);
+  cgroups.forEach(removeCgroup);
   // State and logs: nothing of the lab stays behind.
   rmSync(labDir(), { recursive: true, force: true });
   say('the lab is down');

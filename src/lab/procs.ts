@@ -162,7 +162,13 @@ export async function waitControllerManager(port: number, token: string, what: P
   await waitHealthy('kube-controller-manager', () => probe({ server: `https://127.0.0.1:${port}`, token }, '/healthz'), what, timeoutMs);
 }
 
-async function waitHealthy(name: string, check: () => Promise<number>, what: ProcState, timeoutMs: number): Promise<void> {
+/** GET `url` from inside network namespace `ns` (curl there); resolves with the status code (0 on no answer). */
+export async function probeInNetns(ns: string, url: string, token: string): Promise<number> {
+  const r = await run('ip', ['netns', 'exec', ns, 'curl', '-sk', '-m', '2', '-o', '/dev/null', '-w', '%{http_code}', '-H', `Authorization: Bearer ${token}`, url]);
+  return Number(r.stdout.trim()) || 0;
+}
+
+export async function waitHealthy(name: string, check: () => Promise<number>, what: ProcState, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if ((await check()) === 200) return;

@@ -5,6 +5,15 @@ import { writeJsonAtomic } from './procs.js';
 import { join } from 'node:path';
 import { repoRoot } from '../util/golden.js';
 
+export interface NodeRuntimeState {
+  /** Everything of this node's runtime lives here (configs, containerd's root and state, kubelet's). */
+  dir: string;
+  /** The cgroup (in every hierarchy) that holds the node's pods: `mlb-<lab>-<node>`. */
+  cgroupRoot: string;
+  podCIDR: string;
+  containerdSocket: string;
+}
+
 export interface LabNode {
   name: string;
   ns: string;
@@ -14,6 +23,14 @@ export interface LabNode {
 
 export interface LabState {
   version: 1;
+  /**
+   * pods: kubelets and containerd on every node, the operator installed by OLM, everything as
+   * pods (the default); processes: the programs as local processes bound to Node objects, no
+   * kubelets (`lab up --processes`, the fast mode most drills use). Absent in older states: processes.
+   */
+  mode?: 'pods' | 'processes';
+  /** The pods lab's nodes' runtime (containerd, kubelet, kube-proxy), by node name. */
+  runtimes?: Record<string, NodeRuntimeState>;
   startedAt: string;
   /**
    * Every process the lab starts carries METALLB_LAB=<tag> in its environment: `down` finds one
@@ -35,14 +52,29 @@ export interface LabState {
   /** Seed 001's router (AS 64512), on the nodes' segment. */
   seed001Router?: { ns: string; socketDir: string; ip: string };
   client?: { ns: string; ip: string };
+  /** When each step of `up` finished (ms since the epoch): start, controlPlane, ..., ready. */
+  timings?: Record<string, number>;
   /** The demo Service's external IP, once assigned. */
   demoIP?: string;
 }
 
 export const LAB_ENV = 'METALLB_LAB';
+/** Names a second lab beside the first (the tests run theirs beside a user's `make lab`). */
+export const LAB_NAME_ENV = 'METALLB_LAB_NAME';
+
+/** This lab's name: `lab` unless METALLB_LAB_NAME says otherwise (letters, digits, dashes). */
+export function labName(): string {
+  const name = process.env[LAB_NAME_ENV] ?? 'lab';
+  if (!/^[a-z][a-z0-9-]{0,15}$/.test(name)) throw new Error(`${LAB_NAME_ENV}=${name}: a lab name is 1-16 lowercase letters, digits or dashes, starting with a letter`);
+  return name;
+}
+
+/** Every namespace (and cgroup, and FRR directory) of this lab is named `mlb-<name>-<role>`. */
+export const labPrefix = (): string => `mlb-${labName()}-`;
 
 export function labDir(): string {
-  return join(repoRoot(), '.cache/lab');
+  const name = labName();
+  return join(repoRoot(), name === 'lab' ? '.cache/lab' : `.cache/lab-${name}`);
 }
 
 const file = (): string => join(labDir(), 'state.json');

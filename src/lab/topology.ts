@@ -7,13 +7,17 @@
 import { readFileSync } from 'node:fs';
 import { Lab } from './netns.js';
 import type { FrrInstance } from './netns.js';
+import { labPrefix } from './state.js';
 
-/** Every lab namespace is named `mlb-lab-<role>`: fixed names, one lab per machine. */
-export const LAB_PREFIX = 'mlb-lab-';
 export const ROUTER_IP = '192.168.133.1';
 export const CLIENT_IP = '10.77.0.2';
 export const nodeIP = (i: number): string => `192.168.133.${71 + i}`;
 export const SEED001_ROUTER_IP = '192.168.7.10';
+/** The pods lab's control-plane host (etcd, kube-apiserver, controller-manager, scheduler). */
+export const CONTROL_PLANE_IP = '192.168.133.10';
+/** Pods of node i (0-based) get addresses from 10.244.<i+1>.0/24 (CNI bridge + host-local). */
+export const CLUSTER_CIDR = '10.244.0.0/16';
+export const podCIDR = (i: number): string => `10.244.${i + 1}.0/24`;
 export const seed001NodeIP = (i: number): string => `192.168.7.${13 + i}`;
 
 /** Seed 001's router, as its walkthrough types it into vtysh (plus the hostname). */
@@ -45,7 +49,10 @@ export function routerConfig(nodes: number): string {
     ' no bgp network import-check',
     ' neighbor metallb peer-group',
     ' neighbor metallb remote-as 64520',
-    ...ips.flatMap((ip) => [` neighbor ${ip} peer-group metallb`, ` neighbor ${ip} bfd`]),
+    // check-control-plane-failure: a node's BFD shares fate with its FRR (C bit clear), so while a
+    // graceful restart is negotiated the router lets BGP's restart timer, not BFD, judge a speaker
+    // restart (RFC 5882 4.3.2). Without GR it changes nothing: BFD down still drops the session.
+    ...ips.flatMap((ip) => [` neighbor ${ip} peer-group metallb`, ` neighbor ${ip} bfd`, ` neighbor ${ip} bfd check-control-plane-failure`]),
     ' !',
     ' address-family ipv4 unicast',
     ...ips.flatMap((ip) => [`  neighbor ${ip} next-hop-self`, `  neighbor ${ip} activate`]),
@@ -60,12 +67,25 @@ export interface Topology {
   router: FrrInstance;
   /** Seed 001's router (AS 64512 at 192.168.7.10). */
   seed001Router: FrrInstance;
-  nodes: FrrInstance[];
+  /** Each node's namespace, and its own FRR when the speakers are processes (no FRR sidecar). */
+  nodes: { ns: string; frr?: FrrInstance }[];
   clientNs: string;
+  /** The control-plane host's namespace (pods lab). */
+  controlPlaneNs?: string;
 }
 
-export async function buildTopology(nodes: number, routerConfigFile: string | undefined, say: (s: string) => void, onNamespace: (ns: string) => void): Promise<Topology> {
-  const lab = new Lab('lab', { prefix: LAB_PREFIX, persistent: true });
+export interface TopologyOptions {
+  nodes: number;
+  routerConfigFile?: string | undefined;
+  /** Processes lab: an FRR per node namespace for its speaker process. */
+  nodeFrr: boolean;
+  /** Pods lab: a control-plane host on the nodes' segment, and routes to every node's pods. */
+  controlPlane: boolean;
+}
+
+export async function buildTopology(o: TopologyOptions, say: (s: string) => void, onNamespace: (ns: string) => void): Promise<Topology> {
+  const nodes = o.nodes;
+  const lab = new Lab('lab', { prefix: labPrefix(), persistent: true });
   const ns = async (name: string): Promise<string> => {
     const n = await lab.namespace(name);
     onNamespace(n);
@@ -86,9 +106,22 @@ export async function buildTopology(nodes: number, routerConfigFile: string | un
     // stand-in makes local, so layer 2 answers come from the elected speaker alone.
     await lab.exec(n, ['sysctl', '-qw', 'net.ipv4.conf.all.arp_ignore=1', 'net.ipv4.conf.all.arp_announce=2', 'net.ipv4.conf.default.arp_ignore=1', 'net.ipv4.conf.default.arp_announce=2']);
   }
+  let cpns: string | undefined;
+  if (o.controlPlane) {
+    cpns = await ns('cp');
+    await lab.veth(cpns, 'eth0', rns, 'pcp');
+    await lab.addr(cpns, 'eth0', `${CONTROL_PLANE_IP}/24`);
+    // Pod networks: each node routes the others' pod CIDRs to them; the control-plane host
+    // reaches every pod (aggregated APIs and webhooks are served by pods) the same way.
+    for (let i = 0; i < nodes; i++) {
+      for (const [j, n] of nodeNs.entries()) if (j !== i) await lab.exec(n, ['ip', 'route', 'add', podCIDR(i), 'via', nodeIP(i)]);
+      await lab.exec(cpns, ['ip', 'route', 'add', podCIDR(i), 'via', nodeIP(i)]);
+    }
+    await lab.exec(cpns, ['ip', 'route', 'add', 'default', 'via', ROUTER_IP]);
+  }
   await lab.veth(bns, 'eth0', rns, 'p7');
   await lab.addr(bns, 'eth0', `${SEED001_ROUTER_IP}/24`);
-  await lab.bridge(rns, 'br0', [...nodeNs.map((_, i) => `p${i + 1}`), 'p7']);
+  await lab.bridge(rns, 'br0', [...nodeNs.map((_, i) => `p${i + 1}`), 'p7', ...(cpns ? ['pcp'] : [])]);
   await lab.addr(rns, 'br0', `${ROUTER_IP}/24`);
   await lab.veth(cns, 'eth0', rns, 'cl0');
   await lab.addr(cns, 'eth0', `${CLIENT_IP}/24`);
@@ -98,12 +131,12 @@ export async function buildTopology(nodes: number, routerConfigFile: string | un
   await lab.exec(rns, ['sysctl', '-qw', 'net.ipv4.ip_forward=1', 'net.ipv4.fib_multipath_hash_policy=1']);
   // Seed 001 curls from its router: hashing on ports too spreads those connections over the nodes.
   await lab.exec(bns, ['sysctl', '-qw', 'net.ipv4.fib_multipath_hash_policy=1']);
-  say('starting FRR: the external router (AS 64521), seed 001\'s bgp-router (AS 64512) and one per node');
-  const router = await lab.startFrr(rns, routerConfigFile ? readFileSync(routerConfigFile, 'utf8') : routerConfig(nodes));
+  say(`starting FRR: the external router (AS 64521), seed 001's bgp-router (AS 64512)${o.nodeFrr ? ' and one per node' : ''}`);
+  const router = await lab.startFrr(rns, o.routerConfigFile ? readFileSync(o.routerConfigFile, 'utf8') : routerConfig(nodes));
   const seed001Router = await lab.startFrr(bns, SEED001_ROUTER_CONFIG);
-  const frrs: FrrInstance[] = [];
-  for (const n of nodeNs) frrs.push(await lab.startFrr(n));
-  return { lab, router, seed001Router, nodes: frrs, clientNs: cns };
+  const out: Topology['nodes'] = [];
+  for (const n of nodeNs) out.push(o.nodeFrr ? { ns: n, frr: await lab.startFrr(n) } : { ns: n });
+  return { lab, router, seed001Router, nodes: out, clientNs: cns, ...(cpns ? { controlPlaneNs: cpns } : {}) };
 }
 
 /**

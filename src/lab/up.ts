@@ -1,6 +1,7 @@
-// `metallb lab up`: the whole system on this machine. A real control plane, a network of
-// namespaces (router, nodes, client), our controller and one speaker per node as processes, the
-// seed CRs and a demo Service whose backends answer with their node's name.
+// `metallb lab up`: the whole system on this machine. By default the pods lab (up-pods.ts); with
+// --processes the fast mode: a real control plane, a network of namespaces (router, nodes,
+// client), our controller and one speaker per node as processes, the seed CRs and a demo Service
+// whose backends answer with their node's name.
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { repoRoot } from '../util/golden.js';
@@ -15,13 +16,16 @@ import type { Obj } from '../k8s/client.js';
 import { loadKubeConfig } from '../k8s/kubeconfig.js';
 import { readObjects } from '../api/yaml.js';
 import { waitFor } from './netns.js';
-import { labDown, labAlive } from './down.js';
+import { labDown, labAlive, strayNamespaces } from './down.js';
+import { labUpPods } from './up-pods.js';
 
 const NS = 'metallb-system';
 
 export interface UpOptions {
   nodes: number;
   routerConfig?: string;
+  /** The programs as local processes, no kubelets (the fast mode); default: the pods lab. */
+  processes?: boolean;
   say: (s: string) => void;
 }
 
@@ -33,17 +37,26 @@ const demoService = (nodes: string[]): Obj[] => [
     addressType: 'IPv4', endpoints: nodes.map((n, i) => ({ addresses: [nodeIP(i)], nodeName: n, conditions: { ready: true } })), ports: [{ port: 80, protocol: 'TCP' }] } as Obj,
 ];
 
+/**
+ * Idempotent: a lab that is up (in the mode asked for) is left as it is; anything else of this
+ * lab's (a half-up one, a crashed one's namespaces, cgroups or state) is removed first.
+ */
 export async function labUp(o: UpOptions): Promise<LabState> {
   const existing = readState();
-  if (existing) {
-    if (await labAlive(existing)) {
-      o.say('the lab is already up (nothing to do)');
-      return existing;
-    }
-    o.say('a previous lab is half up: removing it first');
+  const mode = o.processes ? 'processes' : 'pods';
+  if (existing && (existing.mode ?? 'processes') === mode && (await labAlive(existing))) {
+    o.say('the lab is already up (nothing to do)');
+    return existing;
+  }
+  if (existing || strayNamespaces().length > 0) {
+    o.say(existing ? `a previous lab (${existing.mode ?? 'processes'}) is ${(existing.mode ?? 'processes') === mode ? 'half up' : 'up'}: removing it first` : `removing namespaces a crashed lab left (${strayNamespaces().join(', ')})`);
     await labDown(o.say);
   }
-  const state: LabState = { version: 1, startedAt: new Date().toISOString(), tag: randomBytes(8).toString('hex'), namespaces: [], pids: {}, frrPids: [], nodes: [] };
+  return mode === 'pods' ? labUpPods(o) : labUpProcesses(o);
+}
+
+async function labUpProcesses(o: UpOptions): Promise<LabState> {
+  const state: LabState = { version: 1, mode: 'processes', startedAt: new Date().toISOString(), tag: randomBytes(8).toString('hex'), namespaces: [], pids: {}, frrPids: [], nodes: [] };
   saveState(state);
   o.say('starting the control plane (etcd, kube-apiserver, kube-controller-manager) on 127.0.0.1');
   const cp = await startControlPlane({
@@ -60,16 +73,16 @@ export async function labUp(o: UpOptions): Promise<LabState> {
   await cp.installCRDs();
   await cp.kubectl(['create', 'namespace', NS]);
 
-  const topo = await buildTopology(o.nodes, o.routerConfig, o.say, (ns) => {
+  const topo = await buildTopology({ nodes: o.nodes, routerConfigFile: o.routerConfig, nodeFrr: true, controlPlane: false }, o.say, (ns) => {
     state.namespaces.push(ns);
     saveState(state);
   });
   state.tmp = topo.lab.tmp;
-  state.frrPids = [...topo.router.pids, ...topo.seed001Router.pids, ...topo.nodes.flatMap((n) => n.pids)];
+  state.frrPids = [...topo.router.pids, ...topo.seed001Router.pids, ...topo.nodes.flatMap((n) => n.frr!.pids)];
   state.router = { ns: topo.router.ns, socketDir: topo.router.socketDir, ip: ROUTER_IP };
   state.seed001Router = { ns: topo.seed001Router.ns, socketDir: topo.seed001Router.socketDir, ip: SEED001_ROUTER_IP };
   state.client = { ns: topo.clientNs, ip: CLIENT_IP };
-  state.nodes = topo.nodes.map((n, i) => ({ name: `lab-worker-${i + 1}`, ns: n.ns, ip: nodeIP(i), socketDir: n.socketDir }));
+  state.nodes = topo.nodes.map((n, i) => ({ name: `lab-worker-${i + 1}`, ns: n.ns, ip: nodeIP(i), socketDir: n.frr!.socketDir }));
   saveState(state);
 
   const kube = new Kube(loadKubeConfig(cp.kubeconfigPath), 'metallb-lab');
@@ -102,5 +115,7 @@ export async function labUp(o: UpOptions): Promise<LabState> {
     return routes.flatMap((x) => x.nexthops ?? []).filter((h) => h.active).length === o.nodes ? true : undefined;
   }, 120_000);
   await sleep(200);
+  state.timings = { ...state.timings, ready: Date.now() };
+  saveState(state);
   return state;
 }

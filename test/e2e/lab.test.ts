@@ -10,12 +10,11 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LAB_ENV, readState } from '../../src/lab/state.js';
+import { LAB_ENV, LAB_NAME_ENV, labDir, labPrefix, readState } from '../../src/lab/state.js';
 import { alive, pidsTagged, sleep } from '../../src/lab/procs.js';
 import { ControlPlane } from '../../src/lab/controlplane.js';
 import type { PlaneState } from '../../src/lab/procs.js';
 import { agentLog, startAgent, stopAgent } from '../../src/lab/agents.js';
-import { LAB_PREFIX } from '../../src/lab/topology.js';
 import { repoRoot } from '../../src/util/golden.js';
 import { poll } from '../helpers/poll.js';
 import { RouteMonitor } from '../helpers/route-monitor.js';
@@ -24,6 +23,8 @@ import {
   lab, seedFile, state, labKube, routerVtysh, bgpRouterVtysh, standInEndpoints, lbService, serviceIP, allServiceIPs, routeNexthops, neighbors, bfdPeers, bfdDetectMs,
 } from './lab-helpers.js';
 
+// A lab of this test's own (mlb-e2e-proc-*, .cache/lab-e2e-proc), beside any lab a user has up.
+process.env[LAB_NAME_ENV] = 'e2e-proc';
 const NODES = ['lab-worker-1', 'lab-worker-2'];
 const NODE_IPS = ['192.168.133.71', '192.168.133.72'];
 const TMP = '/tmp/metallb-lab-test';
@@ -68,19 +69,16 @@ async function established(who: string[], timeoutMs = 90_000): Promise<void> {
 const logSize = (role: string): number => (existsSync(agentLog(role)) ? statSync(agentLog(role)).size : 0);
 const logSince = (role: string, offset: number): string => readFileSync(agentLog(role), 'utf8').slice(offset);
 
-/** Set once this run starts its own lab: a lab someone else brought up is never taken down here. */
-let ours = false;
-
 before(async () => {
-  assert.equal(readState(), undefined, 'a lab is already up on this machine: run `metallb lab down` before the tests');
-  ours = true;
-  const r = await lab('up', '--nodes', '2');
+  // Whatever an earlier, killed run of this file left (its own name: never a user's lab) goes first.
+  assert.equal((await lab('down')).code, 0);
+  const r = await lab('up', '--nodes', '2', '--processes');
   assert.equal(r.code, 0, r.err);
   kube = labKube();
 });
 
 after(async () => {
-  if (ours && readState()) await lab('down');
+  if (readState()) await lab('down');
   for (const f of readdirSync('/tmp').filter((n) => n.startsWith('metallb-lab-test'))) rmSync(join('/tmp', f), { force: true });
   console.log(`lab drills measured: ${JSON.stringify(measured)}`);
 });
@@ -288,7 +286,7 @@ test('seeds 000/004 (layer 2): the legacy layer2 pool gives the first IP of the 
 });
 
 test('up twice is harmless; down leaves no process, namespace or file', async () => {
-  const again = await lab('up');
+  const again = await lab('up', '--processes');
   assert.equal(again.code, 0);
   assert.match(again.err, /already up/);
   const s = readState()!;
@@ -301,7 +299,7 @@ test('up twice is harmless; down leaves no process, namespace or file', async ()
   assert.deepEqual(pidsTagged(LAB_ENV, s.tag!), []);
   assert.deepEqual(namespaces.filter((ns) => existsSync(`/run/netns/${ns}`)), []);
   assert.equal(existsSync(plane.dir), false, 'the control plane\'s directory is gone');
-  assert.equal(existsSync(join(repoRoot(), '.cache/lab')), false, 'the lab\'s state and logs are gone');
+  assert.equal(existsSync(labDir()), false, 'the lab\'s state and logs are gone');
   assert.deepEqual(leftovers(), []);
 });
 
@@ -310,7 +308,7 @@ function leftovers(): string[] {
   const found: string[] = [];
   for (const dir of ['/run/netns', '/etc/frr', '/var/run/frr', '/tmp']) {
     try {
-      found.push(...readdirSync(dir).filter((n) => n.startsWith(LAB_PREFIX)).map((n) => join(dir, n)));
+      found.push(...readdirSync(dir).filter((n) => n.startsWith(labPrefix())).map((n) => join(dir, n)));
     } catch {
       /* no such directory */
     }
@@ -319,7 +317,7 @@ function leftovers(): string[] {
 }
 
 test('down after `up` was killed half-way leaves nothing either', async () => {
-  const child = spawn(process.execPath, [join(repoRoot(), 'dist/src/cli.js'), 'lab', 'up'], { stdio: 'ignore' });
+  const child = spawn(process.execPath, [join(repoRoot(), 'dist/src/cli.js'), 'lab', 'up', '--processes'], { stdio: 'ignore' });
   // Kill it once it has started the control plane, namespaces, FRRs and some agents, before it finishes.
   await poll('`lab up` half-way (agents started)', async () => (readState()?.pids['controller'] !== undefined ? true : undefined), 180_000, 50);
   child.kill('SIGKILL');

@@ -8,6 +8,9 @@ export function nodeProblem(node: NodeView | undefined, name: string): string | 
   if (!node) return `node "${name}" does not exist`;
   if (Object.prototype.hasOwnProperty.call(node.labels, EXCLUDE_LABEL)) return `node "${name}" has the label ${EXCLUDE_LABEL}`;
   if (node.networkUnavailable) return `node "${name}" has NetworkUnavailable=True`;
+  // As upstream MetalLB (metallb#2470): a cordon is how a drain starts, so the node stops attracting
+  // traffic before its pods go (the DaemonSet's speaker itself stays and keeps its sessions).
+  if (node.unschedulable) return `node "${name}" is cordoned (spec.unschedulable)`;
   return undefined;
 }
 

@@ -18,7 +18,12 @@ const labelsOf = (o: KubeObject): Record<string, string> => (get(o, 'metadata', 
 
 export function nodeView(o: KubeObject): NodeView {
   const conditions = (get(o, 'status', 'conditions') as { type: string; status: string }[] | undefined) ?? [];
-  return { name: o.metadata?.name ?? '', labels: labelsOf(o), networkUnavailable: conditions.some((c) => c.type === 'NetworkUnavailable' && c.status === 'True') };
+  return {
+    name: o.metadata?.name ?? '',
+    labels: labelsOf(o),
+    networkUnavailable: conditions.some((c) => c.type === 'NetworkUnavailable' && c.status === 'True'),
+    unschedulable: get(o, 'spec', 'unschedulable') === true,
+  };
 }
 
 /** A LoadBalancer Service with its assigned IPs; undefined for other Services. */

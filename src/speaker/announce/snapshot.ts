@@ -12,6 +12,8 @@ export interface NodeView {
   labels: Record<string, string>;
   /** The NetworkUnavailable condition is True. */
   networkUnavailable: boolean;
+  /** Cordoned (spec.unschedulable): a drain is under way or coming, traffic should move off. */
+  unschedulable?: boolean;
 }
 
 export interface ServiceView {

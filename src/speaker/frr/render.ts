@@ -61,7 +61,12 @@ function addressFamily(r: RouterConfig, family: Family, out: string[]): void {
 function routerBlock(r: RouterConfig, out: string[]): void {
   out.push(r.vrf ? `router bgp ${r.asn} vrf ${r.vrf}` : `router bgp ${r.asn}`);
   if (r.routerId !== undefined) out.push(` bgp router-id ${r.routerId}`);
-  out.push(' no bgp ebgp-requires-policy', ' no bgp default ipv4-unicast', ' no bgp network import-check');
+  out.push(' no bgp ebgp-requires-policy', ' no bgp default ipv4-unicast');
+  // Graceful restart: the F bit too, or the helper deletes its stale routes the moment the
+  // restarted speaker's OPEN arrives instead of when its End-of-RIB does (RFC 4724 4.2); the
+  // kernel routes and kube-proxy forward on while FRR restarts. FRR prints it here.
+  if (r.neighbors.some((n) => n.gracefulRestart)) out.push(' bgp graceful-restart preserve-fw-state');
+  out.push(' no bgp network import-check');
   for (const n of r.neighbors) for (const l of neighborLines(n)) out.push(` ${l}`);
   for (const f of FAMILIES) addressFamily(r, f, out);
   out.push('exit', '!');

@@ -1,0 +1,399 @@
+// The pods lab end to end, as an OpenShift user installs and checks MetalLB: from an empty
+// cluster (kubelets + containerd + runc per node, OLM, CoreDNS), seed 002's CatalogSource,
+// OperatorGroup and Subscription install the operator; config/samples make it deploy the controller
+// and the speaker DaemonSet (speaker + frr containers); `kubectl exec -c frr -- vtysh` is the
+// verification. Then the drills on pods (a speaker pod deleted, a node cordoned and drained, the
+// MetalLB CR's nodeSelector and tolerations edited), the capabilities the runtime grants, and an
+// upgrade to 0.1.1 through OLM while the router's route is watched.
+// Waits are bounded polls; timings are measured and printed, never asserted.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { main } from '../../src/cli.js';
+import { LAB_NAME_ENV, labPrefix, readState } from '../../src/lab/state.js';
+import { alive, sleep } from '../../src/lab/procs.js';
+import { readImageIndex, pinnedRef } from '../../src/lab/node-runtime.js';
+import { imagesIndex } from '../../src/lab/up-pods.js';
+import { parseObjects } from '../../src/api/yaml.js';
+import { poll } from '../helpers/poll.js';
+import { RouteMonitor } from '../helpers/route-monitor.js';
+import type { RouteEvent } from '../helpers/route-monitor.js';
+import { lab, state, routerVtysh, routeNexthops, neighbors } from './lab-helpers.js';
+
+// A lab of this test's own (mlb-e2e-pods-*, .cache/lab-e2e-pods), beside any lab a user has up.
+process.env[LAB_NAME_ENV] = 'e2e-pods';
+const NS = 'metallb-system';
+const NODES = ['lab-worker-1', 'lab-worker-2'];
+const NODE_IPS = ['192.168.133.71', '192.168.133.72'];
+const ROUTER = '192.168.133.1';
+const measured: Record<string, unknown> = {};
+let demoIP = '';
+
+async function kubectl(...args: string[]): Promise<string> {
+  const r = await lab('kubectl', ...args);
+  assert.equal(r.code, 0, `kubectl ${args.join(' ')}: ${r.err}`);
+  return r.out;
+}
+
+interface Pod {
+  metadata: { name: string; labels?: Record<string, string>; deletionTimestamp?: string };
+  spec: { nodeName?: string; containers: { name: string; securityContext?: { capabilities?: { add?: string[] } } }[] };
+  status: { phase?: string; conditions?: { type: string; status: string }[]; containerStatuses?: { name: string; ready: boolean; restartCount: number }[] };
+}
+const ready = (p: Pod): boolean => !p.metadata.deletionTimestamp && (p.status.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+
+async function pods(namespace: string, selector?: string): Promise<Pod[]> {
+  return (JSON.parse(await kubectl('-n', namespace, 'get', 'pods', ...(selector ? ['-l', selector] : []), '-o', 'json')) as { items: Pod[] }).items;
+}
+
+/** Ready speaker pods by node name. */
+async function speakers(): Promise<Record<string, Pod>> {
+  const out: Record<string, Pod> = {};
+  for (const p of await pods(NS, 'component=speaker')) if (ready(p) && p.spec.nodeName) out[p.spec.nodeName] = p;
+  return out;
+}
+
+async function speakersOn(nodes: string[], what: string, timeoutMs = 180_000): Promise<Record<string, Pod>> {
+  return poll(what, async () => {
+    const all = await pods(NS, 'component=speaker');
+    const s = await speakers();
+    // Exactly these nodes, and no other speaker pod left (not even one terminating).
+    return Object.keys(s).sort().join() === [...nodes].sort().join() && all.length === nodes.length ? s : undefined;
+  }, timeoutMs, 500);
+}
+
+async function vtyshIn(pod: string, ...commands: string[]): Promise<string> {
+  return kubectl('-n', NS, 'exec', pod, '-c', 'frr', '--', 'vtysh', ...commands.flatMap((c) => ['-c', c]));
+}
+
+async function ecmp(ip: string, nodeIps = NODE_IPS, timeoutMs = 120_000): Promise<void> {
+  await poll(`${ip} at the router via ${nodeIps.join(', ')}`, async () => ((await routeNexthops(routerVtysh(), `${ip}/32`)).join() === [...nodeIps].sort().join() ? true : undefined), timeoutMs, 250);
+}
+
+/** The demo pods curl reached from the client, until pods on every node in `nodes` answered. */
+async function curlReaches(ip: string, nodes: string[]): Promise<Set<string>> {
+  const seen = new Set<string>();
+  const answers = new Map<string, number>();
+  try {
+    await poll(`curl ${ip} from the client reaching demo pods on ${nodes.join(', ')}`, async () => {
+      const r = await lab('curl', ip);
+      const answer = r.code === 0 ? r.out.trim() : `error: ${r.err.trim()}`;
+      answers.set(answer, (answers.get(answer) ?? 0) + 1);
+      // Looked up each time: a rollout or a drain replaces pods.
+      const node = (await pods('demo', 'app=demo')).find((p) => p.metadata.name === answer)?.spec.nodeName;
+      if (node) seen.add(node);
+      return nodes.every((n) => seen.has(n)) ? true : undefined;
+    }, 60_000, 50);
+  } catch (err) {
+    throw new Error(`${(err as Error).message}; answers: ${JSON.stringify([...answers])}; demo pods: ${JSON.stringify((await pods('demo', 'app=demo')).map((p) => [p.metadata.name, p.spec.nodeName, ready(p)]))}`);
+  }
+  return seen;
+}
+
+/**
+ * Watches the router's kernel route for the demo IP from now on: the longest time it had fewer
+ * next hops than `expected`, and every change seen (ip monitor, no polling).
+ */
+function watchRoute(ip: string, expected: readonly string[]): { ready: Promise<void>; stop: () => { worstGapMs: number; events: RouteEvent[] } } {
+  const mon = new RouteMonitor(state().router!.ns);
+  const events: RouteEvent[] = [];
+  let since: number | undefined;
+  let worst = 0;
+  const off = mon.on((e) => {
+    if (e.prefix !== `${ip}/32`) return;
+    events.push(e);
+    const full = !e.deleted && expected.every((h) => e.nexthops.includes(h));
+    if (!full && since === undefined) since = e.at;
+    if (full && since !== undefined) {
+      worst = Math.max(worst, e.at - since);
+      since = undefined;
+    }
+  });
+  return {
+    ready: mon.ready,
+    stop: () => {
+      off();
+      mon.stop();
+      if (since !== undefined) worst = Math.max(worst, performance.now() - since);
+      return { worstGapMs: Math.round(worst), events };
+    },
+  };
+}
+
+before(async () => {
+  // Whatever an earlier, killed run of this file left (its own name: never a user's lab) goes first.
+  assert.equal((await lab('down')).code, 0);
+  const r = await lab('up', '--nodes', '2');
+  assert.equal(r.code, 0, r.err);
+  const s = state();
+  assert.equal(s.mode, 'pods');
+  demoIP = s.demoIP!;
+  const t = s.timings!;
+  measured['up'] = {
+    totalMs: t['ready']! - t['start']!, controlPlaneMs: t['controlPlane']! - t['start']!, nodesReadyMs: t['nodesReady']! - t['controlPlane']!,
+    olmMs: t['olmReady']! - t['nodesReady']!, subscriptionToCsvSucceededMs: t['csvSucceeded']! - t['subscribed']!, csvToSpeakersReadyMs: t['speakersReady']! - t['csvSucceeded']!,
+  };
+});
+
+after(async () => {
+  if (readState()) await lab('down');
+  console.log(`pods lab measured: ${JSON.stringify(measured)}`);
+});
+
+test('OLM installs seed 002 from an empty cluster: CSV Succeeded, every pod Ready, logs readable, MetalLB Available', async () => {
+  const sub = JSON.parse(await kubectl('-n', NS, 'get', 'subscription', 'metallb-operator-sub', '-o', 'json')) as { spec: Record<string, string>; status: { installedCSV?: string; installPlanRef?: { name: string } } };
+  assert.deepEqual([sub.spec['name'], sub.spec['channel'], sub.spec['source'], sub.spec['sourceNamespace']], ['metallb-operator', 'stable', 'metallb-operator-ts', 'openshift-marketplace']);
+  assert.equal(sub.status.installedCSV, 'metallb-operator.v0.1.0');
+  // What OperatorHub lists: the package from our catalog, through OLM's aggregated API.
+  const pm = JSON.parse(await kubectl('-n', 'openshift-marketplace', 'get', 'packagemanifest', 'metallb-operator', '-o', 'json')) as { status: { catalogSource: string; defaultChannel: string; channels: { name: string; currentCSV: string }[] } };
+  assert.equal(pm.status.catalogSource, 'metallb-operator-ts');
+  assert.equal(pm.status.defaultChannel, 'stable');
+  assert.deepEqual(pm.status.channels.map((c) => `${c.name}:${c.currentCSV}`), ['stable:metallb-operator.v0.1.0']);
+  assert.equal(await kubectl('-n', NS, 'get', 'installplan', sub.status.installPlanRef!.name, '-o', 'jsonpath={.status.phase}'), 'Complete');
+  assert.equal(await kubectl('-n', NS, 'get', 'csv', 'metallb-operator.v0.1.0', '-o', 'jsonpath={.status.phase}'), 'Succeeded');
+  const all = await pods(NS);
+  const byRole = (prefix: string): Pod[] => all.filter((p) => p.metadata.name.startsWith(prefix));
+  assert.equal(byRole('metallb-operator-controller-manager-').filter(ready).length, 1, 'the operator runs as a pod');
+  assert.equal(byRole('controller-').filter(ready).length, 1, 'the controller Deployment runs');
+  const sp = await speakers();
+  assert.deepEqual(Object.keys(sp).sort(), NODES, 'a speaker pod on every node');
+  for (const p of Object.values(sp)) assert.deepEqual(p.status.containerStatuses!.map((c) => `${c.name}:${c.ready}`).sort(), ['frr:true', 'speaker:true']);
+  // `kubectl logs` of every container of every pod (it goes apiserver → kubelet on the node).
+  for (const ns of [NS, 'olm', 'openshift-marketplace', 'kube-system', 'demo']) {
+    for (const p of await pods(ns)) {
+      if (p.status.phase !== 'Running') continue;
+      for (const c of p.spec.containers) {
+        const r = await lab('kubectl', '-n', ns, 'logs', p.metadata.name, '-c', c.name, '--tail', '1');
+        assert.equal(r.code, 0, `kubectl logs ${ns}/${p.metadata.name} -c ${c.name}: ${r.err}`);
+      }
+    }
+  }
+  const conditions = await kubectl('-n', NS, 'get', 'metallb', 'metallb', '-o', 'jsonpath={range .status.conditions[*]}{.type}={.status} {end}');
+  assert.match(conditions, /Available=True/);
+  assert.match(conditions, /Degraded=False/);
+});
+
+test('the user\'s check: `kubectl exec <speaker> -c frr -- vtysh` shows the router Established with BFD up', async () => {
+  for (const [node, p] of Object.entries(await speakers())) {
+    const summary = await poll(`${node}: Established, announcing the demo IP`, async () => {
+      const j = JSON.parse(await vtyshIn(p.metadata.name, 'show bgp summary json')) as { ipv4Unicast?: { peers?: Record<string, { state?: string; pfxSnt?: number }> } };
+      const peer = j.ipv4Unicast?.peers?.[ROUTER];
+      return peer?.state === 'Established' && (peer.pfxSnt ?? 0) >= 1 ? peer : undefined;
+    }, 90_000, 500);
+    assert.equal(summary.state, 'Established');
+    const bfd = await poll(`${node}: BFD up`, async () => {
+      const peers = JSON.parse(await vtyshIn(p.metadata.name, 'show bfd peers json')) as { peer: string; status: string }[];
+      return peers.find((x) => x.peer === ROUTER && x.status === 'up');
+    }, 90_000, 500);
+    assert.equal(bfd.status, 'up');
+    // The same through the lab's shortcut (`lab vtysh NODE` is this exec).
+    assert.match((await lab('vtysh', node, '-c', 'show bgp summary')).out, new RegExp(`^${ROUTER.replace(/\./g, '\\.')}\\s+4\\s+64521`, 'm'));
+  }
+});
+
+test('the router has the demo IP via both nodes; curl from the client reaches demo pods on both', async () => {
+  await ecmp(demoIP);
+  const seen = await curlReaches(demoIP, NODES);
+  assert.deepEqual([...seen].sort(), NODES);
+});
+
+test('the speaker runs with exactly the capabilities its containers ask for (within the SCC), and the runtime refuses the rest', async () => {
+  const CAPS: Record<string, number> = { CHOWN: 0, DAC_OVERRIDE: 1, KILL: 5, SETGID: 6, SETUID: 7, NET_BIND_SERVICE: 10, NET_ADMIN: 12, NET_RAW: 13, SYS_ADMIN: 21 };
+  const sp = Object.values(await speakers())[0]!;
+  // What the OpenShift rendering's SCC allows: the same renderer, for the same CR.
+  const cr = await kubectl('-n', NS, 'get', 'metallb', 'metallb', '-o', 'yaml');
+  writeFileSync('/tmp/metallb-pods-test-cr.yaml', cr);
+  let rendered = '';
+  assert.equal(await main(['render-manifests', '-f', '/tmp/metallb-pods-test-cr.yaml', '--openshift'], { stdout: (t) => void (rendered += t), stderr: () => undefined }), 0);
+  const scc = parseObjects(rendered, 'render-manifests').find((o) => o.kind === 'SecurityContextConstraints');
+  assert.ok(scc, 'the OpenShift rendering has an SCC');
+  const allowed = new Set((scc['allowedCapabilities'] as string[] | undefined) ?? []);
+  assert.equal(scc['allowHostNetwork'], true);
+  for (const c of sp.spec.containers) {
+    const want = [...(c.securityContext?.capabilities?.add ?? [])].sort();
+    for (const cap of want) assert.ok(allowed.has(cap), `${c.name} adds ${cap}, which the SCC allows`);
+    const status = await kubectl('-n', NS, 'exec', sp.metadata.name, '-c', c.name, '--', 'cat', '/proc/1/status');
+    const eff = BigInt(`0x${/^CapEff:\s*([0-9a-f]+)$/m.exec(status)![1]}`);
+    const bnd = BigInt(`0x${/^CapBnd:\s*([0-9a-f]+)$/m.exec(status)![1]}`);
+    const has = Object.keys(CAPS).filter((n) => (eff >> BigInt(CAPS[n]!)) & 1n).sort();
+    assert.deepEqual(has, want, `${c.name}: effective capabilities are the ones it adds`);
+    const mask = want.reduce((m, n) => m | (1n << BigInt(CAPS[n]!)), 0n);
+    assert.equal(eff, mask, `${c.name}: no capability beyond those (CapEff ${eff.toString(16)})`);
+    assert.equal(bnd, mask, `${c.name}: and none it could regain (CapBnd ${bnd.toString(16)})`);
+  }
+  // The speaker container lacks NET_ADMIN: creating a link in the node's network is refused.
+  const r = await lab('kubectl', '-n', NS, 'exec', sp.metadata.name, '-c', 'speaker', '--', 'ip', 'link', 'add', 'mlbcaptest', 'type', 'dummy');
+  assert.notEqual(r.code, 0, 'ip link add must fail without NET_ADMIN');
+  assert.match(r.err + r.out, /Operation not permitted/);
+  const gone = await lab('kubectl', '-n', NS, 'exec', sp.metadata.name, '-c', 'speaker', '--', 'ip', 'link', 'show', 'mlbcaptest');
+  assert.notEqual(gone.code, 0, 'and no such link exists');
+});
+
+/**
+ * Deletes the speaker pod of a node and waits for the DaemonSet's new one to be Established again,
+ * watching the router's route for the demo IP meanwhile.
+ */
+async function deleteSpeakerPod(node: string): Promise<{ podReadyMs: number; sessionBackMs: number; msWithoutRoute: number; events: RouteEvent[]; otherResets: number }> {
+  const ip = NODE_IPS[NODES.indexOf(node)]!;
+  const other = NODE_IPS.find((x) => x !== ip)!;
+  await ecmp(demoIP);
+  const victim = (await speakers())[node]!.metadata.name;
+  const nBefore = await neighbors(routerVtysh());
+  const watch = watchRoute(demoIP, NODE_IPS);
+  await watch.ready;
+  const t0 = performance.now();
+  await kubectl('-n', NS, 'delete', 'pod', victim, '--wait=false');
+  await poll(`a new speaker pod Ready on ${node}`, async () => {
+    const p = (await speakers())[node];
+    return p && p.metadata.name !== victim ? p : undefined;
+  }, 180_000, 250);
+  const podReadyMs = performance.now() - t0;
+  await poll(`${node}'s new speaker Established again at the router`, async () => {
+    const n = await neighbors(routerVtysh());
+    return n[ip]?.bgpState === 'Established' && n[ip]!.connectionsEstablished > nBefore[ip]!.connectionsEstablished ? true : undefined;
+  }, 120_000, 250);
+  const sessionBackMs = performance.now() - t0;
+  await ecmp(demoIP);
+  // Past the new session's End-of-RIB and one more resync of the speaker.
+  await sleep(6000);
+  const seen = watch.stop();
+  const nAfter = await neighbors(routerVtysh());
+  return {
+    podReadyMs: Math.round(podReadyMs), sessionBackMs: Math.round(sessionBackMs), msWithoutRoute: seen.worstGapMs, events: seen.events,
+    otherResets: nAfter[other]!.connectionsEstablished - nBefore[other]!.connectionsEstablished,
+  };
+}
+
+/** The lab's BGPPeer without its BFD profile for the duration of fn (see the drill below). */
+async function withoutBfd<T>(fn: () => Promise<T>): Promise<T> {
+  await kubectl('-n', NS, 'patch', 'bgppeers.v1beta2.metallb.io', 'peer-test', '--type', 'json', '-p', JSON.stringify([{ op: 'remove', path: '/spec/bfdProfile' }]));
+  try {
+    await poll('the speakers without BFD', async () => {
+      for (const p of Object.values(await speakers())) if ((await vtyshIn(p.metadata.name, 'show running-config')).includes(`neighbor ${ROUTER} bfd`)) return undefined;
+      return true;
+    }, 60_000, 500);
+    return await fn();
+  } finally {
+    await kubectl('-n', NS, 'patch', 'bgppeers.v1beta2.metallb.io', 'peer-test', '--type', 'merge', '-p', JSON.stringify({ spec: { bfdProfile: 'test-bfd-prof' } }));
+  }
+}
+
+// With BFD (the seed's profile) FRR 8.4's new bfdd goes Up and Down once within a second of its
+// start, and the node's bgpd answers with a Hard Reset (Cease/BFD Down) that ends the graceful
+// restart: the router then drops the node's routes until its new UPDATE (~1-3 s here). That is
+// measured, not asserted; graceful restart itself is asserted on the same peer without BFD.
+test('drill: a speaker pod deleted → the DaemonSet brings it back; with graceful restart the router keeps the route', async () => {
+  const withBfd = await deleteSpeakerPod(NODES[0]!);
+  measured['speakerPodDeleteWithBfd'] = { ...withBfd, events: withBfd.events.length };
+  assert.equal(withBfd.otherResets, 0, 'the other node\'s session is untouched');
+  const gr = await withoutBfd(() => deleteSpeakerPod(NODES[0]!));
+  measured['speakerPodDeleteGracefulRestart'] = { ...gr, events: gr.events.length };
+  assert.equal(gr.msWithoutRoute, 0, `the router's route lost a node for ${gr.msWithoutRoute} ms: ${JSON.stringify(gr.events)}`);
+  assert.equal(gr.events.length, 0, 'the route never changed');
+  assert.equal(gr.otherResets, 0, 'the other node\'s session is untouched');
+  await bfdBackUp();
+  await curlReaches(demoIP, NODES);
+});
+
+async function bfdBackUp(): Promise<void> {
+  for (const [node, p] of Object.entries(await speakers())) {
+    await poll(`${node}: BFD up again`, async () => ((JSON.parse(await vtyshIn(p.metadata.name, 'show bfd peers json')) as { peer: string; status: string }[]).some((x) => x.peer === ROUTER && x.status === 'up') ? true : undefined), 90_000, 500);
+  }
+}
+
+test('drill: cordon + drain a node → its next hop is withdrawn; uncordon → it is back', async () => {
+  const node = NODES[1]!;
+  await ecmp(demoIP);
+  const t0 = performance.now();
+  await kubectl('cordon', node);
+  await ecmp(demoIP, [NODE_IPS[0]!]);
+  const withdrawnMs = performance.now() - t0;
+  // --force: OLM's catalog pod has no controller; OLM makes a new one.
+  await kubectl('drain', node, '--ignore-daemonsets', '--delete-emptydir-data', '--force', '--timeout=120s');
+  // The speaker stays (DaemonSet) with its session; the demo pods moved to the other node.
+  assert.ok((await speakers())[node], 'the drained node keeps its speaker');
+  assert.equal((await neighbors(routerVtysh()))[NODE_IPS[1]!]?.bgpState, 'Established');
+  await poll('every demo pod on the other node', async () => ((await pods('demo', 'app=demo')).filter(ready).every((p) => p.spec.nodeName === NODES[0]) ? true : undefined), 120_000, 500);
+  assert.deepEqual([...(await curlReaches(demoIP, [NODES[0]!]))], [NODES[0]]);
+  await kubectl('uncordon', node);
+  await ecmp(demoIP);
+  measured['cordon'] = { withdrawnMs: Math.round(withdrawnMs) };
+  // Spread the demo again for what follows.
+  await kubectl('-n', 'demo', 'rollout', 'restart', 'deployment/demo');
+  await kubectl('-n', 'demo', 'rollout', 'status', '--timeout=120s', 'deployment/demo');
+});
+
+test('drill: the MetalLB CR\'s nodeSelector and speakerTolerations move the speaker pods', async () => {
+  const seedSelector = { 'node-role.kubernetes.io/worker': '' };
+  await kubectl('-n', NS, 'patch', 'metallb', 'metallb', '--type', 'merge', '-p', JSON.stringify({ spec: { nodeSelector: { 'kubernetes.io/hostname': NODES[0] } } }));
+  await speakersOn([NODES[0]!], 'speakers only on the selected node');
+  await ecmp(demoIP, [NODE_IPS[0]!]);
+  // A taint the speaker does not tolerate keeps it off a node; a toleration in the CR brings it.
+  await kubectl('taint', 'node', NODES[1]!, 'example.com/dedicated=metallb:NoSchedule');
+  try {
+    // A merge patch merges maps: the hostname key goes by null.
+    await kubectl('-n', NS, 'patch', 'metallb', 'metallb', '--type', 'merge', '-p', JSON.stringify({ spec: { nodeSelector: { ...seedSelector, 'kubernetes.io/hostname': null } } }));
+    await poll('the DaemonSet back on the seed\'s nodeSelector', async () => ((await kubectl('-n', NS, 'get', 'daemonset', 'speaker', '-o', 'jsonpath={.spec.template.spec.nodeSelector}')).includes('kubernetes.io/hostname') ? undefined : true), 60_000, 500);
+    await sleep(5000);
+    assert.deepEqual(Object.keys(await speakers()), [NODES[0]], 'the tainted node gets no speaker');
+    await kubectl('-n', NS, 'patch', 'metallb', 'metallb', '--type', 'merge', '-p', JSON.stringify({ spec: { speakerTolerations: [{ key: 'example.com/dedicated', operator: 'Equal', value: 'metallb', effect: 'NoSchedule' }] } }));
+    await speakersOn(NODES, 'a speaker on the tainted node once tolerated');
+    await ecmp(demoIP);
+  } finally {
+    await lab('kubectl', 'taint', 'node', NODES[1]!, 'example.com/dedicated-');
+  }
+  await kubectl('-n', NS, 'patch', 'metallb', 'metallb', '--type', 'json', '-p', JSON.stringify([{ op: 'remove', path: '/spec/speakerTolerations' }]));
+  await speakersOn(NODES, 'speakers on both nodes');
+  await ecmp(demoIP);
+});
+
+// On the graceful-restart peer without BFD, for the reason the pod-delete drill gives.
+test('upgrade through OLM: catalog 0.1.1 → the Subscription upgrades, the speakers roll node by node, the route never goes', async () => withoutBfd(async () => {
+  await ecmp(demoIP);
+  const images = readImageIndex(imagesIndex());
+  const next = images.find((i) => i.ref.endsWith('/metallb-operator-catalog:v0.1.1'));
+  assert.ok(next, 'make images built the 0.1.1 catalog');
+  const before = await speakers();
+  const watch = watchRoute(demoIP, NODE_IPS);
+  await watch.ready;
+  const t0 = performance.now();
+  await kubectl('-n', 'openshift-marketplace', 'patch', 'catalogsource', 'metallb-operator-ts', '--type', 'merge', '-p', JSON.stringify({ spec: { image: pinnedRef(next) } }));
+  await poll('the Subscription to install 0.1.1', async () => ((await kubectl('-n', NS, 'get', 'subscription', 'metallb-operator-sub', '-o', 'jsonpath={.status.installedCSV}')) === 'metallb-operator.v0.1.1' ? true : undefined), 300_000, 1000);
+  await poll('CSV 0.1.1 Succeeded', async () => ((await lab('kubectl', '-n', NS, 'get', 'csv', 'metallb-operator.v0.1.1', '-o', 'jsonpath={.status.phase}')).out === 'Succeeded' ? true : undefined), 300_000, 1000);
+  const csvMs = performance.now() - t0;
+  assert.equal(await kubectl('-n', NS, 'get', 'csv', 'metallb-operator.v0.1.1', '-o', 'jsonpath={.spec.replaces}'), 'metallb-operator.v0.1.0');
+  // The new operator renders the speakers with the 0.1.1 image: the DaemonSet rolls them.
+  await poll('the speaker DaemonSet on the 0.1.1 image', async () => ((await kubectl('-n', NS, 'get', 'daemonset', 'speaker', '-o', 'jsonpath={.spec.template.spec.containers[0].image}')).endsWith(':v0.1.1') ? true : undefined), 180_000, 1000);
+  await kubectl('-n', NS, 'rollout', 'status', '--timeout=300s', 'daemonset/speaker');
+  const after = await speakersOn(NODES, 'new speaker pods on both nodes');
+  for (const n of NODES) assert.notEqual(after[n]!.metadata.name, before[n]!.metadata.name, `${n}'s speaker was replaced`);
+  assert.equal(await kubectl('-n', NS, 'get', 'daemonset', 'speaker', '-o', 'jsonpath={.spec.updateStrategy.rollingUpdate.maxUnavailable}'), '1', 'one node at a time');
+  await poll('both sessions Established', async () => {
+    const n = await neighbors(routerVtysh());
+    return NODE_IPS.every((ip) => n[ip]?.bgpState === 'Established') ? true : undefined;
+  }, 120_000, 500);
+  await sleep(3000);
+  const seen = watch.stop();
+  measured['upgrade'] = { subscriptionToCsvSucceededMs: Math.round(csvMs), totalMs: Math.round(performance.now() - t0), secondsWithoutRoute: seen.worstGapMs / 1000, routeEvents: seen.events.length };
+  assert.equal(seen.worstGapMs, 0, `the router's route lost a node for ${seen.worstGapMs} ms during the upgrade: ${JSON.stringify(seen.events)}`);
+  await kubectl('-n', NS, 'wait', '--for=condition=Available', '--timeout=120s', 'metallb/metallb');
+  await curlReaches(demoIP, NODES);
+}));
+
+test('down leaves nothing: no process, namespace, cgroup or mount of this lab', async () => {
+  const s = state();
+  const pids = [...Object.values(s.pids), ...s.frrPids];
+  assert.equal((await lab('down')).code, 0);
+  assert.equal(readState(), undefined);
+  assert.deepEqual(pids.filter(alive), []);
+  assert.deepEqual(s.namespaces.filter((ns) => existsSync(`/run/netns/${ns}`)), []);
+  const cgroups = readdirSync('/sys/fs/cgroup').flatMap((h) => {
+    try {
+      return readdirSync(`/sys/fs/cgroup/${h}`).filter((d) => d.startsWith(labPrefix())).map((d) => `${h}/${d}`);
+    } catch {
+      return [];
+    }
+  });
+  assert.deepEqual(cgroups, []);
+  assert.deepEqual(readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => l.includes(`${labPrefix()}`) || l.includes('lab-e2e-pods')), []);
+});
