@@ -318,9 +318,13 @@ test('drill: cordon + drain a node → its next hop is withdrawn; uncordon → i
   await kubectl('uncordon', node);
   await ecmp(demoIP);
   measured['cordon'] = { withdrawnMs: Math.round(withdrawnMs) };
-  // Spread the demo again for what follows.
-  await kubectl('-n', 'demo', 'rollout', 'restart', 'deployment/demo');
+  // Spread the demo again for what follows: new pods scheduled one after the other under its
+  // topology spread (a rollout restart would not do: its surge pod counts the old ones).
+  await kubectl('-n', 'demo', 'scale', 'deployment/demo', '--replicas=0');
+  await poll('no demo pod left', async () => ((await pods('demo', 'app=demo')).length === 0 ? true : undefined), 120_000, 500);
+  await kubectl('-n', 'demo', 'scale', 'deployment/demo', '--replicas=2');
   await kubectl('-n', 'demo', 'rollout', 'status', '--timeout=120s', 'deployment/demo');
+  assert.deepEqual((await pods('demo', 'app=demo')).map((p) => p.spec.nodeName).sort(), NODES, 'one demo pod per node again');
 });
 
 test('drill: the MetalLB CR\'s nodeSelector and speakerTolerations move the speaker pods', async () => {
