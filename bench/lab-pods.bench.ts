@@ -13,7 +13,7 @@ import { sleep } from '../src/lab/procs.js';
 import { main } from '../src/cli.js';
 import { makeVtysh } from '../src/speaker/frr/vtysh.js';
 import { showJson } from '../src/lab/netns.js';
-import { RouteMonitor } from '../test/helpers/route-monitor.js';
+import { watchRouteGaps } from '../test/helpers/route-monitor.js';
 import { median, round } from './stats.js';
 
 const RUNS = Number(process.env['RUNS'] ?? 3);
@@ -50,19 +50,8 @@ for (let i = 0; i < RUNS; i++) {
   const prefix = `${s.demoIP}/32`;
   const victim = (await kubectl('-n', 'metallb-system', 'get', 'pods', '-l', 'component=speaker', '--field-selector', `spec.nodeName=${node.name}`, '-o', 'jsonpath={.items[0].metadata.name}')).trim();
   const before = (await showJson<Record<string, { connectionsEstablished: number }>>(router, 'show bgp neighbors json'))[node.ip]!.connectionsEstablished;
-  const mon = new RouteMonitor(s.router!.ns);
-  await mon.ready;
-  let gapStart: number | undefined;
-  let gap = 0;
-  mon.on((e) => {
-    if (e.prefix !== prefix) return;
-    const full = !e.deleted && e.nexthops.includes(node.ip);
-    if (!full && gapStart === undefined) gapStart = e.at;
-    if (full && gapStart !== undefined) {
-      gap += e.at - gapStart;
-      gapStart = undefined;
-    }
-  });
+  const watch = watchRouteGaps(s.router!.ns, prefix, [node.ip]);
+  await watch.ready;
   const t0 = performance.now();
   await kubectl('-n', 'metallb-system', 'delete', 'pod', victim, '--wait=false');
   await until('a new speaker pod Ready', async () => {
@@ -76,12 +65,11 @@ for (let i = 0; i < RUNS; i++) {
   }, 120_000);
   const established = performance.now() - t0;
   await sleep(5000);
-  mon.stop();
-  if (gapStart !== undefined) gap += performance.now() - gapStart;
+  const gap = watch.stop().totalGapMs;
   runs.push({
     upMs: t['ready']! - t['start']!, controlPlaneMs: t['controlPlane']! - t['start']!, nodesReadyMs: t['nodesReady']! - t['controlPlane']!, olmMs: t['olmReady']! - t['nodesReady']!,
     subscriptionToCsvMs: t['csvSucceeded']! - t['subscribed']!, csvToSpeakersReadyMs: t['speakersReady']! - t['csvSucceeded']!,
-    podDeleteToPodReadyMs: round(podReady), podDeleteToEstablishedMs: round(established), msWithoutRoute: round(gap),
+    podDeleteToPodReadyMs: round(podReady), podDeleteToEstablishedMs: round(established), msWithoutRoute: gap,
   });
   say(`run ${i + 1}: ${JSON.stringify(runs.at(-1))}`);
   await labDown(() => undefined);

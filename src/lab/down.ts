@@ -7,7 +7,7 @@ import { alive, pidsTagged, stopProc } from './procs.js';
 import type { PlaneState } from './procs.js';
 import { teardownSync } from './netns.js';
 import { stopPlane } from './controlplane.js';
-import { cgroupMounts, cgroupPids, cleanupNode, removeCgroup } from './node-runtime.js';
+import { cgroupMounts, cgroupPids, removeCgroup } from './node-runtime.js';
 
 function planeState(s: LabState): PlaneState | undefined {
   if (!s.planeStateFile || !existsSync(s.planeStateFile)) return undefined;
@@ -91,8 +91,8 @@ export async function labDown(say: (s: string) => void): Promise<void> {
     say('stopping the control plane');
     await stopPlane(plane);
   }
-  // Node runtimes: their mounts went with their mount namespaces; their cgroups and files remain.
-  for (const rt of Object.values(s?.runtimes ?? {})) cleanupNode(rt);
+  // Node runtimes: their mounts went with their mount namespaces; their cgroups remain (their
+  // directories are under the lab's, removed next).
   cgroups.forEach(removeCgroup);
   // State and logs: nothing of the lab stays behind.
   rmSync(labDir(), { recursive: true, force: true });

@@ -4,16 +4,15 @@
 // containerd and kubelet insist on (/run/containerd, /var/log/containers); kubelet and kube-proxy
 // then join its namespaces. Every mount (overlay rootfs, volumes, pod netns files) exists only in
 // that mount namespace, so it vanishes with the node's processes: nothing to unmount on the host.
-// What persists outside is the node's directory and its cgroup, both named after the node, both
-// removed by `cleanupNode`.
+// What persists outside is the node's directory (under the lab's) and its cgroup, named after the
+// node (removeCgroup).
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { binDir, run, sleep } from './procs.js';
+import { binDir, run, sleep, writeKubeconfig } from './procs.js';
 import { spawnRecorded } from './agents.js';
 import type { LabState, NodeRuntimeState } from './state.js';
 import { containerdSocket, nodeConfigFiles } from './node-config.js';
 import type { Pki } from './pki.js';
-import { writeKubeconfig } from './procs.js';
 
 export interface NodeSpec {
   name: string;
@@ -88,7 +87,7 @@ export async function startContainerd(state: LabState, node: NodeSpec, rt: NodeR
   return pid;
 }
 
-/** One imported image: its reference, the docker-archive it comes from, and other names it has. */
+/** One imported image: its reference, the OCI archive it comes from, and other names it has. */
 export interface ImageArchive {
   ref: string;
   archive: string;
@@ -164,10 +163,4 @@ export function removeCgroup(root: string): void {
     }
   };
   for (const m of cgroupMounts()) if (existsSync(join(m, root))) remove(join(m, root));
-}
-
-/** Removes what a node's runtime leaves once its processes are gone: its cgroups and its directory. */
-export function cleanupNode(rt: NodeRuntimeState): void {
-  removeCgroup(rt.cgroupRoot);
-  rmSync(rt.dir, { recursive: true, force: true });
 }

@@ -9,15 +9,13 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { repoRoot } from '../util/golden.js';
 import { buildTopology, CLIENT_IP, CLUSTER_CIDR, CONTROL_PLANE_IP, nodeIP, podCIDR, ROUTER_IP, SEED001_ROUTER_IP } from './topology.js';
-import { labDir, labPrefix, saveState } from './state.js';
+import { LAB_ENV, labDir, labPrefix, saveState } from './state.js';
 import type { LabState } from './state.js';
-import { LAB_ENV } from './state.js';
 import { makePki } from './pki.js';
 import { APISERVER_PORT, KUBERNETES_SERVICE_IP, startClusterPlane } from './cluster-plane.js';
 import type { ControlPlane } from './controlplane.js';
 import { importImages, pinnedRef, prepareNode, readImageIndex, startContainerd, startKubelet, startKubeProxy } from './node-runtime.js';
-import type { ImageArchive } from './node-runtime.js';
-import type { NodeSpec } from './node-runtime.js';
+import type { ImageArchive, NodeSpec } from './node-runtime.js';
 import { GLOBAL_CATALOG_NAMESPACE, olmDeployDir, olmObjects, toolVersion } from './olm.js';
 import { parseObjects, toYaml } from '../api/yaml.js';
 import { waitFor } from './netns.js';
@@ -30,11 +28,12 @@ export const CLUSTER_DNS_IP = '10.96.0.10';
  * catalog named by tag with imagePullPolicy Always, and no registry here answers.
  */
 export function pinCatalogSource(text: string, images: readonly ImageArchive[]): string {
-  return text.replace(/^(\s*image:\s*)(\S+)\s*$/m, (line, lead: string, ref: string) => {
-    const img = images.find((i) => i.ref === ref);
-    if (!img) throw new Error(`the CatalogSource's image ${ref} is not in ${imagesIndex()}: run 'make images'`);
-    return `${lead}${pinnedRef(img)}`;
-  });
+  return parseObjects(text, 'catalogsource').map((o) => {
+    const spec = o['spec'] as { image?: string };
+    const img = images.find((i) => i.ref === spec.image);
+    if (!img) throw new Error(`the CatalogSource's image ${spec.image} is not in ${imagesIndex()}: run 'make images'`);
+    return `---\n${toYaml({ ...o, spec: { ...spec, image: pinnedRef(img) } })}`;
+  }).join('');
 }
 
 /**

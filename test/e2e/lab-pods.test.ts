@@ -8,7 +8,7 @@
 // Waits are bounded polls; timings are measured and printed, never asserted.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { main } from '../../src/cli.js';
 import { LAB_NAME_ENV, labPrefix, readState } from '../../src/lab/state.js';
 import { alive, sleep } from '../../src/lab/procs.js';
@@ -16,7 +16,7 @@ import { readImageIndex, pinnedRef } from '../../src/lab/node-runtime.js';
 import { imagesIndex } from '../../src/lab/up-pods.js';
 import { parseObjects } from '../../src/api/yaml.js';
 import { poll } from '../helpers/poll.js';
-import { RouteMonitor } from '../helpers/route-monitor.js';
+import { watchRouteGaps } from '../helpers/route-monitor.js';
 import type { RouteEvent } from '../helpers/route-monitor.js';
 import { lab, state, routerVtysh, routeNexthops, neighbors } from './lab-helpers.js';
 
@@ -74,13 +74,15 @@ async function ecmp(ip: string, nodeIps = NODE_IPS, timeoutMs = 120_000): Promis
 async function curlReaches(ip: string, nodes: string[]): Promise<Set<string>> {
   const seen = new Set<string>();
   const answers = new Map<string, number>();
+  const podNode = new Map<string, string>();
   try {
     await poll(`curl ${ip} from the client reaching demo pods on ${nodes.join(', ')}`, async () => {
       const r = await lab('curl', ip);
       const answer = r.code === 0 ? r.out.trim() : `error: ${r.err.trim()}`;
       answers.set(answer, (answers.get(answer) ?? 0) + 1);
-      // Looked up each time: a rollout or a drain replaces pods.
-      const node = (await pods('demo', 'app=demo')).find((p) => p.metadata.name === answer)?.spec.nodeName;
+      // Pods are looked up again only for a name not known yet (a rollout or a drain replaces them).
+      if (r.code === 0 && !podNode.has(answer)) for (const p of await pods('demo', 'app=demo')) podNode.set(p.metadata.name, p.spec.nodeName ?? '');
+      const node = podNode.get(answer);
       if (node) seen.add(node);
       return nodes.every((n) => seen.has(n)) ? true : undefined;
     }, 60_000, 50);
@@ -88,36 +90,6 @@ async function curlReaches(ip: string, nodes: string[]): Promise<Set<string>> {
     throw new Error(`${(err as Error).message}; answers: ${JSON.stringify([...answers])}; demo pods: ${JSON.stringify((await pods('demo', 'app=demo')).map((p) => [p.metadata.name, p.spec.nodeName, ready(p)]))}`);
   }
   return seen;
-}
-
-/**
- * Watches the router's kernel route for the demo IP from now on: the longest time it had fewer
- * next hops than `expected`, and every change seen (ip monitor, no polling).
- */
-function watchRoute(ip: string, expected: readonly string[]): { ready: Promise<void>; stop: () => { worstGapMs: number; events: RouteEvent[] } } {
-  const mon = new RouteMonitor(state().router!.ns);
-  const events: RouteEvent[] = [];
-  let since: number | undefined;
-  let worst = 0;
-  const off = mon.on((e) => {
-    if (e.prefix !== `${ip}/32`) return;
-    events.push(e);
-    const full = !e.deleted && expected.every((h) => e.nexthops.includes(h));
-    if (!full && since === undefined) since = e.at;
-    if (full && since !== undefined) {
-      worst = Math.max(worst, e.at - since);
-      since = undefined;
-    }
-  });
-  return {
-    ready: mon.ready,
-    stop: () => {
-      off();
-      mon.stop();
-      if (since !== undefined) worst = Math.max(worst, performance.now() - since);
-      return { worstGapMs: Math.round(worst), events };
-    },
-  };
 }
 
 before(async () => {
@@ -202,9 +174,14 @@ test('the speaker runs with exactly the capabilities its containers ask for (wit
   const sp = Object.values(await speakers())[0]!;
   // What the OpenShift rendering's SCC allows: the same renderer, for the same CR.
   const cr = await kubectl('-n', NS, 'get', 'metallb', 'metallb', '-o', 'yaml');
-  writeFileSync('/tmp/metallb-pods-test-cr.yaml', cr);
+  const crFile = '/tmp/metallb-pods-test-cr.yaml';
+  writeFileSync(crFile, cr);
   let rendered = '';
-  assert.equal(await main(['render-manifests', '-f', '/tmp/metallb-pods-test-cr.yaml', '--openshift'], { stdout: (t) => void (rendered += t), stderr: () => undefined }), 0);
+  try {
+    assert.equal(await main(['render-manifests', '-f', crFile, '--openshift'], { stdout: (t) => void (rendered += t), stderr: () => undefined }), 0);
+  } finally {
+    rmSync(crFile, { force: true });
+  }
   const scc = parseObjects(rendered, 'render-manifests').find((o) => o.kind === 'SecurityContextConstraints');
   assert.ok(scc, 'the OpenShift rendering has an SCC');
   const allowed = new Set((scc['allowedCapabilities'] as string[] | undefined) ?? []);
@@ -239,7 +216,7 @@ async function deleteSpeakerPod(node: string): Promise<{ podReadyMs: number; ses
   await ecmp(demoIP);
   const victim = (await speakers())[node]!.metadata.name;
   const nBefore = await neighbors(routerVtysh());
-  const watch = watchRoute(demoIP, NODE_IPS);
+  const watch = watchRouteGaps(state().router!.ns, `${demoIP}/32`, NODE_IPS);
   await watch.ready;
   const t0 = performance.now();
   await kubectl('-n', NS, 'delete', 'pod', victim, '--wait=false');
@@ -358,7 +335,7 @@ test('upgrade through OLM: catalog 0.1.1 → the Subscription upgrades, the spea
   const next = images.find((i) => i.ref.endsWith('/metallb-operator-catalog:v0.1.1'));
   assert.ok(next, 'make images built the 0.1.1 catalog');
   const before = await speakers();
-  const watch = watchRoute(demoIP, NODE_IPS);
+  const watch = watchRouteGaps(state().router!.ns, `${demoIP}/32`, NODE_IPS);
   await watch.ready;
   const t0 = performance.now();
   await kubectl('-n', 'openshift-marketplace', 'patch', 'catalogsource', 'metallb-operator-ts', '--type', 'merge', '-p', JSON.stringify({ spec: { image: pinnedRef(next) } }));

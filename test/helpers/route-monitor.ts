@@ -65,3 +65,45 @@ export class RouteMonitor {
     this.child.kill('SIGTERM');
   }
 }
+
+export interface RouteGaps {
+  /** The longest time the prefix had fewer next hops than expected (ms, rounded). */
+  worstGapMs: number;
+  /** All such time added up (ms, rounded). */
+  totalGapMs: number;
+  /** Every change of the prefix seen. */
+  events: RouteEvent[];
+}
+
+/**
+ * Watches PREFIX in a namespace's kernel table from now on: how long it lacked any of `expected`
+ * (gone, or fewer next hops), and every change seen. `stop()` ends the watch and reports.
+ */
+export function watchRouteGaps(ns: string, prefix: string, expected: readonly string[]): { ready: Promise<void>; stop: () => RouteGaps } {
+  const mon = new RouteMonitor(ns);
+  const events: RouteEvent[] = [];
+  let since: number | undefined;
+  let worst = 0;
+  let total = 0;
+  const close = (at: number): void => {
+    worst = Math.max(worst, at - since!);
+    total += at - since!;
+    since = undefined;
+  };
+  const off = mon.on((e) => {
+    if (e.prefix !== prefix) return;
+    events.push(e);
+    const full = !e.deleted && expected.every((h) => e.nexthops.includes(h));
+    if (!full && since === undefined) since = e.at;
+    if (full && since !== undefined) close(e.at);
+  });
+  return {
+    ready: mon.ready,
+    stop: () => {
+      off();
+      mon.stop();
+      if (since !== undefined) close(performance.now());
+      return { worstGapMs: Math.round(worst), totalGapMs: Math.round(total), events };
+    },
+  };
+}
