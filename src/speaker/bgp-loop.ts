@@ -2,7 +2,7 @@
 // after a costly change) the latest snapshot is planned, rendered and applied to FRR, one apply
 // at a time. A periodic resync re-applies against FRR's running config, which repairs FRR after
 // a restart. A configuration error keeps the last good config in FRR (routes stay up) and is
-// reported.
+// reported. BFD is held back per session until bgpd has brought it up once (bfd-gate.ts).
 import type { Vtysh } from './frr/vtysh.js';
 import { applyConfig } from './frr/apply.js';
 import type { ParsedConfig } from './frr/parse.js';
@@ -10,6 +10,8 @@ import { render } from './frr/render.js';
 import { planBGP } from './announce/bgp.js';
 import type { BGPPlan } from './announce/bgp.js';
 import type { Snapshot } from './announce/snapshot.js';
+import { holdBfdUntilEstablished, sessionsEverEstablished } from './bfd-gate.js';
+import type { SessionState } from './sessions.js';
 import type { FrrLogLevel } from './frr/model.js';
 import type { Logger } from '../util/log.js';
 import type { Metrics } from '../util/metrics.js';
@@ -51,6 +53,11 @@ export class BgpLoop {
   /** When the last apply that changed FRR ended, and how long it took (performance.now ms). */
   private lastChangeEnd = 0;
   private lastChangeMs = 0;
+  /** Sessions bgpd has brought up once (bfd-gate.ts), from the last poll of FRR's neighbors. */
+  private established = new Set<string>();
+  /** The BFD sessions of the last plan, and those of them held back in the last desired config. */
+  private bfdSessions: string[] = [];
+  private held: string[] = [];
   lastPlan: BGPPlan | undefined;
   lastError: string | undefined;
   readonly stats = { runs: 0, applies: 0, skipped: 0, errors: 0 };
@@ -99,6 +106,22 @@ export class BgpLoop {
     return Math.max(debounce, pauseUntil - performance.now());
   }
 
+  /**
+   * What FRR reports about its sessions (undefined: FRR did not answer, so it may be restarting and
+   * nothing it said before holds). A change that releases or re-holds a BFD session is a change.
+   */
+  sessionsSeen(sessions: SessionState[] | undefined): void {
+    const next = sessions ? sessionsEverEstablished(sessions) : new Set<string>();
+    const changed = this.bfdSessions.some((k) => next.has(k) !== this.established.has(k));
+    this.established = next;
+    if (changed) this.trigger();
+  }
+
+  /** BFD sessions held back until their BGP session comes up (the speaker polls faster meanwhile). */
+  heldBfd(): readonly string[] {
+    return this.held;
+  }
+
   /** Resolves when no run is pending or in progress. */
   idle(): Promise<void> {
     if (!this.dirty && !this.running && !this.timer) return Promise.resolve();
@@ -145,10 +168,14 @@ export class BgpLoop {
     } else {
       plan = planBGP(this.d.snapshot(), this.d.node, this.d.frrLogLevel);
       if (plan.errors.length > 0) return this.configError(plan.errors);
+      const gated = holdBfdUntilEstablished(plan.config, this.established);
+      this.bfdSessions = gated.bfd;
+      if (gated.held.join() !== this.held.join()) log.info('BFD held until the BGP session is up', { event: 'bfd-held', sessions: gated.held });
+      this.held = gated.held;
       try {
         // Validates too: a value that would inject configuration (say, a newline in a password
         // read from a Secret, which no CRD schema checks) stops here, before vtysh.
-        desired = render(plan.config);
+        desired = render(gated.config);
       } catch (err) {
         return this.configError([errorMessage(err)]);
       }
@@ -200,6 +227,8 @@ export class BgpLoop {
       this.lastError = errorMessage(err);
       this.lastApplied = undefined;
       this.lastRunning = undefined;
+      // FRR may be restarting: a new bgpd has brought no session up yet.
+      this.established.clear();
       this.appliedGeneration = -1;
       metrics.inc('metallb_frr_apply_errors_total', 'FRR applies that failed');
       log.error('FRR apply failed; will retry', { event: 'frr-apply-error', error: this.lastError });

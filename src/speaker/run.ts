@@ -82,21 +82,33 @@ export async function runSpeaker(d: SpeakerDeps): Promise<SpeakerHandle> {
   d.log.info('speaker started', { event: 'start', node: d.node, namespace: d.namespace });
 
   const watchdog = new BfdWatchdog();
-  const poll = setInterval(() => {
-    void (async (): Promise<void> => {
-      const json = await neighborsJson(d.vtysh);
-      if (json === undefined) return;
-      const sessions = parseNeighbors(json);
-      for (const kick of watchdog.check(loop.lastPlan, sessions, Date.now())) {
-        d.log.warn('BFD down under an Established session; re-registering it', { event: 'bfd-kick', neighbor: kick.neighbor });
-        metrics.inc('metallb_bfd_reregistrations_total', 'BFD sessions re-registered by the watchdog', { peer: kick.neighbor });
-        await d.vtysh.run(kick.commands.flatMap((c) => ['-c', c]));
-      }
-      await status.sessions(loop.lastPlan, sessions, new Date().toISOString());
-      if (legacyProblems.length > 0) d.log.warn('legacy config ConfigMap ignored', { event: 'legacy-config-error', problems: legacyProblems });
-    })().catch((err: unknown) => d.log.warn('status poll failed', { event: 'status-error', error: String(err) }));
-  }, d.statusIntervalMs ?? 3000);
-  poll.unref();
+  const pollOnce = async (): Promise<void> => {
+    const json = await neighborsJson(d.vtysh);
+    const sessions = json === undefined ? undefined : parseNeighbors(json);
+    loop.sessionsSeen(sessions);
+    if (!sessions) return;
+    for (const kick of watchdog.check(loop.lastPlan, sessions, Date.now())) {
+      d.log.warn('BFD down under an Established session; re-registering it', { event: 'bfd-kick', neighbor: kick.neighbor });
+      metrics.inc('metallb_bfd_reregistrations_total', 'BFD sessions re-registered by the watchdog', { peer: kick.neighbor });
+      await d.vtysh.run(kick.commands.flatMap((c) => ['-c', c]));
+    }
+    await status.sessions(loop.lastPlan, sessions, new Date().toISOString());
+    if (legacyProblems.length > 0) d.log.warn('legacy config ConfigMap ignored', { event: 'legacy-config-error', problems: legacyProblems });
+  };
+  // Every 3 s; every 250 ms while a BFD session waits for its BGP session, so that BFD protects
+  // a session within a moment of it coming up (a poll is one query on bgpd's socket).
+  let poll: NodeJS.Timeout | undefined;
+  let polling = true;
+  const schedule = (): void => {
+    if (!polling) return;
+    poll = setTimeout(() => {
+      pollOnce()
+        .catch((err: unknown) => d.log.warn('status poll failed', { event: 'status-error', error: String(err) }))
+        .finally(schedule);
+    }, loop.heldBfd().length > 0 ? Math.min(250, d.statusIntervalMs ?? 3000) : (d.statusIntervalMs ?? 3000));
+    poll.unref();
+  };
+  schedule();
 
   const server = d.metricsAddress ? await serveMetrics(metrics, d.metricsAddress.port, d.metricsAddress.host, () => loop.lastError === undefined) : undefined;
   return {
@@ -106,7 +118,8 @@ export async function runSpeaker(d: SpeakerDeps): Promise<SpeakerHandle> {
     ...(l2 ? { l2 } : {}),
     async stop(): Promise<void> {
       await l2?.stop();
-      clearInterval(poll);
+      polling = false;
+      clearTimeout(poll);
       loop.stop();
       caches.stop();
       await new Promise<void>((r) => (server ? server.close(() => r()) : r()));

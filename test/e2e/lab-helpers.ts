@@ -80,6 +80,8 @@ export interface Neighbor {
   lastResetDueTo?: string;
   /** e.g. "Cease/BFD Down" when this side sent the NOTIFICATION itself. */
   lastNotificationReason?: string;
+  /** Per neighbor since the router started: a NOTIFICATION received is a session reset. */
+  messageStats?: { notificationsRecv?: number; notificationsSent?: number };
 }
 
 /** `show bgp neighbors json` at a router, by neighbor address. */

@@ -19,6 +19,7 @@ import { poll } from '../helpers/poll.js';
 import { watchRouteGaps } from '../helpers/route-monitor.js';
 import type { RouteEvent } from '../helpers/route-monitor.js';
 import { lab, state, routerVtysh, routeNexthops, neighbors } from './lab-helpers.js';
+import type { Neighbor } from './lab-helpers.js';
 
 // A lab of this test's own (mlb-e2e-pods-*, .cache/lab-e2e-pods), beside any lab a user has up.
 process.env[LAB_NAME_ENV] = 'e2e-pods';
@@ -210,7 +211,7 @@ test('the speaker runs with exactly the capabilities its containers ask for (wit
  * Deletes the speaker pod of a node and waits for the DaemonSet's new one to be Established again,
  * watching the router's route for the demo IP meanwhile.
  */
-async function deleteSpeakerPod(node: string): Promise<{ podReadyMs: number; sessionBackMs: number; msWithoutRoute: number; events: RouteEvent[]; otherResets: number }> {
+async function deleteSpeakerPod(node: string): Promise<{ podReadyMs: number; sessionBackMs: number; msWithoutRoute: number; events: RouteEvent[]; otherResets: number; notifications: number; lastResetDueTo: string }> {
   const ip = NODE_IPS[NODES.indexOf(node)]!;
   const other = NODE_IPS.find((x) => x !== ip)!;
   await ecmp(demoIP);
@@ -238,8 +239,13 @@ async function deleteSpeakerPod(node: string): Promise<{ podReadyMs: number; ses
   return {
     podReadyMs: Math.round(podReadyMs), sessionBackMs: Math.round(sessionBackMs), msWithoutRoute: seen.worstGapMs, events: seen.events,
     otherResets: nAfter[other]!.connectionsEstablished - nBefore[other]!.connectionsEstablished,
+    // NOTIFICATIONs either way: the router's, or the node's (a Cease/BFD Down ends graceful restart).
+    notifications: notificationsOf(nAfter[ip]!) - notificationsOf(nBefore[ip]!),
+    lastResetDueTo: nAfter[ip]!.lastResetDueTo ?? '',
   };
 }
+
+const notificationsOf = (n: Neighbor): number => (n.messageStats?.notificationsRecv ?? 0) + (n.messageStats?.notificationsSent ?? 0);
 
 /** The lab's BGPPeer without its BFD profile for the duration of fn (see the drill below). */
 async function withoutBfd<T>(fn: () => Promise<T>): Promise<T> {
@@ -255,18 +261,23 @@ async function withoutBfd<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-// With BFD (the seed's profile) FRR 8.4's new bfdd goes Up and Down once within a second of its
-// start, and the node's bgpd answers with a Hard Reset (Cease/BFD Down) that ends the graceful
-// restart: the router then drops the node's routes until its new UPDATE (~1-3 s here). That is
-// measured, not asserted; graceful restart itself is asserted on the same peer without BFD.
+// With BFD (the seed's profile) and without: graceful restart keeps the route at the router. With
+// BFD this holds because the speaker configures a session's BFD only once the new bgpd has brought
+// that session up (src/speaker/bfd-gate.ts); before, FRR 8.4 re-registered BFD at Established and
+// the node's bgpd sent Cease/BFD Down, a hard reset (the route was gone 1-3 s).
 test('drill: a speaker pod deleted → the DaemonSet brings it back; with graceful restart the router keeps the route', async () => {
   const withBfd = await deleteSpeakerPod(NODES[0]!);
   measured['speakerPodDeleteWithBfd'] = { ...withBfd, events: withBfd.events.length };
+  assert.equal(withBfd.msWithoutRoute, 0, `with BFD, the router's route lost a node for ${withBfd.msWithoutRoute} ms: ${JSON.stringify(withBfd.events)}`);
+  assert.equal(withBfd.events.length, 0, 'the route never changed');
+  assert.equal(withBfd.notifications, 0, `no session reset on the router (last reset: ${withBfd.lastResetDueTo})`);
   assert.equal(withBfd.otherResets, 0, 'the other node\'s session is untouched');
+  await bfdBackUp();
   const gr = await withoutBfd(() => deleteSpeakerPod(NODES[0]!));
   measured['speakerPodDeleteGracefulRestart'] = { ...gr, events: gr.events.length };
   assert.equal(gr.msWithoutRoute, 0, `the router's route lost a node for ${gr.msWithoutRoute} ms: ${JSON.stringify(gr.events)}`);
   assert.equal(gr.events.length, 0, 'the route never changed');
+  assert.equal(gr.notifications, 0, `no session reset on the router (last reset: ${gr.lastResetDueTo})`);
   assert.equal(gr.otherResets, 0, 'the other node\'s session is untouched');
   await bfdBackUp();
   await curlReaches(demoIP, NODES);

@@ -89,6 +89,9 @@ test('seed 002: sessions Established, BFD up with the seed profile, .150 learned
     throw new Error(`${String(e)}: router ${JSON.stringify(last)} nodes ${JSON.stringify(nodeSide)} loops ${JSON.stringify(speakers.map((x) => x.loop.stats))}`);
   });
   assert.ok(bfd.every((p) => p['remote-detect-multiplier'] === 37), JSON.stringify(bfd));
+  // BFD came up without resetting the session it protects: bgpd registered it once, with the
+  // session's final addresses (bfd-gate.ts), so no Cease/BFD Down followed the first Established.
+  assert.deepEqual(await Promise.all(lab.nodes.map((n) => connectionsEstablished(n.vtysh, ROUTER_IP))), [1, 1], 'each node brought its session up exactly once');
   // and the BGPPeer status reports BFD up for both nodes
   await waitFor('bfdState Up in BGPPeer status', async () => {
     const p = await admin.get<Obj>({ apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', name: 'peer-test', namespace: NS });
