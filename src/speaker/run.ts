@@ -7,6 +7,7 @@ import { BgpLoop } from './bgp-loop.js';
 import { Caches, speakerInformerSpecs } from './watches.js';
 import { SpeakerStatus } from './status.js';
 import { parseNeighbors } from './sessions.js';
+import type { SessionState } from './sessions.js';
 import { BfdWatchdog } from './bfd-watchdog.js';
 import { snapshotFromObjects } from './announce/from-objects.js';
 import { expandLegacyConfigMaps } from '../api/convert-legacy.js';
@@ -55,6 +56,12 @@ async function neighborsJson(vtysh: Vtysh): Promise<string | undefined> {
   return r.code === 0 ? r.stdout : undefined;
 }
 
+/** FRR's sessions, or undefined while it does not answer. */
+async function readSessions(vtysh: Vtysh): Promise<SessionState[] | undefined> {
+  const json = await neighborsJson(vtysh);
+  return json === undefined ? undefined : parseNeighbors(json);
+}
+
 export async function runSpeaker(d: SpeakerDeps): Promise<SpeakerHandle> {
   const metrics = new Metrics();
   const caches = new Caches(d.kube, speakerInformerSpecs(d.namespace), d.log);
@@ -77,14 +84,16 @@ export async function runSpeaker(d: SpeakerDeps): Promise<SpeakerHandle> {
   });
   caches.onChange(() => loop.trigger());
   await caches.start();
+  // A speaker restarted beside a running FRR must not take BFD off the sessions FRR already has
+  // up (bfd-gate.ts): the first plan starts from what FRR reports now.
+  loop.sessionsSeen(await readSessions(d.vtysh).catch(() => undefined));
   loop.start();
   const l2 = d.l2 ? await startL2(d.l2, d, caches, snapshot, metrics) : undefined;
   d.log.info('speaker started', { event: 'start', node: d.node, namespace: d.namespace });
 
   const watchdog = new BfdWatchdog();
   const pollOnce = async (): Promise<void> => {
-    const json = await neighborsJson(d.vtysh);
-    const sessions = json === undefined ? undefined : parseNeighbors(json);
+    const sessions = await readSessions(d.vtysh);
     loop.sessionsSeen(sessions);
     if (!sessions) return;
     for (const kick of watchdog.check(loop.lastPlan, sessions, Date.now())) {
