@@ -1,7 +1,7 @@
 // BGPPeer: a BGP router the speakers open sessions to. v1beta2 is stored; v1beta1 is served as a
 // strict subset of it (same names, same shapes), so the apiserver converts with strategy None and
 // no webhook (docs/adr/0002-bgppeer-versions-without-webhook.md).
-import { s, NAME_PATTERN, FRR_TOKEN_PATTERN, IFNAME_PATTERN, asn, duration, nameRef } from './s.js';
+import { s, NAME_PATTERN, FRR_TOKEN_PATTERN, IFNAME_HINT, IFNAME_PATTERN, asn, duration, BFD_PROFILE_NAME_MAX_LENGTH, BGP_TIMER_MAX_SECONDS, PASSWORD_MAX_LENGTH } from './s.js';
 import type { Infer } from './schema-compound.js';
 import type { Rule } from './schema.js';
 import type { KindDef, PrinterColumn } from './kind.js';
@@ -15,10 +15,16 @@ const ip = (description: string): ReturnType<typeof s.str> =>
 
 const sec = (d: string | undefined, fallback: number): number => (d === undefined ? fallback : (parseDuration(d) ?? NaN));
 
-const holdTime = duration('Hold time proposed to the peer: 0s (no keepalives) or at least 3s; default 90s').rule({
-  rule: "duration(self) == duration('0s') || duration(self) >= duration('3s')",
-  message: 'holdTime must be 0s or at least 3s',
-  check: (v) => sec(v, 0) === 0 || sec(v, 0) >= 3,
+const MAX = `duration('${BGP_TIMER_MAX_SECONDS}s')`;
+const holdTime = duration(`Hold time proposed to the peer: 0s (no keepalives) or 3s-${BGP_TIMER_MAX_SECONDS}s; default 90s`).rule({
+  rule: `(duration(self) == duration('0s') || duration(self) >= duration('3s')) && duration(self) <= ${MAX}`,
+  message: `holdTime must be 0s or between 3s and ${BGP_TIMER_MAX_SECONDS}s`,
+  check: (v) => (sec(v, 0) === 0 || sec(v, 0) >= 3) && sec(v, 0) <= BGP_TIMER_MAX_SECONDS,
+});
+const keepaliveTime = duration('Keepalive interval; must not exceed holdTime; default holdTime/3').rule({
+  rule: `duration(self) <= ${MAX}`,
+  message: `keepaliveTime must be at most ${BGP_TIMER_MAX_SECONDS}s`,
+  check: (v) => sec(v, 0) <= BGP_TIMER_MAX_SECONDS,
 });
 const connectTime = duration('How long to wait between connection attempts (1s-65535s, whole seconds); default 120s in FRR').rule({
   rule: "duration(self) >= duration('1s') && duration(self) <= duration('65535s')",
@@ -41,11 +47,11 @@ export const bgpPeerSpecV1beta2 = s
       dynamicASN: s.str({ enum: ['internal', 'external'] as const, description: 'Detect the peer ASN: internal (iBGP) or external (eBGP); exclusive with peerASN' }),
       localASN: asn('Present this AS number to the peer instead of myASN (FRR "local-as")'),
       peerAddress: ip('The peer address; exclusive with interface'),
-      interface: s.str({ description: 'Peer over this interface with BGP unnumbered; exclusive with peerAddress', pattern: IFNAME_PATTERN, patternHint: 'must be an interface name (at most 15 letters, digits, "_", "." or "-")' }),
+      interface: s.str({ description: 'Peer over this interface with BGP unnumbered; exclusive with peerAddress', pattern: IFNAME_PATTERN, patternHint: `must be an interface name (${IFNAME_HINT})` }),
       sourceAddress: ip('The local address the session starts from (FRR "update-source")'),
       peerPort: s.int({ description: 'The peer TCP port (default 179)', minimum: 1, maximum: 65535 }),
       holdTime,
-      keepaliveTime: duration('Keepalive interval; must not exceed holdTime; default holdTime/3'),
+      keepaliveTime,
       connectTime,
       routerID: s.str({ description: 'BGP router ID to use instead of the node address', maxLength: 15 }).rule({
         rule: 'isIP(self) && ip(self).family() == 4',
@@ -53,7 +59,7 @@ export const bgpPeerSpecV1beta2 = s
         check: (v) => celIsIP(v) && ipFamily(v) === 4,
       }),
       nodeSelectors: labelSelectors('Only nodes matching one of these selectors peer with this router; empty means every node'),
-      password: s.str({ description: 'TCP MD5 password; exclusive with passwordSecret', pattern: FRR_TOKEN_PATTERN, patternHint: 'must be printable ASCII without spaces or line breaks', maxLength: 80 }),
+      password: s.str({ description: 'TCP MD5 password; exclusive with passwordSecret', pattern: FRR_TOKEN_PATTERN, patternHint: 'must be printable ASCII without spaces or line breaks', maxLength: PASSWORD_MAX_LENGTH }),
       passwordSecret: s.obj(
         {
           name: s.str({ pattern: NAME_PATTERN, patternHint: 'must be a Secret name', maxLength: 253 }),
@@ -61,9 +67,16 @@ export const bgpPeerSpecV1beta2 = s
         },
         { description: 'A kubernetes.io/basic-auth Secret in the operator namespace whose "password" key is the TCP MD5 password', required: ['name'] },
       ),
-      bfdProfile: nameRef('The BFDProfile to enable BFD with on this session'),
+      bfdProfile: s.str({
+        description: `The BFDProfile to enable BFD with on this session (at most ${BFD_PROFILE_NAME_MAX_LENGTH} characters: FRR's limit for a profile name)`,
+        pattern: NAME_PATTERN,
+        patternHint: 'must be a lowercase DNS-1123 name (a-z, 0-9, "-", ".")',
+        maxLength: BFD_PROFILE_NAME_MAX_LENGTH,
+      }),
       ebgpMultiHop: s.bool({ description: 'The eBGP peer is several hops away' }),
-      vrf: s.str({ description: 'The VRF the session lives in (default: the default VRF)', pattern: IFNAME_PATTERN, patternHint: 'must be a VRF name (at most 15 letters, digits, "_", "." or "-")' }),
+      vrf: s
+        .str({ description: 'The VRF the session lives in (default: the default VRF)', pattern: IFNAME_PATTERN, patternHint: `must be a VRF name (${IFNAME_HINT})` })
+        .rule({ rule: "self != 'default'", message: 'leave vrf unset for the default VRF ("default" is not a VRF device)', check: (v) => v !== 'default' }),
       enableGracefulRestart: s.bool({ description: 'Enable BGP graceful restart with this peer' }),
       disableMP: s.bool({ description: 'Open one session per address family instead of multiprotocol' }),
       dualStackAddressFamily: s.bool({ description: 'Announce both IPv4 and IPv6 prefixes over this session, whatever its address family' }),
@@ -74,6 +87,12 @@ export const bgpPeerSpecV1beta2 = s
   .rule({ rule: 'has(self.peerAddress) != has(self.interface)', message: 'exactly one of peerAddress or interface must be set', check: (v) => (v.peerAddress !== undefined) !== (v.interface !== undefined) })
   .rule({ rule: '!(has(self.password) && has(self.passwordSecret))', message: 'password and passwordSecret are mutually exclusive', check: (v) => !(v.password !== undefined && v.passwordSecret !== undefined) })
   .rule(keepaliveNotAboveHold)
+  .rule({
+    rule: '!has(self.localASN) || self.localASN != self.myASN',
+    message: 'localASN must differ from myASN (FRR refuses "local-as" equal to the router ASN); leave it unset to present myASN',
+    fieldPath: '.localASN',
+    check: (v) => v.localASN === undefined || v.localASN !== v.myASN,
+  })
   .rule({
     rule: "!has(self.holdTime) || duration(self.holdTime) != duration('0s') || !has(self.keepaliveTime) || duration(self.keepaliveTime) == duration('0s')",
     message: 'keepaliveTime must be 0s when holdTime is 0s',
@@ -92,10 +111,11 @@ export const bgpPeerStatus = s.obj({
     s.obj(
       {
       node: s.str({ description: 'The node whose speaker holds the session' }),
-      state: s.str({ description: 'BGP state: Idle, Connect, Active, OpenSent, OpenConfirm or Established' }),
+      state: s.str({ description: 'BGP state: Idle, Connect, Active, OpenSent, OpenConfirm or Established; Skipped when this node cannot configure the peer (see problem)' }),
       bfdState: s.str({ description: 'BFD state: Up, Down, Init, AdminDown, or empty when BFD is off' }),
       prefixesSent: s.int({ minimum: 0 }),
       lastChange: s.str({ description: 'RFC 3339 time of the last state change' }),
+      problem: s.str({ description: 'Why this node leaves the peer out of its config (state Skipped); the rest of its config is applied' }),
       },
       { required: ['node'] },
     ),

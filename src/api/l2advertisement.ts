@@ -1,5 +1,5 @@
 // L2Advertisement: announce the IPs of some pools by ARP/NDP from one elected node.
-import { s, IFNAME_PATTERN } from './s.js';
+import { s, IFNAME_HINT, IFNAME_PATTERN } from './s.js';
 import type { Infer } from './schema-compound.js';
 import type { KindDef } from './kind.js';
 import type { Resource } from './common.js';
@@ -9,7 +9,7 @@ export const l2AdvertisementSpec = s.obj({
   ipAddressPools: nameList('Pools whose IPs this advertisement announces; with no pool and no selector, every pool'),
   ipAddressPoolSelectors: labelSelectors('Pools selected by label'),
   nodeSelectors: labelSelectors('Nodes that may announce; empty means every node'),
-  interfaces: s.arr(s.str({ pattern: IFNAME_PATTERN, patternHint: 'must be an interface name (at most 15 letters, digits, "_", "." or "-")' }), {
+  interfaces: s.arr(s.str({ pattern: IFNAME_PATTERN, patternHint: `must be an interface name (${IFNAME_HINT})` }), {
     description: 'Interfaces to answer ARP/NDP on; empty means every interface',
     maxItems: 64,
   }),

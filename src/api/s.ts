@@ -20,14 +20,30 @@ export const s = {
 /** DNS-1123 subdomain: what a reference to another object's name must look like. */
 export const NAME_PATTERN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
 
+// The patterns below are also what the speaker checks before anything reaches frr.conf
+// (src/speaker/frr/validate.ts builds its regular expressions from them), so the apiserver
+// rejects exactly what a speaker would have to skip (issue 18.1).
+
 /**
  * A token that reaches frr.conf verbatim (password): printable, no white space, so it can neither
  * split an FRR command nor start a new line of configuration.
  */
 export const FRR_TOKEN_PATTERN = '^[!-~]+$';
+/** TCP-MD5 keys are at most 80 bytes (RFC 2385 as Linux implements it). */
+export const PASSWORD_MAX_LENGTH = 80;
 
-/** A Linux interface or VRF name: at most 15 characters, no white space or '/'. */
-export const IFNAME_PATTERN = '^[A-Za-z0-9_.-]{1,15}$';
+/**
+ * A Linux interface or VRF name (a VRF is a network device): at most 15 characters, starting with
+ * a letter or digit (so FRR never reads it as an option), then letters, digits, "_", "." or "-".
+ */
+export const IFNAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$';
+export const IFNAME_HINT = 'at most 15 letters, digits, "_", "." or "-", starting with a letter or digit';
+
+/** FRR keeps a BFD profile name in 64 bytes with its terminating NUL. */
+export const BFD_PROFILE_NAME_MAX_LENGTH = 63;
+
+/** The longest hold and keepalive times FRR takes (`timers 0-65535 0-65535`), in seconds. */
+export const BGP_TIMER_MAX_SECONDS = 65535;
 
 /** Go's time.Duration syntax, as metav1.Duration accepts it (e.g. "90s", "1m30s", "500ms"). */
 export const DURATION_PATTERN = '^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$';

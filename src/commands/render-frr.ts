@@ -15,8 +15,9 @@ export const command: Command = {
 Prints the frr.conf the speaker on node NAME would apply, computed offline from YAML files holding
 the metallb.io CRs (BGPPeer, BFDProfile, IPAddressPool, AddressPool, BGPAdvertisement, Community),
 Services (with status.loadBalancer.ingress), EndpointSlices, Nodes and password Secrets.
-Why a Service is not announced from this node is printed on stderr. Exit 1 on invalid input or a
-configuration error (e.g. a BGPPeer naming a missing BFDProfile).`,
+Why a Service is not announced from this node is printed on stderr. An object the speaker would
+skip (e.g. a BGPPeer naming a missing BFDProfile) is left out of the config, as the speaker leaves
+it out, and named on stderr. Exit 1 on invalid input or when an object is skipped.`,
   async run(argv, io) {
     const { values } = parseArgs({ args: argv, options: { node: { type: 'string' }, filename: { type: 'string', short: 'f', multiple: true }, 'lb-class': { type: 'string' } } });
     if (!values.node) throw new UsageError('--node NAME is required');
@@ -28,7 +29,8 @@ configuration error (e.g. a BGPPeer naming a missing BFDProfile).`,
       io.stderr(`configuration errors (the speaker keeps its last good config until they are fixed):\n${plan.errors.map((e) => `  ${e}`).join('\n')}\n`);
       return 1;
     }
+    for (const x of plan.skipped) io.stderr(`# skipped: ${x.message}\n`);
     io.stdout(render(plan.config));
-    return 0;
+    return plan.skipped.length > 0 ? 1 : 0;
   },
 };

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buggyCount, findOverlaps, formatRange, isBuggy, mergeRanges, parseRange, rangeContains, rangeSize, rangesOverlap, tryParseRange } from './range.js';
+import { buggyCount, findOverlaps, formatRange, isBuggy, mergeRanges, parseRange, rangeContains, rangeSize, rangesOverlap, tryParseRange, widestPrefixLength } from './range.js';
 import type { IPRange } from './range.js';
 
 const r = (entry: string): IPRange => parseRange(entry) ?? assert.fail(`${entry} does not parse`);
@@ -97,4 +97,16 @@ test('buggyCount agrees with counting address by address', () => {
   assert.equal(buggyCount(r('10.1.0.0/16')), 512n);
   assert.equal(buggyCount(r('10.0.0.0/8')), 2n * 65536n);
   assert.equal(buggyCount(r('2001:db8::/64')), 0n);
+});
+
+test('widestPrefixLength: the shortest block that tiles the range exactly', () => {
+  const w = (e: string): number => widestPrefixLength(parseRange(e)!);
+  assert.equal(w('1.1.1.0/28'), 28);
+  assert.equal(w('0.0.0.0/0'), 0);
+  assert.equal(w('10.0.0.0-10.0.0.5'), 30); // /30 + /31
+  assert.equal(w('10.0.0.1-10.0.0.1'), 32);
+  assert.equal(w('10.0.0.1-10.0.1.254'), 25); // .1/32 .2/31 .4/30 ... .128/25, then the mirror image
+  assert.equal(w('2001:db8::/120'), 120);
+  assert.equal(w('::/0'), 0);
+  assert.equal(w('2001:db8::1-2001:db8::2'), 128);
 });

@@ -127,3 +127,22 @@ function compareRanges(a: IPRange, b: IPRange): number {
   if (a.family !== b.family) return a.family - b.family;
   return a.first < b.first ? -1 : a.first > b.first ? 1 : a.last < b.last ? -1 : a.last > b.last ? 1 : 0;
 }
+
+/**
+ * The shortest prefix length among the CIDR blocks that tile a range exactly (10.0.0.0-10.0.0.5 is
+ * /30 + /31, so 30). An aggregation length shorter than this would announce addresses outside the
+ * range, which is why MetalLB refuses it.
+ */
+export function widestPrefixLength(r: IPRange): number {
+  const bits = BITS[r.family];
+  let widest = bits;
+  let at = r.first;
+  while (at <= r.last) {
+    // The largest block aligned at `at` that does not run past the end.
+    let size = 0;
+    while (size < bits && (at & ((1n << BigInt(size + 1)) - 1n)) === 0n && at + (1n << BigInt(size + 1)) - 1n <= r.last) size++;
+    widest = Math.min(widest, bits - size);
+    at += 1n << BigInt(size);
+  }
+  return widest;
+}

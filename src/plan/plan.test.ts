@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { plan } from './plan.js';
 import { parseObjects } from '../api/yaml.js';
@@ -24,8 +25,10 @@ test('seed 002: .150 announced by both workers (ECMP)', () => {
 });
 
 test('seed 003: IPAddressPool + empty BGPAdvertisement + loadBalancerIPs annotation → 192.168.5.1 by BGP', () => {
-  const objs = prepared([...read('config/samples/metallb_v1beta1_ipaddresspool.yaml'), ...read('config/samples/metallb_v1beta1_bgpadvertisement.yaml'), ...read('config/samples/metallb_v1beta1_bgppeer.yaml'), ...read('test/fixtures/seeds/003-service.yaml'), ...nodes, eps('nginx', 'default')]);
-  const s = plan(objs).services[0]!;
+  const objs = prepared([...read('config/samples/metallb_v1beta1_ipaddresspool.yaml'), ...read('config/samples/metallb_v1beta1_bgpadvertisement.yaml'), ...read('config/samples/metallb_v1beta1_bgppeer.yaml'), ...read('config/samples/metallb_v1beta1_bfdprofile.yaml'), ...read('test/fixtures/seeds/003-service.yaml'), ...nodes, eps('nginx', 'default')]);
+  const p = plan(objs);
+  assert.deepEqual(p.errors, []);
+  const s = p.services[0]!;
   assert.deepEqual(s.ips, ['192.168.5.1']);
   assert.deepEqual(s.bgpNodes, ['worker-0', 'worker-1']);
 });
@@ -59,4 +62,22 @@ test('layer 2: one node per IP, the same on every run; excluded nodes never win'
   assert.deepEqual(a, plan(objs));
   assert.ok(a.services.every((s) => s.l2Node === 'worker-0' || s.l2Node === 'worker-1'));
   assert.equal(new Set(a.services.map((s) => s.l2Node)).size, 2, 'IPs spread over the nodes');
+});
+
+test('render-frr: a bad BGPPeer beside seed objects is skipped and named; the good peer is still printed (issue 18.1)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'render-frr-'));
+  const extra = join(dir, 'extra.yaml');
+  writeFileSync(extra, [
+    'apiVersion: metallb.io/v1beta1\nkind: BGPPeer\nmetadata: {name: bad, namespace: metallb-system}\nspec: {myASN: 64520, peerASN: 64530, peerAddress: 192.168.133.9, bfdProfile: ghost}',
+    'apiVersion: v1\nkind: Node\nmetadata: {name: worker-0}',
+  ].join('\n---\n'));
+  let out = '';
+  let err = '';
+  const files = ['addresspool', 'bfdprofile', 'bgppeer'].flatMap((n) => ['-f', join(repoRoot(), `config/samples/metallb_v1beta1_${n}.yaml`)]);
+  const code = await main(['render-frr', '--node', 'worker-0', ...files, '-f', extra], { stdout: (t) => void (out += t), stderr: (t) => void (err += t) });
+  rmSync(dir, { recursive: true });
+  assert.equal(code, 1);
+  assert.match(err, /^# skipped: BGPPeer bad: BFDProfile "ghost" does not exist$/m);
+  assert.match(out, /^ neighbor 192\.168\.133\.1 remote-as 64521$/m);
+  assert.doesNotMatch(out, /192\.168\.133\.9/);
 });

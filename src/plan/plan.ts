@@ -49,11 +49,14 @@ export function plan(objects: readonly KubeObject[], loadBalancerClass?: string)
   const snap = snapshotFromObjects(withIPs, loadBalancerClass !== undefined ? { loadBalancerClass } : {});
   const errors = new Set<string>(poolProblems(objects).map((p) => p.message));
   const bgp = new Map<string, Set<string>>();
+  const skippedOn = new Map<string, string[]>();
   for (const node of snap.nodes) {
     const pl = planBGP(snap, node.name);
     pl.errors.forEach((e) => errors.add(e));
+    for (const x of pl.skipped) (skippedOn.get(x.message) ?? skippedOn.set(x.message, []).get(x.message)!).push(node.name);
     for (const a of pl.announcements) (bgp.get(a.service) ?? bgp.set(a.service, new Set()).get(a.service)!).add(node.name);
   }
+  for (const [message, nodes] of skippedOn) errors.add(`${message} (skipped on ${nodes.join(', ')}; the rest is applied)`);
   const l2 = planL2(snap, new Set(snap.nodes.map((n) => n.name)));
   return {
     services: services.map(({ p }) => {

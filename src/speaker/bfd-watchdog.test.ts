@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { BfdWatchdog } from './bfd-watchdog.js';
 import type { BGPPlan } from './announce/bgp.js';
 
-const plan = { config: { logLevel: 'informational', bfdProfiles: [], routers: [{ asn: 64520, networks: { ipv4: [], ipv6: [] }, neighbors: [{ address: '192.168.133.1', remoteAsn: 64521, bfdEnabled: true, bfdProfile: 'p', families: {} }] }] }, announcements: [], notAnnounced: {}, errors: [] } as BGPPlan;
+const plan = { config: { logLevel: 'informational', bfdProfiles: [], routers: [{ asn: 64520, networks: { ipv4: [], ipv6: [] }, neighbors: [{ address: '192.168.133.1', remoteAsn: 64521, bfdEnabled: true, bfdProfile: 'p', families: {} }] }] }, announcements: [], notAnnounced: {}, skipped: [], errors: [] } as BGPPlan;
 const s = (state: string, bfdState: string) => [{ vrf: '', neighbor: '192.168.133.1', state, bfdState, connectionsEstablished: 1, prefixesSent: 0 }];
 
 test('BFD down under an Established session is re-registered after a grace period, with backoff', () => {

@@ -1,8 +1,11 @@
 // The speaker's BGP loop: any change marks it dirty; within a short window (5 ms, longer right
 // after a costly change) the latest snapshot is planned, rendered and applied to FRR, one apply
 // at a time. A periodic resync re-applies against FRR's running config, which repairs FRR after
-// a restart. A configuration error keeps the last good config in FRR (routes stay up) and is
-// reported. BFD is held back per session until bgpd has brought it up once (bfd-gate.ts).
+// a restart. An object the plan skips (a bad BGPPeer, a BGPAdvertisement it cannot honour) is
+// reported and everything else is applied; only an error that leaves nothing to plan keeps the
+// last good config in FRR. BFD is held back per session until bgpd has brought it up once
+// (bfd-gate.ts). Neither kind of error makes the speaker unhealthy: a liveness restart fixes
+// neither, and would flap every layer-2 IP of the node.
 import type { Vtysh } from './frr/vtysh.js';
 import { applyConfig } from './frr/apply.js';
 import type { ParsedConfig } from './frr/parse.js';
@@ -26,11 +29,12 @@ export interface BgpLoopDeps {
   frrLogLevel?: FrrLogLevel;
   /** Called after every successful apply with the plan now in FRR. */
   onApplied?: (plan: BGPPlan) => void;
-  /** Called when the configuration cannot be planned (errors) — for Events/conditions. */
-  onConfigError?: (errors: string[]) => void;
   debounceMs?: number;
   resyncMs?: number;
 }
+
+const CONFIG_ERRORS = 'metallb_speaker_config_errors';
+const CONFIG_ERRORS_HELP = 'Configuration errors keeping the last good FRR config (skipped objects are in metallb_speaker_skipped_objects)';
 
 export class BgpLoop {
   private dirty = false;
@@ -60,6 +64,8 @@ export class BgpLoop {
   private held: string[] = [];
   lastPlan: BGPPlan | undefined;
   lastError: string | undefined;
+  /** When the run in progress started (performance.now ms): a run stuck for minutes is unhealthy. */
+  private runStartedAt = 0;
   readonly stats = { runs: 0, applies: 0, skipped: 0, errors: 0 };
 
   constructor(private readonly d: BgpLoopDeps) {}
@@ -122,6 +128,14 @@ export class BgpLoop {
     return this.held;
   }
 
+  /**
+   * For /healthz: false only when the loop itself is stuck (one run for over 2 minutes, say a
+   * vtysh that never returns). Configuration and FRR errors are reported where users look.
+   */
+  healthy(now = performance.now()): boolean {
+    return !this.running || now - this.runStartedAt < 120_000;
+  }
+
   /** Resolves when no run is pending or in progress. */
   idle(): Promise<void> {
     if (!this.dirty && !this.running && !this.timer) return Promise.resolve();
@@ -130,6 +144,7 @@ export class BgpLoop {
 
   private async run(): Promise<void> {
     this.running = true;
+    this.runStartedAt = performance.now();
     const force = this.force;
     const triggeredAt = this.triggeredAt ?? Date.now();
     this.triggeredAt = undefined;
@@ -138,6 +153,12 @@ export class BgpLoop {
     this.stats.runs++;
     try {
       await this.once(force, triggeredAt);
+    } catch (err) {
+      // A planner or renderer bug must not become an unhandled rejection that exits the speaker
+      // (FRR keeps its config; the next change or resync tries again).
+      this.stats.errors++;
+      this.lastError = errorMessage(err);
+      this.d.log.error('BGP plan failed; FRR keeps its config', { event: 'bgp-plan-error', error: this.lastError });
     } finally {
       this.running = false;
       if (this.dirty) this.trigger();
@@ -147,9 +168,8 @@ export class BgpLoop {
 
   private configError(errors: string[]): void {
     this.lastError = errors.join('; ');
-    this.d.metrics.set('metallb_speaker_config_errors', 'Configuration errors keeping the last good FRR config', errors.length);
+    this.d.metrics.set(CONFIG_ERRORS, CONFIG_ERRORS_HELP, errors.length);
     this.d.log.warn('configuration error; keeping the last good FRR config', { event: 'config-error', errors });
-    this.d.onConfigError?.(errors);
   }
 
   private async once(force: boolean, triggeredAt: number): Promise<void> {
@@ -173,14 +193,14 @@ export class BgpLoop {
       if (gated.held.join() !== this.held.join()) log.info('BFD held until the BGP session is up', { event: 'bfd-held', sessions: gated.held });
       this.held = gated.held;
       try {
-        // Validates too: a value that would inject configuration (say, a newline in a password
-        // read from a Secret, which no CRD schema checks) stops here, before vtysh.
+        // Validates too: the planner has left out every object FRR would refuse (a newline in a
+        // Secret's password, which no CRD schema checks), so this stops only a planner bug, before vtysh.
         desired = render(gated.config);
       } catch (err) {
         return this.configError([errorMessage(err)]);
       }
     }
-    metrics.set('metallb_speaker_config_errors', 'Configuration errors keeping the last good FRR config', 0);
+    metrics.set(CONFIG_ERRORS, CONFIG_ERRORS_HELP, 0);
     if (!force && desired === this.lastApplied) {
       this.stats.skipped++;
       // FRR already holds this config: whatever failed before is over. The plan may still differ

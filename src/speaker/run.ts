@@ -79,8 +79,10 @@ export async function runSpeaker(d: SpeakerDeps): Promise<SpeakerHandle> {
     log: d.log,
     metrics,
     ...(d.frrLogLevel ? { frrLogLevel: d.frrLogLevel } : {}),
-    onApplied: (plan) => void status.announcements(plan),
-    onConfigError: (errors) => void status.configErrors(errors),
+    onApplied: (plan) => {
+      void status.announcements(plan);
+      void status.skipped(plan.skipped);
+    },
   });
   caches.onChange(() => loop.trigger());
   await caches.start();
@@ -119,7 +121,7 @@ export async function runSpeaker(d: SpeakerDeps): Promise<SpeakerHandle> {
   };
   schedule();
 
-  const server = d.metricsAddress ? await serveMetrics(metrics, d.metricsAddress.port, d.metricsAddress.host, () => loop.lastError === undefined) : undefined;
+  const server = d.metricsAddress ? await serveMetrics(metrics, d.metricsAddress.port, d.metricsAddress.host, () => loop.healthy()) : undefined;
   return {
     loop,
     caches,

@@ -3,11 +3,13 @@
 // Services, and session metrics. Writes happen only when something changed.
 import type { Kube } from '../k8s/client.js';
 import type { Caches } from './watches.js';
-import type { BGPPlan } from './announce/bgp.js';
+import type { BGPPlan, Skipped } from './announce/bgp.js';
 import type { SessionState } from './sessions.js';
 import type { Metrics } from '../util/metrics.js';
 import type { Logger } from '../util/log.js';
 import { errorMessage } from '../util/errors.js';
+
+const SKIPPED = 'metallb_speaker_skipped_objects';
 
 export interface PeerStatusEntry {
   node: string;
@@ -15,6 +17,8 @@ export interface PeerStatusEntry {
   bfdState: string;
   prefixesSent: number;
   lastChange: string;
+  /** Why this node does not open the session (the peer is skipped); absent when it does. */
+  problem?: string;
 }
 
 export class SpeakerStatus {
@@ -24,7 +28,8 @@ export class SpeakerStatus {
   /** Services newly announced whose nodeAssigned Event is not written yet. */
   private readonly pendingEvents = new Set<string>();
   private sending: Promise<void> | undefined;
-  private reportedErrors = '';
+  /** kind/name/message of the skipped objects whose Event is written. */
+  private readonly reported = new Set<string>();
 
   constructor(
     private readonly kube: Kube,
@@ -42,7 +47,6 @@ export class SpeakerStatus {
    * burst's plan alive until its own loop ends (which it did: one loop per apply).
    */
   announcements(plan: BGPPlan): Promise<void> {
-    this.reportedErrors = '';
     const now = new Set(plan.announcements.map((a) => a.service));
     for (const key of now) if (!this.announced.has(key)) this.pendingEvents.add(key);
     // A Service withdrawn before its Event went out gets none.
@@ -67,21 +71,28 @@ export class SpeakerStatus {
   }
 
   /**
-   * Warning `ConfigError` Events on the BGPPeers that configuration errors name, so `kubectl
-   * describe bgppeer` says why this node keeps its last good config; once per distinct error set.
+   * What the plan left out, where users look: a Warning `ConfigError` Event on each skipped object
+   * (once per distinct reason), `metallb_speaker_skipped_objects{kind,name}`, and for a BGPPeer its
+   * status entry for this node (sessions()). Never through /healthz.
    */
-  async configErrors(errors: string[]): Promise<void> {
-    const key = errors.join('\n');
-    if (key === this.reportedErrors) return;
-    this.reportedErrors = key;
-    for (const e of errors) {
-      const name = /^BGPPeer ([^\s:]+):/.exec(e)?.[1];
-      const peer = name ? this.caches.get('BGPPeer', this.namespace, name) : undefined;
-      if (!peer) continue;
+  async skipped(list: readonly Skipped[]): Promise<void> {
+    this.metrics.reset(SKIPPED);
+    const now = new Map<string, Skipped>();
+    for (const x of list) {
+      this.metrics.set(SKIPPED, 'Objects this node leaves out of its FRR config (1 each), with the reason in a ConfigError Event', 1, { kind: x.kind, name: x.name });
+      now.set(`${x.kind}/${x.name}/${x.message}`, x);
+    }
+    // Fixed and broken again: reported again.
+    for (const key of this.reported) if (!now.has(key)) this.reported.delete(key);
+    for (const [key, x] of now) {
+      if (this.reported.has(key)) continue;
+      this.reported.add(key);
+      const obj = this.caches.get(x.kind, this.namespace, x.name);
+      if (!obj) continue;
       try {
-        await this.kube.event(peer, 'Warning', 'ConfigError', `node "${this.node}" keeps its last good FRR config: ${e}`, 'metallb-speaker');
+        await this.kube.event(obj, 'Warning', 'ConfigError', `node "${this.node}" skips this ${x.kind} and applies the rest of its config: ${x.message}`, 'metallb-speaker');
       } catch (err) {
-        this.log.warn('could not record event', { event: 'event-error', peer: name, error: errorMessage(err) });
+        this.log.warn('could not record event', { event: 'event-error', object: `${x.kind}/${x.name}`, error: errorMessage(err) });
       }
     }
   }
@@ -95,7 +106,12 @@ export class SpeakerStatus {
       const mine = plan?.config.routers.some((r) => (r.vrf ?? '') === (p.spec?.vrf ?? '') && r.neighbors.some((n) => (n.address ?? n.iface) === (p.spec?.peerAddress ?? p.spec?.interface)));
       const s = sessions.find((x) => x.vrf === (p.spec?.vrf ?? '') && x.neighbor === (p.spec?.peerAddress ?? p.spec?.interface));
       if (mine) this.metrics.set('metallb_bgp_session_up', 'BGP session state (1 = Established)', s?.state === 'Established' ? 1 : 0, { peer: name });
-      const entries: PeerStatusEntry[] = mine ? [{ node: this.node, state: s?.state ?? 'Idle', bfdState: s?.bfdState ?? '', prefixesSent: s?.prefixesSent ?? 0, lastChange: now }] : [];
+      const problem = plan?.skipped.find((x) => x.kind === 'BGPPeer' && x.name === name)?.message;
+      const entries: PeerStatusEntry[] = mine
+        ? [{ node: this.node, state: s?.state ?? 'Idle', bfdState: s?.bfdState ?? '', prefixesSent: s?.prefixesSent ?? 0, lastChange: now }]
+        : problem
+          ? [{ node: this.node, state: 'Skipped', bfdState: '', prefixesSent: 0, lastChange: now, problem }]
+          : [];
       const fingerprint = JSON.stringify(entries.map(({ lastChange: _omit, ...e }) => e));
       if (this.written.get(name) === fingerprint) continue;
       try {

@@ -137,23 +137,73 @@ test('deleting a Service withdraws its route', async () => {
   await waitFor('the route withdrawn', async () => ((await routerNexthops(`${ip}/32`)).length === 0 ? true : undefined), 30_000);
 });
 
-test('a Secret password that would inject config: a ConfigError Event on the BGPPeer, FRR untouched, routes stay', async () => {
+const events = async (name: string, want: number): Promise<string[]> =>
+  waitFor(`${want} ConfigError Events on ${name}`, async () => {
+    const r = await cp.kubectl(['get', 'events', '-n', NS, '--field-selector', `involvedObject.name=${name},reason=ConfigError`, '-o', 'jsonpath={range .items[*]}{.message}{"\\n"}{end}']);
+    const lines = r.stdout.split('\n').filter(Boolean);
+    return lines.length >= want ? lines : undefined;
+  }, 30_000);
+
+test('bad BGPPeers are skipped one by one: Events and status name them, the rest of the config is applied, /healthz stays up (issue 18.1)', async () => {
   const ip = await ipOf('test-frr');
-  const before = await Promise.all(lab.nodes.map(async (n) => (await n.vtysh.run(['-c', 'show running-config'])).stdout));
+  const running = (): Promise<string[]> => Promise.all(lab.nodes.map(async (n) => (await n.vtysh.run(['-c', 'show running-config'])).stdout));
+  const before = await running();
   // No CRD schema sees a Secret's value: the speaker is where this must be caught.
   await admin.apply({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'bad-pw', namespace: NS }, type: 'kubernetes.io/basic-auth', stringData: { password: 'x\nrouter bgp 666' } } as Obj);
   await admin.apply({ apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', metadata: { name: 'bad-secret', namespace: NS }, spec: { myASN: 64520, peerASN: 64530, peerAddress: '192.168.133.9', passwordSecret: { name: 'bad-pw', namespace: NS } } } as Obj);
-  const events = await waitFor('ConfigError Events on the BGPPeer from both nodes', async () => {
-    const r = await cp.kubectl(['get', 'events', '-n', NS, '--field-selector', 'involvedObject.name=bad-secret,reason=ConfigError', '-o', 'jsonpath={range .items[*]}{.message}{"\\n"}{end}']);
-    const lines = r.stdout.split('\n').filter(Boolean);
-    return lines.length >= 2 ? lines : undefined;
+  await admin.apply({ apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', metadata: { name: 'no-bfd', namespace: NS }, spec: { myASN: 64520, peerASN: 64531, peerAddress: '192.168.133.8', bfdProfile: 'ghost' } } as Obj);
+  // A second peer for the router's address: the older one keeps its session.
+  await admin.apply({ apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', metadata: { name: 'a-duplicate', namespace: NS }, spec: { myASN: 64520, peerASN: 64521, peerAddress: ROUTER_IP, holdTime: '9s' } } as Obj);
+  const secretEvents = await events('bad-secret', 2);
+  for (const m of secretEvents) assert.match(m, /^node "worker-[01]" skips this BGPPeer and applies the rest of its config: BGPPeer bad-secret: the password in Secret metallb-e2e\/bad-pw contains a line break/);
+  assert.ok(secretEvents.every((m) => !m.includes('router bgp 666')), 'the password must not be echoed');
+  for (const m of await events('no-bfd', 2)) assert.match(m, /BGPPeer no-bfd: BFDProfile "ghost" does not exist/);
+  for (const m of await events('a-duplicate', 2)) assert.match(m, /BGPPeer a-duplicate: an older BGPPeer already peers with 192\.168\.133\.1/);
+  const status = await waitFor('Skipped entries in the status of bad-secret', async () => {
+    const p = await admin.get<Obj>({ apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', name: 'bad-secret', namespace: NS });
+    const list = ((p?.['status'] as { sessions?: { node: string; state: string; problem?: string }[] })?.sessions ?? []).filter((x) => x.state === 'Skipped');
+    return list.length === 2 ? list : undefined;
   }, 30_000);
-  for (const m of events) assert.match(m, /keeps its last good FRR config: BGPPeer bad-secret: the password in Secret metallb-e2e\/bad-pw contains a line break/);
-  assert.ok(events.every((m) => !m.includes('router bgp 666')), 'the password must not be echoed');
-  const after = await Promise.all(lab.nodes.map(async (n) => (await n.vtysh.run(['-c', 'show running-config'])).stdout));
-  assert.deepEqual(after, before, 'FRR config changed');
-  assert.equal((await routerNexthops(`${ip}/32`)).length, 2, 'the route must stay, from both nodes');
-  await admin.delete({ apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', name: 'bad-secret', namespace: NS });
+  assert.ok(status.every((x) => /contains a line break/.test(x.problem ?? '')), JSON.stringify(status));
+  assert.deepEqual(await running(), before, 'the skipped peers reached FRR, or the good config changed');
+  // The rest goes on: a new Service is announced from both nodes and a deleted one withdrawn.
+  await admin.apply(service('while-bad'));
+  await admin.apply(slice('while-bad', ['worker-0']));
+  const newIp = await ipOf('while-bad');
+  await waitFor('the new route from both nodes', async () => ((await routerNexthops(`${newIp}/32`)).length === 2 ? true : undefined), 30_000);
+  await admin.delete({ apiVersion: 'v1', kind: 'Service', name: 'while-bad', namespace: APPS });
+  await waitFor('the deleted Service withdrawn', async () => ((await routerNexthops(`${newIp}/32`)).length === 0 ? true : undefined), 30_000);
+  assert.equal((await routerNexthops(`${ip}/32`)).length, 2, 'the seed route must stay, from both nodes');
+  for (const sp of speakers) {
+    assert.equal(sp.loop.healthy(), true);
+    assert.equal(sp.loop.lastError, undefined);
+    assert.equal(sp.metrics.get('metallb_speaker_skipped_objects', { kind: 'BGPPeer', name: 'bad-secret' }), 1);
+  }
+  for (const name of ['bad-secret', 'no-bfd', 'a-duplicate']) await admin.delete({ apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', name, namespace: NS });
   await admin.delete({ apiVersion: 'v1', kind: 'Secret', name: 'bad-pw', namespace: NS });
-  await waitFor('the speakers recover', async () => (speakers.every((s) => s.loop.lastError === undefined) ? true : undefined), 30_000);
+  await waitFor('nothing skipped any more', async () => (speakers.every((sp) => sp.loop.lastPlan?.skipped.length === 0) ? true : undefined), 30_000);
+  assert.deepEqual(speakers.map((sp) => sp.metrics.get('metallb_speaker_skipped_objects', { kind: 'BGPPeer', name: 'bad-secret' })), [undefined, undefined]);
+  assert.deepEqual(await Promise.all(lab.nodes.map((n) => connectionsEstablished(n.vtysh, ROUTER_IP))), [1, 1], 'no session was reset by any of it');
+});
+
+test('aggregationLength 0 never reaches FRR: no default route at the router, an Event on the BGPAdvertisement (issue 18.2)', async () => {
+  await admin.apply(cr('IPAddressPool', 'agg-pool', { addresses: ['192.168.156.0/28'] }));
+  await admin.apply(cr('BGPAdvertisement', 'to-default', { ipAddressPools: ['agg-pool'], aggregationLength: 0 }));
+  const svc = service('agg');
+  (svc.metadata as { annotations?: Record<string, string> }).annotations = { 'metallb.universe.tf/address-pool': 'agg-pool' };
+  await admin.apply(svc);
+  await admin.apply(slice('agg', ['worker-0']));
+  const ip = await ipOf('agg');
+  assert.match(ip, /^192\.168\.156\./);
+  for (const m of await events('to-default', 2)) assert.match(m, /BGPAdvertisement to-default: aggregationLength 0 is shorter than \/28 in pool agg-pool \(addresses 192\.168\.156\.0\/28\): it would announce addresses outside the pool/);
+  await Promise.all(speakers.map((sp) => sp.loop.idle()));
+  for (const n of lab.nodes) assert.doesNotMatch((await n.vtysh.run(['-c', 'show running-config'])).stdout, /network 0\.0\.0\.0\/0|192\.168\.156\./);
+  assert.deepEqual(await routerNexthops('0.0.0.0/0'), []);
+  assert.deepEqual(await routerNexthops(`${ip}/32`), []);
+  // A fixed advertisement announces it; the skip was the advertisement's alone.
+  await admin.apply(cr('BGPAdvertisement', 'to-default', { ipAddressPools: ['agg-pool'], aggregationLength: 28 }));
+  await waitFor('the /28 at the router', async () => ((await routerNexthops('192.168.156.0/28')).length === 2 ? true : undefined), 30_000);
+  await admin.delete({ apiVersion: 'v1', kind: 'Service', name: 'agg', namespace: APPS });
+  await admin.delete({ apiVersion: 'metallb.io/v1beta1', kind: 'BGPAdvertisement', name: 'to-default', namespace: NS });
+  await admin.delete({ apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool', name: 'agg-pool', namespace: NS });
 });

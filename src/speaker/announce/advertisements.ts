@@ -2,11 +2,15 @@
 import type { BGPAdvertisement } from '../../api/bgpadvertisement.js';
 import type { LabelSelector } from '../../api/common.js';
 import { matchesAny } from '../../util/selector.js';
+import { parseRange, widestPrefixLength } from '../../net/range.js';
 import type { PoolView, Snapshot } from './snapshot.js';
 
 export interface AdvRule {
   /** For messages: "BGPAdvertisement example" or "AddressPool address-pool-bgp". */
   source: string;
+  /** The object that holds the rule, for the Event and metric when it is skipped. */
+  kind: 'BGPAdvertisement' | 'AddressPool';
+  name: string;
   appliesToPool: (pool: PoolView) => boolean;
   nodeSelectors?: LabelSelector[];
   serviceSelectors?: LabelSelector[];
@@ -23,6 +27,8 @@ function fromBGPAdvertisement(a: BGPAdvertisement): AdvRule {
   const selectors = spec.ipAddressPoolSelectors ?? [];
   const rule: AdvRule = {
     source: `BGPAdvertisement ${a.metadata.name}`,
+    kind: 'BGPAdvertisement',
+    name: a.metadata.name,
     // No pool and no selector means every IPAddressPool. AddressPools carry their own
     // advertisements (below), so a catch-all BGPAdvertisement does not announce them twice.
     appliesToPool: (pool) =>
@@ -48,6 +54,8 @@ function fromAddressPool(pool: PoolView): AdvRule[] {
   return list.map((a, i) => {
     const rule: AdvRule = {
       source: `AddressPool ${pool.name}${inline.length > 1 ? ` bgpAdvertisements[${i}]` : ''}`,
+      kind: 'AddressPool' as const,
+      name: pool.name,
       appliesToPool: (p) => p.name === pool.name && p.protocol === 'bgp',
       aggregationLength: a.aggregationLength ?? 32,
       aggregationLengthV6: a.aggregationLengthV6 ?? 128,
@@ -67,5 +75,23 @@ export function advertisementRules(s: Snapshot): AdvRule[] {
 export function ruleProblem(rule: AdvRule, nodeLabels: Record<string, string>, serviceLabels: Record<string, string>): string | undefined {
   if (!matchesAny(rule.nodeSelectors, nodeLabels)) return `${rule.source}: nodeSelectors do not match this node`;
   if (!matchesAny(rule.serviceSelectors, serviceLabels)) return `${rule.source}: serviceSelectors do not match the Service`;
+  return undefined;
+}
+
+/**
+ * Why a rule must not announce a pool: an aggregation length shorter than a block of the pool
+ * would announce addresses outside it (aggregationLength 0 is a default route), which MetalLB
+ * refuses. Checked per address entry, as upstream does; undefined when the pair is fine.
+ */
+export function aggregationProblem(rule: AdvRule, pool: PoolView): string | undefined {
+  for (const entry of pool.addresses) {
+    const range = parseRange(entry);
+    if (!range) continue;
+    const [field, length] = range.family === 4 ? ['aggregationLength', rule.aggregationLength] : ['aggregationLengthV6', rule.aggregationLengthV6];
+    const widest = widestPrefixLength(range);
+    if (length < widest) {
+      return `${rule.source}: ${field} ${length} is shorter than /${widest} in pool ${pool.name} (addresses ${entry}): it would announce addresses outside the pool`;
+    }
+  }
   return undefined;
 }

@@ -116,10 +116,56 @@ const CASES: Case[] = [
 for (const c of CASES) {
   test(`planBGP: ${c.name}`, () => {
     const plan = planBGP(snapshotFromObjects(c.objects), c.node);
-    if (c.error) return assert.ok(plan.errors.some((e) => c.error!.test(e)), `errors: ${JSON.stringify(plan.errors)}`);
     assert.deepEqual(plan.errors, []);
+    if (c.error) assert.ok(plan.skipped.some((x) => c.error!.test(x.message)), `skipped: ${JSON.stringify(plan.skipped)}`);
+    else assert.deepEqual(plan.skipped, []);
+    // Whatever is skipped, the rest renders (FRR would take it).
+    const text = render(plan.config);
     if (c.prefixes) assert.deepEqual([...new Set(plan.announcements.map((a) => a.prefix))].sort(), [...c.prefixes].sort());
     if (c.reason) assert.ok(Object.values(plan.notAnnounced).some((r) => c.reason!.test(r)), `reasons: ${JSON.stringify(plan.notAnnounced)}`);
-    if (c.check) c.check(render(plan.config));
+    if (c.check) c.check(text);
   });
 }
+
+// Issue 18.1: one bad object must not take the config of every other one down with it.
+const good = (): KubeObject[] => [...seed002().slice(0, 4), cr('BGPPeer', 'peer-test', { myASN: 64520, peerASN: 64521, peerAddress: '192.168.133.1' }), ...seed002().slice(5)];
+const BAD_PEERS: { name: string; objects: KubeObject[]; skipped: RegExp }[] = [
+  { name: 'a BGPPeer naming a missing BFDProfile', skipped: /^BGPPeer bad: BFDProfile "ghost" does not exist$/, objects: [cr('BGPPeer', 'bad', { myASN: 64520, peerASN: 64530, peerAddress: '192.168.133.9', bfdProfile: 'ghost' })] },
+  { name: 'a BGPPeer naming a missing Secret', skipped: /^BGPPeer bad: passwordSecret metallb-system\/nope not found/, objects: [cr('BGPPeer', 'bad', { myASN: 64520, peerASN: 64530, peerAddress: '192.168.133.9', passwordSecret: { name: 'nope' } }, undefined, 'v1beta2')] },
+  { name: 'a second BGPPeer with the same address', skipped: /^BGPPeer bad: an older BGPPeer already peers with 192\.168\.133\.1 in the default VRF/, objects: [{ ...cr('BGPPeer', 'bad', { myASN: 64520, peerASN: 64530, peerAddress: '192.168.133.1' }), metadata: { name: 'bad', namespace: NS, creationTimestamp: '2030-01-01T00:00:00Z' } }] },
+  { name: 'a BGPPeer with another myASN in the default VRF', skipped: /^BGPPeer a-bad: myASN 65000 differs from 64520 used by an older peer in the default VRF/, objects: [{ ...cr('BGPPeer', 'a-bad', { myASN: 65000, peerASN: 64530, peerAddress: '192.168.133.9' }), metadata: { name: 'a-bad', namespace: NS, creationTimestamp: '2030-01-01T00:00:00Z' } }] },
+  { name: 'a BGPPeer whose localASN is myASN (FRR refuses it)', skipped: /^BGPPeer bad: FRR would refuse it: localAsn: must differ from the router ASN$/, objects: [cr('BGPPeer', 'bad', { myASN: 64520, peerASN: 64530, peerAddress: '192.168.133.9', localASN: 64520 }, undefined, 'v1beta2')] },
+  { name: 'a BGPAdvertisement with an unknown community', skipped: /^BGPAdvertisement bad: community "nope"/, objects: [cr('IPAddressPool', 'p2', { addresses: ['10.10.0.0/24'] }), cr('BGPAdvertisement', 'bad', { communities: ['nope'] }), svc('s2', ['10.10.0.1']), eps('s2', ['worker-0'])] },
+  { name: 'a BGPAdvertisement with aggregationLength 0 (a default route)', skipped: /^BGPAdvertisement bad: aggregationLength 0 is shorter than \/24 in pool p2 \(addresses 10\.10\.0\.0\/24\)/, objects: [cr('IPAddressPool', 'p2', { addresses: ['10.10.0.0/24'] }), cr('BGPAdvertisement', 'bad', { aggregationLength: 0 }), svc('s2', ['10.10.0.1']), eps('s2', ['worker-0'])] },
+];
+for (const c of BAD_PEERS) {
+  test(`planBGP: ${c.name} is skipped alone; the seed peer and its route are planned as before`, () => {
+    const before = render(planBGP(snapshotFromObjects(good()), 'worker-0').config);
+    const plan = planBGP(snapshotFromObjects([...good(), ...c.objects]), 'worker-0');
+    assert.deepEqual(plan.errors, []);
+    assert.equal(plan.skipped.length, 1, JSON.stringify(plan.skipped));
+    assert.match(plan.skipped[0]!.message, c.skipped);
+    assert.equal(render(plan.config), before);
+    assert.deepEqual(plan.announcements.map((a) => a.prefix), ['192.168.155.150/32']);
+  });
+}
+
+test('planBGP: aggregationLength is refused per pool: the advertisement still announces the pools it fits', () => {
+  const objs = [node('n1'), cr('IPAddressPool', 'wide', { addresses: ['10.10.0.0/24'] }), cr('IPAddressPool', 'narrow', { addresses: ['10.20.0.0/28', '10.30.0.0-10.30.0.5'] }),
+    cr('BGPAdvertisement', 'agg', { aggregationLength: 24 }), cr('BGPPeer', 'r', { myASN: 64512, peerASN: 64513, peerAddress: '192.168.1.1' }),
+    svc('a', ['10.10.0.1']), svc('b', ['10.20.0.1']), eps('a', ['n1']), eps('b', ['n1'])];
+  const plan = planBGP(snapshotFromObjects(objs), 'n1');
+  assert.deepEqual(plan.announcements.map((a) => a.prefix), ['10.10.0.0/24']);
+  assert.deepEqual(plan.skipped.map((x) => x.message), ['BGPAdvertisement agg: aggregationLength 24 is shorter than /28 in pool narrow (addresses 10.20.0.0/28): it would announce addresses outside the pool']);
+  assert.match(plan.notAnnounced['default/b'] ?? '', /^skipped BGPAdvertisement agg: aggregationLength 24/);
+  // The upstream rule for ranges: the widest CIDR of the range (10.30.0.0-10.30.0.5 is /30 + /31).
+  const ranged = planBGP(snapshotFromObjects([...objs.filter((o) => o.metadata?.name !== 'agg'), cr('BGPAdvertisement', 'agg', { aggregationLength: 29 })]), 'n1');
+  assert.match(ranged.skipped.map((x) => x.message).join(), /aggregationLength 29 is shorter than \/30 in pool narrow \(addresses 10\.30\.0\.0-10\.30\.0\.5\)/);
+  const v6 = planBGP(snapshotFromObjects([node('n1'), cr('IPAddressPool', 'p6', { addresses: ['2001:db8::/120'] }), cr('BGPAdvertisement', 'a6', { aggregationLengthV6: 64 }), cr('BGPPeer', 'r', { myASN: 1, peerASN: 2, peerAddress: 'fd00::1' }, undefined, 'v1beta2')]), 'n1');
+  assert.deepEqual(v6.skipped, []); // no Service yet: nothing is checked until a rule is used
+});
+
+test('planBGP: a Node that is gone is the one error that keeps the last good config', () => {
+  const plan = planBGP(snapshotFromObjects(good()), 'nowhere');
+  assert.deepEqual(plan.errors, ['node "nowhere" does not exist']);
+});

@@ -5,12 +5,15 @@ import { sortForFrr } from '../frr/model.js';
 import { ipFamily } from '../../api/netcheck.js';
 import { planPeers } from './peers.js';
 import type { PeerSession } from './peers.js';
-import { advertisementRules, ruleProblem } from './advertisements.js';
+import { advertisementRules, aggregationProblem, ruleProblem } from './advertisements.js';
 import type { AdvRule } from './advertisements.js';
 import { resolveCommunities } from './communities.js';
 import { aggregate, poolOf } from './pools.js';
 import { classProblem, endpointProblem, endpointsByService, findNode, nodeProblem, serviceKey } from './eligibility.js';
 import type { PoolView, Snapshot } from './snapshot.js';
+import type { Skipped } from './skipped.js';
+
+export type { Skipped } from './skipped.js';
 
 export interface Announcement {
   service: string;
@@ -24,7 +27,9 @@ export interface BGPPlan {
   announcements: Announcement[];
   /** Service key → why this node does not announce it (the Event/condition text). */
   notAnnounced: Record<string, string>;
-  /** Configuration errors: while any exists the speaker keeps the last good config. */
+  /** Objects left out of the config, with why; everything else is planned and applied without them. */
+  skipped: Skipped[];
+  /** Errors that leave nothing to plan (this node's Node is gone): the speaker keeps the last good config. */
   errors: string[];
 }
 
@@ -43,19 +48,19 @@ function addOnce(list: string[], item: string): void {
   }
 }
 
-/** Adds an advertisement to a neighbor, merging with one for the same prefix; conflicts are errors. */
-function addAdvertisement(n: NeighborConfig, fam: Family, adv: Advertisement, source: string, errors: string[]): void {
+/** Adds an advertisement to a neighbor, merging with one for the same prefix; a conflict is returned, not guessed. */
+function addAdvertisement(n: NeighborConfig, fam: Family, adv: Advertisement, source: string): string | undefined {
   const list = n.families[fam]!.advertisements;
   let index = byPrefix.get(list);
   if (!index) byPrefix.set(list, (index = new Map(list.map((a) => [a.prefix, a]))));
   const existing = index.get(adv.prefix);
   if (!existing) {
     index.set(adv.prefix, adv);
-    return void list.push(adv);
+    list.push(adv);
+    return undefined;
   }
   if (existing.localPref !== adv.localPref && existing.localPref !== undefined && adv.localPref !== undefined) {
-    errors.push(`${source}: prefix ${adv.prefix} is announced to ${n.address ?? n.iface} with localPref ${adv.localPref} and by another advertisement with localPref ${existing.localPref}; make them agree`);
-    return;
+    return `${source}: prefix ${adv.prefix} is announced to ${n.address ?? n.iface} with localPref ${adv.localPref} and by another advertisement with localPref ${existing.localPref}; make them agree`;
   }
   if (adv.localPref !== undefined) existing.localPref = adv.localPref;
   const merge = (a: string[] | undefined, b: string[] | undefined): string[] | undefined => (a || b ? [...new Set([...(a ?? []), ...(b ?? [])])] : undefined);
@@ -63,18 +68,20 @@ function addAdvertisement(n: NeighborConfig, fam: Family, adv: Advertisement, so
   const l = merge(existing.largeCommunities, adv.largeCommunities);
   if (c) existing.communities = c;
   if (l) existing.largeCommunities = l;
+  return undefined;
 }
 
 export function planBGP(s: Snapshot, nodeName: string, logLevel: FrrLogLevel = 'informational'): BGPPlan {
   const node = findNode(s, nodeName);
-  const errors: string[] = [];
   const notAnnounced: Record<string, string> = {};
   const announcements: Announcement[] = [];
   if (!node) {
-    return { config: { logLevel, routers: [], bfdProfiles: [] }, announcements, notAnnounced, errors: [`node "${nodeName}" does not exist`] };
+    return { config: { logLevel, routers: [], bfdProfiles: [] }, announcements, notAnnounced, skipped: [], errors: [`node "${nodeName}" does not exist`] };
   }
   const peers = planPeers(s, node);
-  errors.push(...peers.errors);
+  // One entry per distinct message: a rule that fails for 10,000 Services is reported once.
+  const skipped = new Map<string, Skipped>(peers.skipped.map((x) => [x.message, x]));
+  const skip = (rule: AdvRule, message: string): void => void skipped.set(message, { kind: rule.kind, name: rule.name, message });
   const rules = advertisementRules(s);
   const eps = endpointsByService(s.endpoints);
   const blocked = nodeProblem(node, nodeName);
@@ -89,7 +96,15 @@ export function planBGP(s: Snapshot, nodeName: string, logLevel: FrrLogLevel = '
     return r;
   };
   const services = s.services.map((svc) => ({ svc, key: serviceKey(svc) })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  const commErrorsReported = new Set<AdvRule>();
+  // Per rule (communities) and per rule and pool (aggregation): why it is skipped, computed once.
+  const ruleBroken = new Map<AdvRule, string | undefined>();
+  const pairBroken = new Map<AdvRule, Map<PoolView, string | undefined>>();
+  const brokenFor = (rule: AdvRule, pool: PoolView): string | undefined => {
+    let byPool = pairBroken.get(rule);
+    if (!byPool) pairBroken.set(rule, (byPool = new Map()));
+    if (!byPool.has(pool)) byPool.set(pool, aggregationProblem(rule, pool));
+    return byPool.get(pool);
+  };
   for (const { svc, key } of services) {
     if (svc.ips.length === 0) continue;
     const why = classProblem(svc, s.loadBalancerClass) ?? blocked ?? endpointProblem(svc, nodeName, eps.get(key));
@@ -117,13 +132,18 @@ export function planBGP(s: Snapshot, nodeName: string, logLevel: FrrLogLevel = '
           reasons.push(problem);
           continue;
         }
-        const prefix = aggregate(ip, fam === 'ipv6' ? rule.aggregationLengthV6 : rule.aggregationLength);
         let comms = commsOf.get(rule);
-        if (!comms) commsOf.set(rule, (comms = resolveCommunities(rule.communities, s.communities, rule.source)));
-        if (!commErrorsReported.has(rule)) {
-          commErrorsReported.add(rule);
-          errors.push(...comms.errors);
+        if (!comms) {
+          commsOf.set(rule, (comms = resolveCommunities(rule.communities, s.communities, rule.source)));
+          ruleBroken.set(rule, comms.errors.length > 0 ? comms.errors.join('; ') : undefined);
         }
+        const broken = ruleBroken.get(rule) ?? brokenFor(rule, pool);
+        if (broken) {
+          skip(rule, broken);
+          reasons.push(`skipped ${broken}`);
+          continue;
+        }
+        const prefix = aggregate(ip, fam === 'ipv6' ? rule.aggregationLengthV6 : rule.aggregationLength);
         let byFam = targetsOf.get(rule);
         if (!byFam) targetsOf.set(rule, (byFam = {}));
         const targets = (byFam[fam] ??= peers.sessions.filter((x: PeerSession) => (!rule.peers || rule.peers.includes(x.peer.metadata.name)) && x.neighbor.families[fam]));
@@ -132,7 +152,8 @@ export function planBGP(s: Snapshot, nodeName: string, logLevel: FrrLogLevel = '
           if (rule.localPref !== undefined) adv.localPref = rule.localPref;
           if (comms.standard.length) adv.communities = comms.standard;
           if (comms.large.length) adv.largeCommunities = comms.large;
-          addAdvertisement(t.neighbor, fam, adv, rule.source, errors);
+          const conflict = addAdvertisement(t.neighbor, fam, adv, rule.source);
+          if (conflict) skip(rule, conflict);
           addOnce(t.router.networks[fam], prefix);
           sent.add(t.peer.metadata.name);
         }
@@ -146,7 +167,7 @@ export function planBGP(s: Snapshot, nodeName: string, logLevel: FrrLogLevel = '
     if (!announced) notAnnounced[key] = reasons.length > 0 ? [...new Set(reasons)].join('; ') : 'no BGPAdvertisement selects its pool';
   }
   const config = sortForFrr({ hostname: nodeName, logLevel, routers: peers.routers, bfdProfiles: peers.bfdProfiles });
-  return { config, announcements: dedupe(announcements), notAnnounced, errors };
+  return { config, announcements: dedupe(announcements), notAnnounced, skipped: [...skipped.values()], errors: [] };
 }
 
 function dedupe(list: Announcement[]): Announcement[] {

@@ -4,8 +4,9 @@ import { seconds } from '../../api/duration.js';
 import { ipFamily } from '../../api/netcheck.js';
 import type { BfdProfileConfig, Family, NeighborConfig, RouterConfig } from '../frr/model.js';
 import { matchesAny } from '../../util/selector.js';
-import { passwordProblem } from '../frr/validate.js';
+import { findProblems, passwordProblem } from '../frr/validate.js';
 import type { NodeView, Snapshot } from './snapshot.js';
+import type { Skipped } from './skipped.js';
 
 export interface PeerSession {
   peer: BGPPeer;
@@ -17,7 +18,8 @@ export interface PeersResult {
   routers: RouterConfig[];
   sessions: PeerSession[];
   bfdProfiles: BfdProfileConfig[];
-  errors: string[];
+  /** Peers (and BFD profiles) left out, with why; every other peer is planned as if they did not exist. */
+  skipped: Skipped[];
 }
 
 const peerName = (p: BGPPeer): string => p.metadata.name;
@@ -37,7 +39,7 @@ function families(p: BGPPeer): Family[] {
   return [ipFamily(p.spec.peerAddress ?? '') === 6 ? 'ipv6' : 'ipv4'];
 }
 
-function neighborOf(p: BGPPeer, s: Snapshot, errors: string[]): NeighborConfig | undefined {
+function neighborOf(p: BGPPeer, s: Snapshot, skip: (why: string) => void): NeighborConfig | undefined {
   const spec = p.spec;
   const n: NeighborConfig = { remoteAsn: spec.peerASN ?? spec.dynamicASN ?? 'external', families: {} };
   if (spec.peerAddress !== undefined) n.address = spec.peerAddress;
@@ -48,13 +50,13 @@ function neighborOf(p: BGPPeer, s: Snapshot, errors: string[]): NeighborConfig |
     const key = `${spec.passwordSecret.namespace ?? p.metadata.namespace ?? ''}/${spec.passwordSecret.name}`;
     const pw = s.secrets[key];
     if (pw === undefined) {
-      errors.push(`BGPPeer ${peerName(p)}: passwordSecret ${key} not found or has no "password" key`);
+      skip(`passwordSecret ${key} not found or has no "password" key`);
       return undefined;
     }
     // The Secret's value never passed a CRD schema: check it here, where the error can name the peer.
     const bad = passwordProblem(pw);
     if (bad) {
-      errors.push(`BGPPeer ${peerName(p)}: the password in Secret ${key} ${bad}`);
+      skip(`the password in Secret ${key} ${bad}`);
       return undefined;
     }
     n.password = pw;
@@ -73,48 +75,84 @@ function neighborOf(p: BGPPeer, s: Snapshot, errors: string[]): NeighborConfig |
   return n;
 }
 
-/** The sessions this node opens: peers whose nodeSelectors match it, grouped into routers. */
+/** A BFDProfile as FRR gets it, or why FRR would refuse it. */
+function profileOf(name: string, s: Snapshot): { profile: BfdProfileConfig } | { problem: string } {
+  const prof = s.bfdProfiles.find((b) => b.metadata.name === name);
+  if (!prof) return { problem: `BFDProfile "${name}" does not exist` };
+  const profile: BfdProfileConfig = { name, ...prof.spec };
+  const problems = findProblems({ logLevel: 'informational', routers: [], bfdProfiles: [profile] });
+  return problems.length > 0 ? { problem: `BFDProfile "${name}" cannot be configured: ${problems.map((x) => x.replace(/^bfdProfiles\[0\]\./, '')).join('; ')}` } : { profile };
+}
+
+/**
+ * Oldest first (then by name): when two peers clash, the one that was there first keeps its
+ * session and the newcomer is the one skipped, so applying a bad object never moves a working one.
+ */
+function byAge(a: BGPPeer, b: BGPPeer): number {
+  const ta = a.metadata.creationTimestamp ?? '';
+  const tb = b.metadata.creationTimestamp ?? '';
+  return ta < tb ? -1 : ta > tb ? 1 : peerName(a).localeCompare(peerName(b));
+}
+
+/**
+ * The sessions this node opens: peers whose nodeSelectors match it, grouped into routers. A peer
+ * that cannot be configured (a missing Secret or BFDProfile, a clash with an older peer, a value
+ * FRR would refuse) is skipped on its own: the other peers are planned as if it did not exist.
+ */
 export function planPeers(s: Snapshot, node: NodeView): PeersResult {
-  const errors: string[] = [];
+  const skipped: Skipped[] = [];
   const routers = new Map<string, RouterConfig>();
   const sessions: PeerSession[] = [];
-  const peers = [...s.peers].sort((a, b) => peerName(a).localeCompare(peerName(b)));
-  for (const p of peers) {
+  const profiles = new Map<string, BfdProfileConfig>();
+  for (const p of [...s.peers].sort(byAge)) {
     if (!matchesAny(p.spec.nodeSelectors, node.labels)) continue;
+    let skippedThis = false;
+    const skip = (why: string): void => {
+      skippedThis = true;
+      skipped.push({ kind: 'BGPPeer', name: peerName(p), message: `BGPPeer ${peerName(p)}: ${why}` });
+    };
     const vrf = p.spec.vrf ?? '';
-    let router = routers.get(vrf);
-    if (router && router.asn !== p.spec.myASN) {
-      errors.push(`BGPPeer ${peerName(p)}: myASN ${p.spec.myASN} differs from ${router.asn} used by another peer in ${vrf ? `VRF ${vrf}` : 'the default VRF'}; FRR runs one BGP instance per VRF`);
+    const where = vrf ? `VRF ${vrf}` : 'the default VRF';
+    const existing = routers.get(vrf);
+    if (existing && existing.asn !== p.spec.myASN) {
+      skip(`myASN ${p.spec.myASN} differs from ${existing.asn} used by an older peer in ${where}; FRR runs one BGP instance per VRF`);
       continue;
     }
-    if (router && p.spec.routerID && router.routerId && router.routerId !== p.spec.routerID) {
-      errors.push(`BGPPeer ${peerName(p)}: routerID ${p.spec.routerID} differs from ${router.routerId} set by another peer with the same ASN and VRF`);
+    if (existing && p.spec.routerID && existing.routerId && existing.routerId !== p.spec.routerID) {
+      skip(`routerID ${p.spec.routerID} differs from ${existing.routerId} set by an older peer with the same ASN and VRF`);
       continue;
     }
-    const neighbor = neighborOf(p, s, errors);
-    if (!neighbor) continue;
-    if (!router) {
-      router = { asn: p.spec.myASN, neighbors: [], networks: { ipv4: [], ipv6: [] } };
-      if (vrf) router.vrf = vrf;
-      routers.set(vrf, router);
+    const neighbor = neighborOf(p, s, skip);
+    if (!neighbor || skippedThis) continue;
+    if (existing?.neighbors.some((n) => (n.address ?? n.iface) === (neighbor.address ?? neighbor.iface))) {
+      skip(`an older BGPPeer already peers with ${neighbor.address ?? neighbor.iface} in ${where} from this node`);
+      continue;
     }
+    let profile: BfdProfileConfig | undefined;
+    if (neighbor.bfdProfile !== undefined) {
+      const r = profileOf(neighbor.bfdProfile, s);
+      if ('problem' in r) {
+        skip(r.problem);
+        continue;
+      }
+      profile = r.profile;
+    }
+    // What FRR would refuse about this peer alone (localASN equal to myASN, a VRF or interface
+    // name FRR cannot take): checked with the peer on its own, so the error names it.
+    const router: RouterConfig = existing ?? { asn: p.spec.myASN, neighbors: [], networks: { ipv4: [], ipv6: [] } };
+    if (!existing && vrf) router.vrf = vrf;
+    const routerId = p.spec.routerID ?? router.routerId;
+    const alone: RouterConfig = { asn: router.asn, neighbors: [neighbor], networks: { ipv4: [], ipv6: [] }, ...(router.vrf ? { vrf: router.vrf } : {}), ...(routerId ? { routerId } : {}) };
+    const problems = findProblems({ logLevel: 'informational', routers: [alone], bfdProfiles: profile ? [profile] : [] });
+    if (problems.length > 0) {
+      skip(`FRR would refuse it: ${problems.map((x) => x.replace(/^routers\[0\]\.(neighbors\[0\]\.)?/, '')).join('; ')}`);
+      continue;
+    }
+    if (!existing) routers.set(vrf, router);
     if (p.spec.routerID) router.routerId = p.spec.routerID;
-    const dup = router.neighbors.find((n) => (n.address ?? n.iface) === (neighbor.address ?? neighbor.iface));
-    if (dup) {
-      errors.push(`BGPPeer ${peerName(p)}: another BGPPeer already peers with ${neighbor.address ?? neighbor.iface} from this node`);
-      continue;
-    }
     router.neighbors.push(neighbor);
     sessions.push({ peer: p, router, neighbor });
+    if (profile) profiles.set(profile.name, profile);
   }
-  const bfdProfiles: BfdProfileConfig[] = [];
-  for (const name of new Set(sessions.map((x) => x.neighbor.bfdProfile).filter((x): x is string => !!x))) {
-    const prof = s.bfdProfiles.find((b) => b.metadata.name === name);
-    if (!prof) {
-      errors.push(`BFDProfile "${name}" (used by BGPPeer ${sessions.filter((x) => x.neighbor.bfdProfile === name).map((x) => peerName(x.peer)).join(', ')}) does not exist`);
-      continue;
-    }
-    bfdProfiles.push({ name, ...prof.spec });
-  }
-  return { routers: [...routers.values()], sessions, bfdProfiles, errors };
+  return { routers: [...routers.values()], sessions, bfdProfiles: [...profiles.values()].sort((a, b) => a.name.localeCompare(b.name)), skipped };
 }

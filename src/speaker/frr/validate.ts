@@ -3,6 +3,8 @@
 // newline or control character in a password, community, VRF or profile name could add or change
 // configuration. A model that fails here is never rendered, so the applier leaves FRR untouched.
 import { ValidationError } from '../../util/errors.js';
+import { BFD_LIMITS } from '../../api/bfdprofile.js';
+import { BFD_PROFILE_NAME_MAX_LENGTH, BGP_TIMER_MAX_SECONDS, FRR_TOKEN_PATTERN, IFNAME_HINT, IFNAME_PATTERN, NAME_PATTERN, PASSWORD_MAX_LENGTH } from '../../api/s.js';
 import { communityValue, isLargeCommunity } from './community.js';
 import { isIPv4NetworkAddress, isNetworkAddress, parseIp, parseIPv4, parseIPv4Prefix, parsePrefix, formatPrefix } from './ipaddr.js';
 import { FAMILIES, neighborId, neighborKey, type FrrConfig, type NeighborConfig, type RouterConfig, type BfdProfileConfig } from './model.js';
@@ -10,12 +12,13 @@ import { FAMILIES, neighborId, neighborKey, type FrrConfig, type NeighborConfig,
 const LOG_LEVELS = new Set(['emergencies', 'alerts', 'critical', 'errors', 'warnings', 'notifications', 'informational', 'debugging']);
 
 const HOSTNAME_RE = /^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/;
-// Linux interface names: at most 15 bytes, no '/', ':' or whitespace; we keep to a safe subset.
-const IFACE_RE = /^[A-Za-z0-9][A-Za-z0-9_.@-]{0,14}$/;
-const VRF_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,35}$/;
-const PROFILE_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+// The CRD patterns themselves (src/api/s.ts): one rule, so whatever the apiserver accepts the
+// speaker can configure. Interface and VRF names are Linux device names (a VRF is a device).
+const IFACE_RE = new RegExp(IFNAME_PATTERN);
+const VRF_RE = IFACE_RE;
+const PROFILE_RE = new RegExp(`(?=^.{1,${BFD_PROFILE_NAME_MAX_LENGTH}}$)${NAME_PATTERN}`);
 // A password is one FRR WORD token: printable ASCII without spaces, at most 80 bytes (TCP-MD5).
-const PASSWORD_RE = /^[\x21-\x7e]{1,80}$/;
+const PASSWORD_RE = new RegExp(`(?=^.{1,${PASSWORD_MAX_LENGTH}}$)${FRR_TOKEN_PATTERN}`);
 
 /** Describes what is wrong with a string that would reach frr.conf, or undefined if it is fine. */
 function describeBadString(value: unknown, re: RegExp, what: string): string | undefined {
@@ -32,7 +35,7 @@ function describeBadString(value: unknown, re: RegExp, what: string): string | u
 
 /** What is wrong with a BGP password (say, one read from a Secret, which no schema checks). */
 export function passwordProblem(value: string): string | undefined {
-  return describeBadString(value, PASSWORD_RE, 'a password (1-80 printable ASCII characters, no spaces)');
+  return describeBadString(value, PASSWORD_RE, `a password (1-${PASSWORD_MAX_LENGTH} printable ASCII characters, no spaces)`);
 }
 
 function isInt(v: unknown, min: number, max: number): boolean {
@@ -91,7 +94,7 @@ function checkNeighbor(p: Problems, path: string, n: NeighborConfig, r: RouterCo
     if (bad) p.add(`${path}.address`, bad);
     else if (!parseIp(n.address)) p.add(`${path}.address`, 'is not an IP address');
   }
-  if (n.iface !== undefined) p.str(`${path}.iface`, n.iface, IFACE_RE, 'an interface name (1-15 of A-Z a-z 0-9 _ . @ -)');
+  if (n.iface !== undefined) p.str(`${path}.iface`, n.iface, IFACE_RE, `an interface name (${IFNAME_HINT})`);
   if (n.remoteAsn !== 'internal' && n.remoteAsn !== 'external' && !isInt(n.remoteAsn, 1, 4294967295)) {
     p.add(`${path}.remoteAsn`, 'must be an ASN (1-4294967295), "internal" or "external"');
   }
@@ -106,15 +109,16 @@ function checkNeighbor(p: Problems, path: string, n: NeighborConfig, r: RouterCo
     else if (!parseIp(n.sourceAddress) && !IFACE_RE.test(n.sourceAddress)) p.add(`${path}.sourceAddress`, 'is neither an IP address nor an interface name');
   }
   p.bool(`${path}.ebgpMultihop`, n.ebgpMultihop);
-  if (n.holdTime !== undefined && n.holdTime !== 0) p.int(`${path}.holdTime`, n.holdTime, 3, 65535);
-  p.int(`${path}.keepaliveTime`, n.keepaliveTime, 0, 65535);
-  if (isInt(n.holdTime, 3, 65535) && isInt(n.keepaliveTime, 0, 65535) && (n.keepaliveTime as number) > (n.holdTime as number)) {
+  if (n.holdTime !== undefined && n.holdTime !== 0) p.int(`${path}.holdTime`, n.holdTime, 3, BGP_TIMER_MAX_SECONDS);
+  p.int(`${path}.keepaliveTime`, n.keepaliveTime, 0, BGP_TIMER_MAX_SECONDS);
+  if (isInt(n.holdTime, 3, BGP_TIMER_MAX_SECONDS) && isInt(n.keepaliveTime, 0, BGP_TIMER_MAX_SECONDS) && (n.keepaliveTime as number) > (n.holdTime as number)) {
     p.add(`${path}.keepaliveTime`, 'must not be longer than holdTime');
   }
+  if (n.holdTime === 0 && n.keepaliveTime !== undefined && n.keepaliveTime !== 0) p.add(`${path}.keepaliveTime`, 'must be 0 when holdTime is 0 (no keepalives)');
   p.int(`${path}.connectTime`, n.connectTime, 1, 65535);
   p.bool(`${path}.bfdEnabled`, n.bfdEnabled);
   if (n.bfdProfile !== undefined) {
-    p.str(`${path}.bfdProfile`, n.bfdProfile, PROFILE_RE, 'a BFD profile name (1-64 of A-Z a-z 0-9 _ . -)');
+    p.str(`${path}.bfdProfile`, n.bfdProfile, PROFILE_RE, `a BFD profile name (a DNS-1123 name of at most ${BFD_PROFILE_NAME_MAX_LENGTH} characters)`);
     if (typeof n.bfdProfile === 'string' && PROFILE_RE.test(n.bfdProfile) && !profiles.has(n.bfdProfile)) {
       p.add(`${path}.bfdProfile`, `names BFD profile "${n.bfdProfile}", which is not in bfdProfiles`);
     }
@@ -153,14 +157,15 @@ function checkNeighbor(p: Problems, path: string, n: NeighborConfig, r: RouterCo
 }
 
 function checkProfile(p: Problems, path: string, b: BfdProfileConfig): void {
-  p.str(`${path}.name`, b.name, PROFILE_RE, 'a BFD profile name (1-64 of A-Z a-z 0-9 _ . -)');
-  p.int(`${path}.receiveInterval`, b.receiveInterval, 10, 60000);
-  p.int(`${path}.transmitInterval`, b.transmitInterval, 10, 60000);
-  p.int(`${path}.detectMultiplier`, b.detectMultiplier, 2, 255);
-  p.int(`${path}.echoInterval`, b.echoInterval, 10, 60000);
+  p.str(`${path}.name`, b.name, PROFILE_RE, `a BFD profile name (a DNS-1123 name of at most ${BFD_PROFILE_NAME_MAX_LENGTH} characters)`);
+  const [imin, imax] = BFD_LIMITS.interval;
+  p.int(`${path}.receiveInterval`, b.receiveInterval, imin, imax);
+  p.int(`${path}.transmitInterval`, b.transmitInterval, imin, imax);
+  p.int(`${path}.detectMultiplier`, b.detectMultiplier, ...BFD_LIMITS.detectMultiplier);
+  p.int(`${path}.echoInterval`, b.echoInterval, imin, imax);
   p.bool(`${path}.echoMode`, b.echoMode);
   p.bool(`${path}.passiveMode`, b.passiveMode);
-  p.int(`${path}.minimumTtl`, b.minimumTtl, 1, 254);
+  p.int(`${path}.minimumTtl`, b.minimumTtl, ...BFD_LIMITS.minimumTtl);
 }
 
 /** Every problem in the model, as "path: message" lines; empty when it can be rendered. */
@@ -182,7 +187,7 @@ export function findProblems(config: FrrConfig): string[] {
     if (r.asn === undefined) p.add(`${path}.asn`, 'is required');
     const vrf = r.vrf ?? '';
     if (vrf !== '') {
-      p.str(`${path}.vrf`, vrf, VRF_RE, 'a VRF name (1-36 of A-Z a-z 0-9 _ . -)');
+      p.str(`${path}.vrf`, vrf, VRF_RE, `a VRF name (${IFNAME_HINT})`);
       if (vrf === 'default') p.add(`${path}.vrf`, 'leave vrf empty for the default VRF');
     }
     if (vrfs.has(vrf)) p.add(`${path}.vrf`, `VRF "${vrf || 'default'}" already has router bgp ${vrfs.get(vrf)}; FRR runs one BGP instance per VRF`);
