@@ -25,6 +25,7 @@ export interface ControllerDeps {
 
 export interface ControllerHandle {
   sync: ServiceSync;
+  caches: Caches;
   queue: WorkQueue;
   elector: LeaderElector;
   metrics: Metrics;
@@ -60,10 +61,15 @@ export async function runController(d: ControllerDeps): Promise<ControllerHandle
   const poolStatus = new PoolStatusWriter(d.kube, d.namespace, d.log);
   const peerSummary = new PeerSummaryWriter(d.kube, d.namespace, d.log);
   let leading = false;
+  /** Keys that arrived while another replica led: worked through when this one takes over. */
+  const deferred = new Set<string>();
   const enqueueAll = (): void => inf('Service').forEach((s) => queue.add(`svc:${s.metadata?.namespace}/${s.metadata?.name}`));
   const queue: WorkQueue = new WorkQueue(
     async (key) => {
-      if (!leading) return;
+      if (!leading) {
+        deferred.add(key);
+        return;
+      }
       if (key === 'pools') {
         for (const lost of await sync.refreshPools()) d.log.info('IP left every pool; reassigning', { event: 'ip-lost', service: lost });
         enqueueAll();
@@ -101,10 +107,14 @@ export async function runController(d: ControllerDeps): Promise<ControllerHandle
     onStartedLeading: () => {
       void (async (): Promise<void> => {
         // Rebuild every assignment from Service status before allocating anything, so no IP
-        // ever moves because the controller restarted or leadership changed hands.
-        await sync.refreshPools();
-        sync.restoreAll();
+        // ever moves because the controller restarted or leadership changed hands, and none
+        // stays taken by a Service that went away while another replica led.
+        await sync.rebuild();
         leading = true;
+        // Stale assignments are scrubbed first, then whatever waited, then every Service.
+        for (const key of sync.stale()) queue.add(`svc:${key}`);
+        for (const key of deferred) queue.add(key);
+        deferred.clear();
         enqueueAll();
         enqueuePeers();
       })().catch((err: unknown) => d.log.error('start of leadership failed', { event: 'leader-error', error: errorMessage(err) }));
@@ -118,6 +128,7 @@ export async function runController(d: ControllerDeps): Promise<ControllerHandle
   d.log.info('controller started', { event: 'start', identity: d.identity, namespace: d.namespace });
   return {
     sync,
+    caches,
     queue,
     elector,
     metrics,

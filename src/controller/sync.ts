@@ -27,7 +27,7 @@ export interface SyncDeps {
 }
 
 export class ServiceSync {
-  readonly allocator = new Allocator();
+  private alloc = new Allocator();
   private poolsFingerprint = '';
   /** Last failure reason per Service, so a failing Service gets one Event, not one per resync. */
   private readonly lastFailure = new Map<string, string>();
@@ -36,6 +36,34 @@ export class ServiceSync {
   private readonly lost = new Map<string, string[]>();
 
   constructor(private readonly d: SyncDeps) {}
+
+  get allocator(): Allocator {
+    return this.alloc;
+  }
+
+  /**
+   * Forgets every assignment and rebuilds them from the cached Services, as at process start. A
+   * replica that (re)gains the lease must not trust what it remembers: Services deleted or changed
+   * while another replica led would otherwise keep their IPs taken here.
+   */
+  async rebuild(): Promise<void> {
+    this.alloc = new Allocator();
+    this.poolsFingerprint = '';
+    this.lost.clear();
+    await this.refreshPools();
+    this.restoreAll();
+  }
+
+  /**
+   * Services that carry an assignment of ours but are no longer ours to serve (type changed from
+   * LoadBalancer, another class): their status and annotation are scrubbed before anything is
+   * allocated, so an IP they still show is never shown by a second Service as well.
+   */
+  stale(): string[] {
+    return this.d.services()
+      .filter((s) => !(this.ours(s) && (s['spec'] as { type?: string }).type === 'LoadBalancer') && s.metadata?.annotations?.[POOL_ANNOTATION] !== undefined)
+      .map((s) => `${s.metadata?.namespace}/${s.metadata?.name}`);
+  }
 
   private ours(svc: Obj): boolean {
     const cls = (svc['spec'] as { loadBalancerClass?: string } | undefined)?.loadBalancerClass;
@@ -80,7 +108,10 @@ export class ServiceSync {
       const had = this.allocator.assignment(key);
       this.allocator.release(key);
       this.lastFailure.delete(key);
-      if (svc && had) await this.writeStatus(svc, [], undefined); // no longer ours or no longer a LoadBalancer
+      // No longer ours or no longer a LoadBalancer: scrub what we wrote. The annotation is the
+      // mark of our assignment, so it survives a failed or interrupted write and the next sync
+      // (or the next leader, through stale()) finishes the job instead of leaving the IP shown.
+      if (svc && (had || svc.metadata?.annotations?.[POOL_ANNOTATION] !== undefined)) await this.writeStatus(svc, [], undefined);
       return;
     }
     const parsed = parseService(svc as never, this.d.namespaceLabels(ns));
@@ -111,11 +142,25 @@ export class ServiceSync {
 
   private async writeStatus(svc: Obj, ips: string[], pool: string | undefined): Promise<void> {
     const ref = { apiVersion: 'v1', kind: 'Service', name: svc.metadata?.name ?? '', namespace: svc.metadata?.namespace ?? 'default' };
-    // Annotation first: a reader that sees the IP in status also finds its pool.
-    if (svc.metadata?.annotations?.[POOL_ANNOTATION] !== pool) await this.d.kube.mergePatch(ref, { metadata: { annotations: { [POOL_ANNOTATION]: pool ?? null } } });
-    const path = `/api/v1/namespaces/${ref.namespace}/services/${ref.name}/status`;
-    this.d.kube.writes.status++;
-    await this.d.kube.request('PATCH', path, { status: { loadBalancer: ips.length ? { ingress: ips.map((ip) => ({ ip, ipMode: 'VIP' })) } : {} } }, 'application/merge-patch+json');
+    const annotate = async (): Promise<void> => {
+      if (svc.metadata?.annotations?.[POOL_ANNOTATION] !== pool) await this.d.kube.mergePatch(ref, { metadata: { annotations: { [POOL_ANNOTATION]: pool ?? null } } });
+    };
+    const status = async (): Promise<void> => {
+      const path = `/api/v1/namespaces/${ref.namespace}/services/${ref.name}/status`;
+      this.d.kube.writes.status++;
+      await this.d.kube.request('PATCH', path, { status: { loadBalancer: ips.length ? { ingress: ips.map((ip) => ({ ip, ipMode: 'VIP' })) } : {} } }, 'application/merge-patch+json');
+    };
+    // The annotation marks our assignment and is written first and removed last: whatever step
+    // a crash interrupts, a Service that shows an IP in status also carries the mark, and the
+    // next sync either confirms or scrubs both (an assignment: annotation, then status; a
+    // release: status, then annotation).
+    if (ips.length > 0) {
+      await annotate();
+      await status();
+    } else {
+      if (((svc['status'] as { loadBalancer?: { ingress?: unknown[] } } | undefined)?.loadBalancer?.ingress ?? []).length > 0) await status();
+      await annotate();
+    }
   }
 
   private async event(obj: Obj, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void> {

@@ -1,6 +1,8 @@
 // Leader election on a coordination.k8s.io Lease: acquire when free or expired, renew while held,
 // step down (and stop acting) as soon as a renewal cannot be confirmed. Optimistic concurrency on
-// resourceVersion makes two candidates unable to both believe they lead.
+// resourceVersion makes two candidates unable to both believe they lead. Expiry is timed by our
+// own clock from when we last saw the holder renew (as client-go does), never by comparing our
+// clock with the holder's renewTime: with clocks apart, that would take a live leader's lease.
 import type { Kube, Obj } from './client.js';
 import { errorMessage } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
@@ -35,6 +37,8 @@ export class LeaderElector {
   private leading = false;
   private stopped = false;
   private lastRenew = 0;
+  /** The holder's last renewal as we saw it, and when we saw it change (our clock). */
+  private observed: { record: string; at: number } | undefined;
 
   constructor(private readonly o: LeaseOptions) {}
 
@@ -93,8 +97,9 @@ export class LeaderElector {
     try {
       const cur = await this.read();
       const held = cur?.spec.holderIdentity;
-      const renewed = cur?.spec.renewTime ? Date.parse(cur.spec.renewTime) : 0;
-      const expired = !held || now - renewed > (cur?.spec.leaseDurationSeconds ?? duration) * 1000;
+      const record = `${held ?? ''}|${cur?.spec.renewTime ?? ''}|${cur?.obj.metadata?.resourceVersion ?? ''}`;
+      if (this.observed?.record !== record) this.observed = { record, at: now };
+      const expired = !held || now - this.observed.at > (cur?.spec.leaseDurationSeconds ?? duration) * 1000;
       if (held === this.o.identity || expired) {
         const spec: LeaseSpec = {
           holderIdentity: this.o.identity,
