@@ -2,10 +2,9 @@
 import { parseArgs } from 'node:util';
 import { hostname } from 'node:os';
 import type { Command } from './command.js';
+import { installProcessHandlers, programKube } from './program.js';
 import { makeLogger } from '../util/log.js';
 import type { LogLevel } from '../util/log.js';
-import { loadKubeConfig } from '../k8s/kubeconfig.js';
-import { Kube } from '../k8s/client.js';
 import { runController } from '../controller/run.js';
 
 export const command: Command = {
@@ -24,9 +23,10 @@ Replicas elect a leader through the Lease "metallb-controller"; only the leader 
       options: { namespace: { type: 'string' }, kubeconfig: { type: 'string' }, 'lb-class': { type: 'string' }, 'log-level': { type: 'string', default: 'info' }, 'metrics-address': { type: 'string', default: '0.0.0.0:7472' }, identity: { type: 'string' } },
     });
     const log = makeLogger('controller', values['log-level'] as LogLevel);
+    installProcessHandlers(log);
     const ma = values['metrics-address'];
     const handle = await runController({
-      kube: new Kube(loadKubeConfig(values.kubeconfig), 'metallb-controller'),
+      kube: programKube(values.kubeconfig, 'metallb-controller', log),
       log,
       namespace: values.namespace ?? process.env['NAMESPACE'] ?? 'metallb-system',
       identity: values.identity ?? process.env['POD_NAME'] ?? `${hostname()}-${process.pid}`,

@@ -1,10 +1,9 @@
 // `metallb operator`: reconcile the singleton MetalLB CR into the controller and speakers.
 import { parseArgs } from 'node:util';
 import type { Command } from './command.js';
+import { installProcessHandlers, programKube } from './program.js';
 import { makeLogger } from '../util/log.js';
 import type { LogLevel } from '../util/log.js';
-import { loadKubeConfig } from '../k8s/kubeconfig.js';
-import { Kube } from '../k8s/client.js';
 import { runOperator } from '../operator/run.js';
 import { operatorRender } from '../operator/wiring.js';
 
@@ -23,7 +22,8 @@ Degraded condition saying what to change.
     const { values } = parseArgs({ args: argv, options: { namespace: { type: 'string' }, kubeconfig: { type: 'string' }, templates: { type: 'string' }, 'log-level': { type: 'string', default: 'info' } } });
     const namespace = values.namespace ?? process.env['OPERATOR_NAMESPACE'] ?? process.env['NAMESPACE'] ?? 'metallb-system';
     const log = makeLogger('operator', values['log-level'] as LogLevel);
-    const kube = new Kube(loadKubeConfig(values.kubeconfig), 'metallb-operator');
+    installProcessHandlers(log);
+    const kube = programKube(values.kubeconfig, 'metallb-operator', log);
     const op = await runOperator({ kube, log, namespace, render: operatorRender(namespace, values.templates) });
     await new Promise<void>((resolve) => {
       const stop = (): void => {

@@ -1,11 +1,10 @@
 // `metallb speaker`: the per-node announcer (BGP through the FRR sidecar).
 import { parseArgs } from 'node:util';
 import type { Command } from './command.js';
+import { installProcessHandlers, programKube } from './program.js';
 import { UsageError } from '../util/errors.js';
 import { makeLogger } from '../util/log.js';
 import type { LogLevel } from '../util/log.js';
-import { loadKubeConfig } from '../k8s/kubeconfig.js';
-import { Kube } from '../k8s/client.js';
 import { makeVtysh } from '../speaker/frr/vtysh.js';
 import { runSpeaker } from '../speaker/run.js';
 import { packetIO } from '../speaker/l2/raw.js';
@@ -56,7 +55,8 @@ renews this node's liveness Lease and answers ARP/NDP for the IPs this node lead
     if (!Number.isInteger(growth) || growth < 0 || growth > 1000) throw new UsageError('--heap-growth-percent is a whole number from 0 to 1000');
     setHeapGrowthPercent(growth);
     const log = makeLogger('speaker', values['log-level'] as LogLevel);
-    const kube = new Kube(loadKubeConfig(values.kubeconfig), `metallb-speaker-${node}`.slice(0, 128));
+    installProcessHandlers(log);
+    const kube = programKube(values.kubeconfig, `metallb-speaker-${node}`.slice(0, 128), log);
     const ma = values['metrics-address'];
     const [host, port] = ma && ma !== 'off' ? [ma.slice(0, ma.lastIndexOf(':')), Number(ma.slice(ma.lastIndexOf(':') + 1))] : [undefined, undefined];
     const handle = await runSpeaker({

@@ -3,6 +3,7 @@
 // really changed. Handlers run after the cache is updated; nothing here ever exits the process.
 // The list is read in pages and the watch is our own streamed GET (watch-stream.ts), so a cache
 // of 10,000 Services never passes through one huge response string.
+import { retryDelayMs } from './backoff.js';
 import { LIST_PAGE_SIZE } from './client.js';
 import type { Kube } from './client.js';
 import { toKubeError } from './errors.js';
@@ -112,8 +113,9 @@ export class Informer<T extends Obj = Obj> {
           if (this.stopped) break;
           this.stats.errors++;
           const e = toKubeError(`${listed ? 'watch' : 'list'} ${this.spec.kind}`, err);
-          this.log.warn('watch interrupted; retrying', { event: 'watch-retry', kind: this.spec.kind, delayMs: this.backoffMs, error: e.message });
-          await this.sleep(this.backoffMs);
+          const delayMs = retryDelayMs(1, this.backoffMs, 5000);
+          this.log.warn('watch interrupted; retrying', { event: 'watch-retry', kind: this.spec.kind, delayMs, error: e.message });
+          await this.sleep(delayMs);
           this.backoffMs = Math.min(this.backoffMs * 2, 5000);
         }
       }

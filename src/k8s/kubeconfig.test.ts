@@ -64,6 +64,17 @@ test('client certificate and key data; insecure-skip-tls-verify and tls-server-n
   assert.equal(tls.rejectUnauthorized, false);
   assert.equal(tls.servername, 'kubernetes.default');
   assert.equal(kc.authorization(), undefined);
+  assert.match(kc.securityWarnings().join(), /insecure-skip-tls-verify is set for https:\/\/api:6443: the apiserver's certificate is not checked/);
+});
+
+test('security warnings: a token over plain http://, nothing for a verified https:// server', () => {
+  const plain = parseKubeConfig(kubeconfig('server: http://10.0.0.1:8080', 'token: s3cret'), '/k');
+  assert.deepEqual(plain.securityWarnings(), ['http://10.0.0.1:8080 is plain http://: the bearer token is sent unencrypted with every request']);
+  assert.ok(!plain.securityWarnings().join().includes('s3cret'));
+  const basic = parseKubeConfig(kubeconfig('server: http://10.0.0.1:8080', 'username: a\npassword: b'), '/k');
+  assert.match(basic.securityWarnings().join(), /the password is sent unencrypted/);
+  assert.deepEqual(parseKubeConfig(kubeconfig(`server: https://10.1.2.3:6443\ncertificate-authority-data: ${b64('CA')}`, 'token: t'), '/k').securityWarnings(), []);
+  assert.deepEqual(parseKubeConfig(kubeconfig('server: http://127.0.0.1:8080', 'username: a'), '/k').securityWarnings().length, 1);
 });
 
 test('relative file paths resolve against the kubeconfig directory', () => {

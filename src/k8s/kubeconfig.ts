@@ -63,6 +63,19 @@ export class KubeConfig {
     return this.cluster.server;
   }
 
+  /** What makes this connection unsafe, for the program to say at start (it is honoured, never silently). */
+  securityWarnings(): string[] {
+    const out: string[] = [];
+    if (this.cluster.insecureSkipTLSVerify) {
+      out.push(`insecure-skip-tls-verify is set for ${this.server}: the apiserver's certificate is not checked, so anyone on the path can impersonate it and read our credentials`);
+    }
+    const credentials = this.user.token !== undefined || this.user.tokenFile !== undefined || this.user.username !== undefined;
+    if (this.server.startsWith('http://') && credentials) {
+      out.push(`${this.server} is plain http://: the ${this.user.username !== undefined ? 'password' : 'bearer token'} is sent unencrypted with every request`);
+    }
+    return out;
+  }
+
   /** TLS settings shared by every connection to the apiserver (the https.Agent's options). */
   tlsOptions(): { ca?: Buffer; cert?: Buffer; key?: Buffer; rejectUnauthorized: boolean; servername?: string } {
     return {

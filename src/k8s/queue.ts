@@ -1,6 +1,8 @@
 // A keyed, coalescing, level-triggered work queue: many events for one key become one reconcile;
 // a key is never processed twice at once; a failed key is retried with backoff. The reconciler
 // re-reads the current state itself, so what an event carried is irrelevant.
+import { retryDelayMs } from './backoff.js';
+
 export type Reconcile = (key: string) => Promise<void>;
 
 export class WorkQueue {
@@ -63,7 +65,7 @@ export class WorkQueue {
       const attempt = (this.failures.get(key) ?? 0) + 1;
       this.failures.set(key, attempt);
       this.onError(key, err, attempt);
-      const delay = Math.min(100 * 2 ** (attempt - 1), 30_000);
+      const delay = retryDelayMs(attempt, 100, 30_000);
       setTimeout(() => this.add(key), delay).unref();
     } finally {
       this.running.delete(key);

@@ -140,7 +140,8 @@ export class Lab {
     this.instances.push(inst);
     for (const d of DAEMONS) {
       const pidFile = `${runDir}/${d}.pid`;
-      await this.exec(ns, [`${FRR_BIN}/${d}`, '-d', '-N', ns, '-f', `${confDir}/frr.conf`, '-i', pidFile, '-u', 'frr', '-g', 'frr']);
+      // -P 0: no vty TCP listener; vtysh uses the unix sockets, as in the speaker pods.
+      await this.exec(ns, [`${FRR_BIN}/${d}`, '-d', '-N', ns, '-P', '0', '-f', `${confDir}/frr.conf`, '-i', pidFile, '-u', 'frr', '-g', 'frr']);
       const pid = await waitFor(`${d} pid file in ${ns}`, () => {
         if (!existsSync(pidFile)) return undefined;
         const n = Number(readFileSync(pidFile, 'utf8').trim());

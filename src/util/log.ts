@@ -1,6 +1,7 @@
 // winston JSON logs with `component` and `event` on every line. Creating a logger does no I/O at
 // import time; programs call makeLogger() in their run(deps) wiring.
 import winston from 'winston';
+import { REDACTED, isSecretKey, redactValue } from './redact.js';
 
 export type Logger = winston.Logger;
 
@@ -19,23 +20,19 @@ function winstonLevel(level: LogLevel): string {
   }
 }
 
-/** Keys whose values are never written to a log line, whatever the caller passes. */
-const SECRET_KEYS = new Set(['password', 'passwordSecret', 'secret', 'token', 'authorization']);
-
+// Every field, at any depth, and the message itself (src/util/redact.ts).
 const redact = winston.format((info) => {
-  for (const key of Object.keys(info)) {
-    if (SECRET_KEYS.has(key)) info[key] = '<redacted>';
-  }
+  for (const key of Object.keys(info)) info[key] = isSecretKey(key) ? REDACTED : redactValue(info[key]);
   return info;
 });
 
-export function makeLogger(component: string, level: LogLevel = 'info'): Logger {
+export function makeLogger(component: string, level: LogLevel = 'info', transport?: winston.transport): Logger {
   return winston.createLogger({
     level: winstonLevel(level),
     defaultMeta: { component },
     format: winston.format.combine(redact(), winston.format.timestamp(), winston.format.json()),
     // stderr keeps stdout clean for commands that print YAML/JSON.
-    transports: [new winston.transports.Console({ stderrLevels: ['error', 'warn', 'info', 'debug', 'verbose', 'silly'] })],
+    transports: [transport ?? new winston.transports.Console({ stderrLevels: ['error', 'warn', 'info', 'debug', 'verbose', 'silly'] })],
   });
 }
 

@@ -204,7 +204,18 @@ test('the speaker runs with exactly the capabilities its containers ask for (wit
   assert.notEqual(r.code, 0, 'ip link add must fail without NET_ADMIN');
   assert.match(r.err + r.out, /Operation not permitted/);
   const gone = await lab('kubectl', '-n', NS, 'exec', sp.metadata.name, '-c', 'speaker', '--', 'ip', 'link', 'show', 'mlbcaptest');
-  assert.notEqual(gone.code, 0, 'and no such link exists');
+  assert.notEqual(gone.code, 0, 'and no such link exists');  // FRR's daemons open no vty TCP port on the node (issue 18.7): only unix sockets, which only the
+  // pod's containers share. /proc/net/tcp* of the host network, from inside the frr container.
+  const listening = new Set<number>();
+  for (const f of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    const table = await kubectl('-n', NS, 'exec', sp.metadata.name, '-c', 'frr', '--', 'cat', f);
+    for (const row of table.split('\n').slice(1)) {
+      const cols = row.trim().split(/\s+/);
+      if (cols[3] === '0A') listening.add(parseInt(cols[1]!.split(':')[1]!, 16)); // 0A = LISTEN
+    }
+  }
+  const vtyPorts = [2601, 2605, 2616, 2617]; // zebra, bgpd, staticd, bfdd
+  assert.deepEqual(vtyPorts.filter((p) => listening.has(p)), [], `vty TCP listeners on the node: ${[...listening].sort((a, b) => a - b).join(' ')}`);
 });
 
 /**

@@ -18,7 +18,7 @@
 import { overwriteKey, removalCommand } from './lines.js';
 import { closerFor, type ConfigContext, type ParsedConfig } from './parse.js';
 
-export { redactSecrets } from './lines.js';
+export { redactSecrets } from '../../util/redact.js';
 
 export interface DeltaBlock {
   /** Context headers to enter, outermost first ([] for top level). */

@@ -62,7 +62,3 @@ export function removalCommand(line: string, parent: string): string {
   return line.startsWith('no ') ? line.slice(3) : `no ${line}`;
 }
 
-/** Hides secrets (BGP passwords) in text shown to people or written to logs. */
-export function redactSecrets(text: string): string {
-  return text.replace(/^(\s*(?:no )?neighbor \S+ password )\S+/gm, '$1<redacted>');
-}
