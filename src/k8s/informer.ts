@@ -26,6 +26,8 @@ export interface InformerSpec {
    * every Service and EndpointSlice of the cluster, most of whose fields it never looks at.
    */
   project?: (obj: Obj) => Obj;
+  /** The longest retry delay (default 5 s): a liveness watch must retry within its lease duration. */
+  maxBackoffMs?: number;
 }
 
 const key = (o: Obj): string => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
@@ -62,7 +64,8 @@ export class Informer<T extends Obj = Obj> {
   /** Resolves once the first list has been delivered to the handlers. */
   readonly synced: Promise<void>;
   /** Counters for tests and metrics: how often the watch was resumed and relisted. */
-  readonly stats = { lists: 0, watches: 0, errors: 0 };
+  readonly stats = { lists: 0, watches: 0, errors: 0, restarts: 0 };
+  private relistRequested = false;
 
   constructor(
     private readonly kube: Kube,
@@ -90,6 +93,17 @@ export class Informer<T extends Obj = Obj> {
     if (!this.running) void this.run();
   }
 
+  /**
+   * Drops the current watch and lists afresh: for a caller that knows the watch has stalled (a
+   * half-open connection delivers nothing and ends only at its timeout, minutes later).
+   */
+  restart(): void {
+    this.stats.restarts++;
+    this.relistRequested = true;
+    this.abort?.abort();
+    this.wake?.();
+  }
+
   stop(): void {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
@@ -104,6 +118,10 @@ export class Informer<T extends Obj = Obj> {
     try {
       while (!this.stopped) {
         try {
+          if (this.relistRequested) {
+            this.relistRequested = false;
+            listed = false;
+          }
           if (!listed) {
             await this.relist();
             listed = true;
@@ -113,10 +131,12 @@ export class Informer<T extends Obj = Obj> {
           if (this.stopped) break;
           this.stats.errors++;
           const e = toKubeError(`${listed ? 'watch' : 'list'} ${this.spec.kind}`, err);
-          const delayMs = retryDelayMs(1, this.backoffMs, 5000);
+          const cap = this.spec.maxBackoffMs ?? 5000;
+          // Jittered within [d, 1.5 d), so the whole retry stays under the cap's 1.5x at most.
+          const delayMs = retryDelayMs(1, Math.min(this.backoffMs, cap / 1.5), cap);
           this.log.warn('watch interrupted; retrying', { event: 'watch-retry', kind: this.spec.kind, delayMs, error: e.message });
           await this.sleep(delayMs);
-          this.backoffMs = Math.min(this.backoffMs * 2, 5000);
+          this.backoffMs = Math.min(this.backoffMs * 2, cap);
         }
       }
     } finally {

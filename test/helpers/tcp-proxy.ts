@@ -10,6 +10,11 @@ export interface TcpProxy {
   kubeconfigPath: string;
   cut(): void;
   heal(): void;
+  /**
+   * Stops forwarding on every connection open now, in both directions, without closing them (a
+   * half-open link: a watch on it delivers nothing and never ends); new connections work.
+   */
+  stallOpen(): number;
   close(): Promise<void>;
 }
 
@@ -17,6 +22,7 @@ export async function proxyKubeconfig(kubeconfigPath: string, outPath: string): 
   const doc = yaml.load(readFileSync(kubeconfigPath, 'utf8')) as { clusters: { cluster: { server: string } }[] };
   const target = new URL(doc.clusters[0]!.cluster.server);
   const open = new Set<Socket>();
+  const stalled = new Set<Socket>();
   let cut = false;
   const server: Server = createServer((client) => {
     if (cut) return void client.destroy();
@@ -46,9 +52,20 @@ export async function proxyKubeconfig(kubeconfigPath: string, outPath: string): 
     heal(): void {
       cut = false;
     },
+    stallOpen(): number {
+      for (const s of open) {
+        s.unpipe();
+        s.pause();
+        stalled.add(s);
+      }
+      const n = open.size / 2;
+      // Not destroyed: they stay open until the client gives up on them (or close()).
+      open.clear();
+      return n;
+    },
     close: () =>
       new Promise<void>((r) => {
-        for (const s of open) s.destroy();
+        for (const s of [...open, ...stalled]) s.destroy();
         server.close(() => r());
       }),
   };

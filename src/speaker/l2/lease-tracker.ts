@@ -1,11 +1,14 @@
 // The speaker's liveness in the API (docs/adr/0005): one Lease per speaker, renewed every
 // `renewMs`, watched by every other speaker. `live()` is the set the layer 2 planner ranks; the
-// tracker calls `onChange` whenever it changes (a renewal stopped, a Lease was deleted).
+// tracker calls `onChange` whenever it changes (a renewal stopped, a Lease was deleted). Peers are
+// judged only as far as the watch is known to be current (our own renewals coming back on it,
+// liveness.ts watchCurrentUntil): a stalled watch freezes the live set, and is restarted once our
+// renewal has not come back for a lease duration.
 import type { Kube, Obj } from '../../k8s/client.js';
 import { Informer } from '../../k8s/informer.js';
 import type { Logger } from '../../util/log.js';
 import { errorMessage } from '../../util/errors.js';
-import { firstSighting, liveSpeakers, selfAlive } from './liveness.js';
+import { firstSighting, liveSpeakers, selfAlive, watchCurrentUntil } from './liveness.js';
 import type { LeaseSighting } from './liveness.js';
 
 export const LIVENESS_LABEL = 'metallb.io/speaker-liveness';
@@ -18,7 +21,12 @@ export interface LeaseTrackerOptions {
   durationSeconds: number;
   renewMs: number;
   onChange: () => void;
+  /** The client the Lease watch uses (default: kube); a test points it through a proxy it can stall. */
+  watchKube?: Kube;
 }
+
+/** How late our renewal may come back on the watch before peers are judged as of its due time. */
+const ECHO_SLACK_MS = 250;
 
 interface LeaseSpec {
   holderIdentity?: string;
@@ -38,10 +46,23 @@ export class LeaseTracker {
   private lastConfirmed: number | undefined;
   private lastLive = '';
   private stopped = false;
+  /** Our clock when our own renewal last came back on the watch. */
+  private lastEchoAt: number | undefined;
+  /** The oldest renewal that succeeded but has not come back on the watch yet. */
+  private pendingEcho: { renewTime: string; sentAt: number } | undefined;
+  private lastRestart = 0;
+  /** For tests and metrics: watch restarts for a stall, and whether the live set is frozen now. */
+  readonly stats = { stalls: 0 };
 
   constructor(private readonly o: LeaseTrackerOptions) {
-    this.informer = new Informer(o.kube, { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace: o.namespace, labelSelector: LIVENESS_LABEL }, o.log);
+    const durationMs = o.durationSeconds * 1000;
+    this.informer = new Informer(o.watchKube ?? o.kube, { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace: o.namespace, labelSelector: LIVENESS_LABEL, maxBackoffMs: Math.max(100, Math.floor(durationMs / 2)) }, o.log);
     this.informer.on((type, obj) => this.onLease(type, obj));
+  }
+
+  /** True while peers are judged as of the last moment the watch was known current, not as of now. */
+  frozen(now = Date.now()): boolean {
+    return watchCurrentUntil(this.lastEchoAt, this.o.renewMs, ECHO_SLACK_MS, now) < now;
   }
 
   async start(): Promise<void> {
@@ -65,7 +86,7 @@ export class LeaseTracker {
   }
 
   live(now = Date.now()): Set<string> {
-    const { live } = liveSpeakers([...this.seen.values()], now);
+    const { live } = liveSpeakers([...this.seen.values()], watchCurrentUntil(this.lastEchoAt, this.o.renewMs, ECHO_SLACK_MS, now));
     if (selfAlive(this.lastConfirmed, this.o.durationSeconds * 1000, this.o.renewMs, now)) live.add(this.o.node);
     else live.delete(this.o.node);
     return live;
@@ -83,6 +104,12 @@ export class LeaseTracker {
       const prev = this.seen.get(key);
       const seenAt = prev ? (prev.renewTime === renewTime ? prev.seenAt : now) : firstSighting(renewTime ? Date.parse(renewTime) : undefined, durationMs, now);
       this.seen.set(key, { node, durationMs, seenAt, renewTime });
+      // Our own renewal, back on the watch: everything before it has been delivered too.
+      if (node === this.o.node && key === leaseName(this.o.node) && (!this.pendingEcho || renewTime >= this.pendingEcho.renewTime)) {
+        if (this.frozen(now)) this.o.log.info('liveness watch current again', { event: 'l2-watch-recovered' });
+        this.lastEchoAt = now;
+        this.pendingEcho = undefined;
+      }
     }
     this.check();
   }
@@ -91,15 +118,34 @@ export class LeaseTracker {
   private check(): void {
     if (this.stopped) return;
     const now = Date.now();
+    const durationMs = this.o.durationSeconds * 1000;
+    // Our renewal succeeded a lease duration ago and never came back: the watch is stalled (a
+    // half-open connection ends only at its timeout, minutes later). List afresh, at most once
+    // per duration; the informer's own retries stay under half a duration, jittered.
+    if (this.pendingEcho && now - this.pendingEcho.sentAt >= durationMs && now - this.lastRestart >= durationMs) {
+      this.lastRestart = now;
+      this.stats.stalls++;
+      this.o.log.warn('liveness watch stalled: our own renewal did not come back; live set frozen, restarting the watch', { event: 'l2-watch-stalled', sinceMs: now - this.pendingEcho.sentAt });
+      this.informer.restart();
+    }
     const live = [...this.live(now)].sort().join(',');
     if (live !== this.lastLive) {
       this.lastLive = live;
       this.o.log.info('live speakers changed', { event: 'l2-liveness', live });
       this.o.onChange();
     }
-    const { nextExpiry } = liveSpeakers([...this.seen.values()], now);
-    const selfExpiry = this.lastConfirmed !== undefined ? this.lastConfirmed + this.o.durationSeconds * 1000 - this.o.renewMs : undefined;
-    const next = Math.min(nextExpiry ?? Infinity, selfExpiry !== undefined && selfExpiry > now ? selfExpiry : Infinity);
+    const judgedAt = watchCurrentUntil(this.lastEchoAt, this.o.renewMs, ECHO_SLACK_MS, now);
+    const { nextExpiry } = liveSpeakers([...this.seen.values()], judgedAt);
+    const selfExpiry = this.lastConfirmed !== undefined ? this.lastConfirmed + durationMs - this.o.renewMs : undefined;
+    // While frozen nothing expires; wake up for the restart (and every interval to look again).
+    const wake = [
+      judgedAt === now ? (nextExpiry ?? Infinity) : now + this.o.renewMs,
+      selfExpiry !== undefined && selfExpiry > now ? selfExpiry : Infinity,
+      this.pendingEcho ? Math.max(this.pendingEcho.sentAt + durationMs, this.lastRestart + durationMs) : Infinity,
+      // The moment the live set would freeze if the next echo does not come.
+      this.lastEchoAt !== undefined && judgedAt === now ? this.lastEchoAt + this.o.renewMs + ECHO_SLACK_MS : Infinity,
+    ];
+    const next = Math.min(...wake);
     if (this.expiryTimer) clearTimeout(this.expiryTimer);
     if (next !== Infinity) {
       this.expiryTimer = setTimeout(() => this.check(), Math.max(1, next - now + 1));
@@ -122,6 +168,7 @@ export class LeaseTracker {
       const manager = encodeURIComponent(`metallb-speaker-${this.o.node}`.slice(0, 128));
       await this.o.kube.request('PATCH', `/apis/coordination.k8s.io/v1/namespaces/${this.o.namespace}/leases/${name}?fieldManager=${manager}&force=true`, body, 'application/apply-patch+yaml');
       this.lastConfirmed = sent;
+      this.pendingEcho ??= { renewTime: body.spec.renewTime, sentAt: sent };
     } catch (err) {
       this.o.log.warn('could not renew the liveness Lease', { event: 'l2-lease-error', error: errorMessage(err) });
     }

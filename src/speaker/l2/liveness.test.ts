@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { firstSighting, liveSpeakers, selfAlive } from './liveness.js';
+import { firstSighting, liveSpeakers, selfAlive, watchCurrentUntil } from './liveness.js';
 import { placement, usableInterfaces } from './announcer.js';
 import type { NetInterface } from './raw.js';
 
@@ -41,4 +41,12 @@ test('placement: no interfaces means every usable one; a list restricts', () => 
   const usable = [iface('eth0'), iface('eth1')];
   const p = placement([{ ip: '10.0.0.1', interfaces: [] }, { ip: '10.0.0.2', interfaces: ['eth1', 'eth9'] }], usable);
   assert.deepEqual([...p].map(([k, v]) => [k, [...v].sort()]), [['eth0', ['10.0.0.1']], ['eth1', ['10.0.0.1', '10.0.0.2']]]);
+});
+
+test('the watch is trusted only up to our next echo\'s due time: peers do not expire while our renewals stop coming back', () => {
+  assert.equal(watchCurrentUntil(undefined, 1000, 250, 5000), 5000, 'before the first echo: now');
+  assert.equal(watchCurrentUntil(4500, 1000, 250, 5000), 5000, 'an echo 0.5 s ago: now');
+  assert.equal(watchCurrentUntil(1000, 1000, 250, 9000), 2250, 'no echo for 8 s: judged as of 2.25 s');
+  // A peer last seen at 1000 with a 3 s lease is alive at 2250, so a stalled watch keeps it.
+  assert.deepEqual([...liveSpeakers([{ node: 'b', durationMs: 3000, seenAt: 1000 }], watchCurrentUntil(1000, 1000, 250, 9000)).live], ['b']);
 });

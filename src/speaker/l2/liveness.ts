@@ -47,3 +47,16 @@ export function firstSighting(renewTimeMs: number | undefined, durationMs: numbe
 export function selfAlive(lastConfirmedSendMs: number | undefined, durationMs: number, renewMs: number, now: number): boolean {
   return lastConfirmedSendMs !== undefined && now - lastConfirmedSendMs < durationMs - renewMs;
 }
+
+/**
+ * The time up to which the Lease watch is known to be current: our own renewals come back on it
+ * every renewMs, and a watch delivers events in order, so when our renewal sent at E has come
+ * back, every peer renewal before E has too. Past the next echo's due time (plus `slackMs` of
+ * delivery latency) we no longer know: peers are judged as of then, not as of now. A watch that
+ * stalls while our own renewals succeed therefore freezes the live set instead of making every
+ * peer look dead, which would have this node claim every IP (a split brain).
+ */
+export function watchCurrentUntil(lastEchoAt: number | undefined, renewMs: number, slackMs: number, now: number): number {
+  if (lastEchoAt === undefined) return now;
+  return Math.min(now, lastEchoAt + renewMs + slackMs);
+}
