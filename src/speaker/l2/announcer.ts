@@ -94,6 +94,12 @@ export class Announcer {
       }
       for (const ip of [...ips].sort()) r.add(ip);
     }
+    // apply() also runs on the periodic resync, so a storm is reported within one resync interval.
+    for (const [name, r] of this.responders) {
+      const d = r.drops();
+      this.metrics.set('metallb_layer2_requests_dropped', 'ARP requests / Neighbor Solicitations over the per-interface rate limit, dropped unread', d.total, { interface: name });
+      if (d.since > 0) this.log.warn('ARP/NDP requests over the rate limit were dropped (a storm on this segment?)', { event: 'l2-rate-limited', interface: name, dropped: d.since });
+    }
     const held = this.heldMap();
     const gained = [...held.keys()].filter((ip) => !before.has(ip)).sort();
     const lost = [...before.keys()].filter((ip) => !held.has(ip)).sort();

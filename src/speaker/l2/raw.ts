@@ -17,27 +17,46 @@ export interface NetInterface {
   ipv6: Buffer[];
 }
 
+/** What one socket saw: frames past the kernel filter, handed to JS, and dropped by the token bucket. */
+export interface PacketStats {
+  received: number;
+  delivered: number;
+  dropped: number;
+}
+
+/**
+ * The token bucket in front of JS (native/packet): at most `rate` frames per second after a `burst`.
+ * The defaults leave the responder ~2 % of a core in a storm while any real segment's requests
+ * for our IPs fit many times over.
+ */
+export interface PacketLimits {
+  rate?: number;
+  burst?: number;
+}
+
 export interface PacketSocket {
   send(frame: Buffer): void;
   /** Joins an IPv6 multicast group on the interface (MLD report; the NIC then passes the group). */
   joinGroup6(group: Buffer): void;
+  stats(): PacketStats;
   close(): void;
 }
 
 export interface PacketIO {
   interfaces(): NetInterface[];
-  /** A raw socket on `ifname` that hands over every ARP, NS and NA frame received (never our own). */
-  open(ifname: string, onFrame: (frame: Buffer) => void): PacketSocket;
+  /** A raw socket on `ifname` that hands over the ARP requests and Neighbor Solicitations received (never our own). */
+  open(ifname: string, onFrame: (frame: Buffer) => void, limits?: PacketLimits): PacketSocket;
 }
 
 export class PacketError extends MetalLBError {}
 
 interface Addon {
   interfaces(netns: string | null): Partial<NetInterface>[];
-  open(ifname: string, netns: string | null, onFrame: (frame: Buffer) => void): unknown;
+  open(ifname: string, netns: string | null, onFrame: (frame: Buffer) => void, limits?: PacketLimits): unknown;
   send(h: unknown, frame: Buffer): number;
   joinGroup6(h: unknown, group: Buffer): void;
   close(h: unknown): void;
+  stats(h: unknown): PacketStats;
 }
 
 let addon: Addon | undefined;
@@ -70,13 +89,14 @@ export function packetIO(netns?: string): PacketIO {
   return {
     interfaces: () =>
       wrap('list interfaces', () => load().interfaces(ns)).map((i) => ({ name: i.name ?? '', index: i.index ?? 0, mac: i.mac ?? Buffer.alloc(0), up: !!i.up, loopback: !!i.loopback, ipv6: i.ipv6 ?? [] })),
-    open(ifname, onFrame) {
+    open(ifname, onFrame, limits) {
       const a = load();
-      const h = wrap(`open a packet socket on ${ifname}`, () => a.open(ifname, ns, onFrame));
+      const h = wrap(`open a packet socket on ${ifname}`, () => a.open(ifname, ns, onFrame, limits));
       let closed = false;
       return {
         send: (frame) => void wrap(`send on ${ifname}`, () => a.send(h, frame)),
         joinGroup6: (group) => wrap(`join a multicast group on ${ifname}`, () => a.joinGroup6(h, group)),
+        stats: () => a.stats(h),
         close: () => {
           if (closed) return;
           closed = true;

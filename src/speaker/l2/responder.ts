@@ -16,6 +16,7 @@ export class InterfaceResponder {
   private readonly joined = new Set<string>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly sock: PacketSocket;
+  private droppedReported = 0;
 
   constructor(
     io: PacketIO,
@@ -32,6 +33,14 @@ export class InterfaceResponder {
 
   get held(): string[] {
     return [...this.ips.keys()].sort();
+  }
+
+  /** Requests the addon's token bucket dropped since the last call, and the total (a storm on the segment). */
+  drops(): { total: number; since: number } {
+    const total = this.sock.stats().dropped;
+    const since = total - this.droppedReported;
+    this.droppedReported = total;
+    return { total, since };
   }
 
   /** Interface facts (MAC, addresses) re-read by the announcer. */
