@@ -1,12 +1,13 @@
 /*
  * packet: the few Linux calls the layer 2 speaker needs that Node cannot make, as a Node-API addon.
  *   interfaces(netns)              -> [{ name, index, mac, up, loopback, ipv6: [Buffer(16)] }]
- *   open(ifname, netns, onFrame, { rate, burst }?)
+ *   open(ifname, netns, onFrame, { rate, burst, accept }?)
  *                                  -> handle; onFrame(Buffer) for each ARP request / Neighbor
  *                                     Solicitation received that is addressed to us (unicast to our
  *                                     MAC, broadcast, multicast), at most `rate` per second after a
  *                                     `burst` (a token bucket: a storm is dropped here, in C, so it
- *                                     cannot starve the event loop that renews our Lease)
+ *                                     cannot starve the event loop that renews our Lease);
+ *                                     accept: "neighbor" passes replies and NAs too (probes only)
  *   send(handle, frame)            -> bytes sent (a whole Ethernet frame)
  *   joinGroup6(handle, Buffer(16)) -> joins an IPv6 multicast group on the interface (MLD report,
  *                                     NIC filter), e.g. a Service IP's solicited-node group
@@ -231,7 +232,7 @@ typedef struct {
  * RFC 4861 senders emit them), the only frames the responder answers; drop everything else in
  * the kernel (replies and advertisements too: a storm of them never wakes us up).
  */
-static struct sock_filter FILTER[] = {
+static struct sock_filter REQUESTS[] = {
     /* 0 */ BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 12),              /* ethertype */
     /* 1 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETH_P_ARP, 0, 2), /* ARP, else -> 4 */
     /* 2 */ BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 20),               /* ARP operation */
@@ -243,6 +244,20 @@ static struct sock_filter FILTER[] = {
     /* 8 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 135, 0, 1),       /* NS -> 9, else -> 10 */
     /* 9 */ BPF_STMT(BPF_RET | BPF_K, 0x40000),
     /* 10 */ BPF_STMT(BPF_RET | BPF_K, 0),
+};
+
+/* For probes (tests, benches), not the responder: every ARP frame and NS/NA, replies included. */
+static struct sock_filter NEIGHBOR[] = {
+    /* 0 */ BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 12),              /* ethertype */
+    /* 1 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETH_P_ARP, 6, 0), /* ARP -> 8 */
+    /* 2 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETH_P_IPV6, 0, 6),
+    /* 3 */ BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 20),               /* IPv6 next header */
+    /* 4 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 58, 0, 4),        /* ICMPv6, else -> 9 */
+    /* 5 */ BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 54),               /* ICMPv6 type */
+    /* 6 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 135, 1, 0),       /* NS -> 8 */
+    /* 7 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 136, 0, 1),       /* NA -> 8, else -> 9 */
+    /* 8 */ BPF_STMT(BPF_RET | BPF_K, 0x40000),
+    /* 9 */ BPF_STMT(BPF_RET | BPF_K, 0),
 };
 
 static uint64_t now_ns(void) { return uv_hrtime(); }
@@ -382,12 +397,22 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
   CHECK(napi_typeof(env, argv[2], &t));
   if (t != napi_function) return throw_msg(env, "open: onFrame must be a function");
   double rate = DEFAULT_RATE, burst = DEFAULT_BURST;
+  struct sock_fprog prog = { .len = sizeof REQUESTS / sizeof REQUESTS[0], .filter = REQUESTS };
   if (argc > 3) {
     CHECK(napi_typeof(env, argv[3], &t));
     if (t == napi_object) {
       rate = opt_number(env, argv[3], "rate", DEFAULT_RATE);
       burst = opt_number(env, argv[3], "burst", DEFAULT_BURST);
       if (rate < 0 || burst < 0) return throw_msg(env, "open: opts.rate and opts.burst must be numbers from 1 to 1e9");
+      bool has = false;
+      if (napi_has_named_property(env, argv[3], "accept", &has) == napi_ok && has) {
+        napi_value v;
+        char accept[16];
+        CHECK(napi_get_named_property(env, argv[3], "accept", &v));
+        int r = read_string(env, v, accept, sizeof accept, 1);
+        if (r != 0 || (accept[0] && strcmp(accept, "requests") != 0 && strcmp(accept, "neighbor") != 0)) return throw_msg(env, "open: opts.accept must be \"requests\" or \"neighbor\"");
+        if (strcmp(accept, "neighbor") == 0) prog = (struct sock_fprog){ .len = sizeof NEIGHBOR / sizeof NEIGHBOR[0], .filter = NEIGHBOR };
+      }
     } else if (t != napi_undefined && t != napi_null) return throw_msg(env, "open: opts must be an object");
   }
 
@@ -399,7 +424,6 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
   /* Protocol 0 receives nothing until bind(): the filter is in place before the first frame. */
   fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) { what = "socket(AF_PACKET)"; goto fail; }
-  struct sock_fprog prog = { .len = sizeof FILTER / sizeof FILTER[0], .filter = FILTER };
   if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog) != 0) { what = "attach filter"; goto fail; }
   ifindex = (int)if_nametoindex(ifname);
   if (ifindex == 0) { what = ifname; goto fail; }

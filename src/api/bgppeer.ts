@@ -157,3 +157,19 @@ export const bgpPeerKind: KindDef = {
     },
   ],
 };
+
+/** The only Secret type a passwordSecret may name (as upstream): its "password" key is the password. */
+export const PASSWORD_SECRET_TYPE = 'kubernetes.io/basic-auth';
+
+/**
+ * The Secrets of `namespace` that these BGPPeers name: the speaker may read exactly these (the
+ * operator renders them as its Role's resourceNames) and watches each one by name.
+ */
+export function passwordSecretNames(peers: readonly { metadata?: { namespace?: string }; spec?: unknown }[], namespace: string): string[] {
+  const names = new Set<string>();
+  for (const p of peers) {
+    const ref = (p.spec as { passwordSecret?: { name?: string; namespace?: string } } | undefined)?.passwordSecret;
+    if (ref?.name && (ref.namespace ?? p.metadata?.namespace ?? namespace) === namespace) names.add(ref.name);
+  }
+  return [...names].sort();
+}

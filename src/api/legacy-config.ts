@@ -2,6 +2,7 @@
 // every key is known or the user is told which one is not (a typo must not silently drop a pool).
 import yaml from 'js-yaml';
 import { ValidationError } from '../util/errors.js';
+import { LEGACY_CONFIGMAP } from './object-names.js';
 
 export interface LegacySelector {
   'match-labels'?: Record<string, string>;
@@ -131,7 +132,7 @@ export function parseLegacyConfig(text: string, source = 'config'): LegacyConfig
 
 /** The `config` key of a ConfigMap object, or undefined when it is not MetalLB's legacy ConfigMap. */
 export function legacyConfigText(obj: { kind?: string; metadata?: { name?: string }; data?: unknown }): string | undefined {
-  if (obj.kind !== 'ConfigMap' || obj.metadata?.name !== 'config') return undefined;
+  if (obj.kind !== 'ConfigMap' || obj.metadata?.name !== LEGACY_CONFIGMAP) return undefined;
   const data = obj.data as Record<string, string> | undefined;
   return typeof data?.['config'] === 'string' ? data['config'] : undefined;
 }

@@ -11,6 +11,7 @@ import { renderManifests } from '../operator/render.js';
 import { loadTemplates } from '../operator/templates.js';
 import { imagesFromEnv } from '../operator/images.js';
 import { singletonProblem } from '../operator/singleton.js';
+import { passwordSecretNames } from '../api/bgppeer.js';
 
 const DEFAULT_NAMESPACE = 'metallb-system';
 
@@ -24,7 +25,10 @@ CR in the file ('-' for stdin), in apply order: ServiceAccounts, RBAC, the FRR s
 with --openshift the speaker's SecurityContextConstraints and the RBAC to use it, the controller
 Deployment and the speaker DaemonSet. The CR is validated as the CRD would; exit 1 when it is
 invalid or is not the MetalLB the operator reconciles (name "metallb" in the operator namespace).
-  -f, --filename   the file holding the MetalLB CR
+The RBAC names objects the operator reads from the cluster: BGPPeers and Nodes in the same files
+stand for them (the Secrets their passwordSecret names; each node's speaker Lease). Without them
+the speaker may read no Secret and write no Lease.
+  -f, --filename   the file holding the MetalLB CR (and optionally BGPPeers and Nodes)
   --openshift      render for OpenShift (SCC, openshift.io/required-scc on the speaker pods)
   -n, --namespace  the operator namespace (default: the CR's, else ${DEFAULT_NAMESPACE})
   --templates DIR  templates directory (default $METALLB_TEMPLATES, else the installed templates/)
@@ -63,7 +67,11 @@ Images: $CONTROLLER_IMAGE, $SPEAKER_IMAGE and $FRR_IMAGE when set, else the rele
     if (problem) return fail(`${file}: the operator would not deploy anything for this MetalLB: ${problem}`);
 
     const templates = loadTemplates(values.templates);
-    const rendered = renderManifests({ metallb: cr, namespace, images: imagesFromEnv(process.env), openshift: values.openshift ?? false, templates });
+    const cluster = {
+      peerSecrets: passwordSecretNames(objects.filter((o) => o.kind === 'BGPPeer'), namespace),
+      nodes: objects.filter((o) => o.kind === 'Node').map((o) => o.metadata?.name ?? '').filter((n) => n !== ''),
+    };
+    const rendered = renderManifests({ metallb: cr, namespace, images: imagesFromEnv(process.env), openshift: values.openshift ?? false, templates, cluster });
     io.stdout(toYamlDocuments(rendered));
     return 0;
   },

@@ -7,6 +7,7 @@ import { LeaderElector } from '../k8s/lease.js';
 import { Metrics, serveMetrics } from '../util/metrics.js';
 import type { Logger } from '../util/log.js';
 import { errorMessage } from '../util/errors.js';
+import { CONTROLLER_LEASE, LEGACY_CONFIGMAP } from '../api/object-names.js';
 import { ServiceSync } from './sync.js';
 import type { KubeObject } from '../api/yaml.js';
 import { PoolStatusWriter } from './pool-status.js';
@@ -36,7 +37,7 @@ export function controllerInformerSpecs(namespace: string): InformerSpec[] {
   return [
     { apiVersion: 'v1', kind: 'Service' },
     { apiVersion: 'v1', kind: 'Namespace' },
-    { apiVersion: 'v1', kind: 'ConfigMap', namespace },
+    { apiVersion: 'v1', kind: 'ConfigMap', namespace, fieldSelector: `metadata.name=${LEGACY_CONFIGMAP}` },
     { apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool', namespace },
     { apiVersion: 'metallb.io/v1beta1', kind: 'AddressPool', namespace },
     // Only for status.established (peer-summary.ts): the speakers write the sessions it counts.
@@ -99,7 +100,7 @@ export async function runController(d: ControllerDeps): Promise<ControllerHandle
   const elector = new LeaderElector({
     kube: d.kube,
     namespace: d.namespace,
-    name: 'metallb-controller',
+    name: CONTROLLER_LEASE,
     identity: d.identity,
     log: d.log,
     ...(d.leaseDurationSeconds ? { durationSeconds: d.leaseDurationSeconds } : {}),

@@ -12,6 +12,8 @@ export interface ConditionInput extends WorkloadStatus {
   applyErrors: readonly string[];
   /** A problem with the CR itself (wrong name or namespace): Degraded, nothing deployed. */
   crProblem?: string;
+  /** Degraded's reason for crProblem (default NotTheSingleton). */
+  crProblemReason?: string;
   /** Extra information for Degraded=False (e.g. a legacy ConfigMap to migrate). */
   notice?: string;
   /** The LegacyConfigMap condition (legacy-notice.ts), present only while that ConfigMap exists. */
@@ -53,7 +55,7 @@ export function computeConditions(i: ConditionInput, previous: readonly Conditio
     list = [
       { type: 'Available', status: 'False', reason: 'NotReconciled', message: i.crProblem },
       { type: 'Progressing', status: 'False', reason: 'NotReconciled', message: i.crProblem },
-      { type: 'Degraded', status: 'True', reason: 'NotTheSingleton', message: i.crProblem },
+      { type: 'Degraded', status: 'True', reason: i.crProblemReason ?? 'NotTheSingleton', message: i.crProblem },
       { type: 'Upgradeable', status: 'True', reason: 'AsExpected', message: '' },
     ];
   } else {

@@ -8,7 +8,8 @@ import { legacyConfigText, parseLegacyConfig } from '../api/legacy-config.js';
 import { convertLegacyConfig } from '../api/convert-legacy.js';
 import { errorMessage } from '../util/errors.js';
 
-export const LEGACY_CONFIGMAP = 'config';
+import { LEGACY_CONFIGMAP } from '../api/object-names.js';
+export { LEGACY_CONFIGMAP };
 export const LEGACY_CONDITION = 'LegacyConfigMap';
 
 /** The command the condition tells the user to run (also in docs/troubleshooting.md). */

@@ -8,6 +8,8 @@ export const NAME_LABEL = 'app.kubernetes.io/name';
 export const COMPONENT_LABEL = 'app.kubernetes.io/component';
 export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
 export const MANAGED_BY = 'metallb-operator';
+/** On the controller ClusterRole: the loadBalancerClass this installation serves (installations.ts). */
+export const LB_CLASS_ANNOTATION = 'metallb.io/load-balancer-class';
 /** Pod annotation that pins OpenShift's SCC admission to one SCC. */
 export const REQUIRED_SCC_ANNOTATION = 'openshift.io/required-scc';
 

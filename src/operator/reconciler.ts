@@ -12,6 +12,10 @@ import { singletonProblem, SINGLETON_NAME } from './singleton.js';
 import { needsApply, recordOf, withHash } from './applied.js';
 import type { AppliedRecord } from './applied.js';
 import type { MetalLB } from '../api/metallb.js';
+import type { ClusterFacts } from './render.js';
+import { passwordSecretNames } from '../api/bgppeer.js';
+import { INSTALLATION_SELECTOR, installationConflict, installationsOf } from './installations.js';
+import type { Installation } from './installations.js';
 import type { Condition } from '../api/common.js';
 import type { Logger } from '../util/log.js';
 import { errorMessage } from '../util/errors.js';
@@ -26,7 +30,7 @@ export interface ReconcilerDeps {
   log: Logger;
   namespace: string;
   openshift: boolean;
-  render: (cr: MetalLB, openshift: boolean) => Obj[];
+  render: (cr: MetalLB, openshift: boolean, cluster: ClusterFacts) => Obj[];
   now?: () => string;
 }
 
@@ -47,6 +51,11 @@ export class MetalLBOperator extends ResilientOperator {
   private readonly owned: Informer[] = [];
   /** The legacy `config` ConfigMap of the operator namespace, watched by name (not managed). */
   private legacy: Informer | undefined;
+  /** What the rendered RBAC names (ClusterFacts): BGPPeers (their Secrets) and Nodes (their speakers' Leases). */
+  private peers: Informer | undefined;
+  private nodes: Informer | undefined;
+  /** Every installation's controller ClusterRole, ours included (installations.ts). */
+  private installs: Informer | undefined;
 
   constructor(private readonly deps: ReconcilerDeps) {
     super(deps.kube, deps.log);
@@ -73,9 +82,22 @@ export class MetalLBOperator extends ResilientOperator {
     this.legacy = new Informer(this.kube, { apiVersion: 'v1', kind: 'ConfigMap', namespace: this.deps.namespace, fieldSelector: `metadata.name=${LEGACY_CONFIGMAP}` }, this.log);
     this.legacy.on(() => this.queue.add(this.singletonKey));
     this.legacy.start();
-    await Promise.all([...this.owned, this.legacy].map((i) => i.synced));
+    // Only what changes the facts re-renders: a BGPPeer (its passwordSecret), a node joining or
+    // leaving (not the status updates every node makes); reconcile skips unchanged objects.
+    const nameOnly = (o: Obj): Obj => ({ apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.metadata?.name, namespace: o.metadata?.namespace, resourceVersion: o.metadata?.resourceVersion }, ...(o['spec'] && o.kind === 'BGPPeer' ? { spec: { passwordSecret: (o['spec'] as Record<string, unknown>)['passwordSecret'] } } : {}) }) as Obj;
+    this.peers = new Informer(this.kube, { apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', namespace: this.deps.namespace, project: nameOnly }, this.log);
+    this.peers.on((type, o, old) => (type !== 'MODIFIED' || JSON.stringify(o['spec']) !== JSON.stringify(old?.['spec'])) && this.queue.add(this.singletonKey));
+    this.nodes = new Informer(this.kube, { apiVersion: 'v1', kind: 'Node', project: nameOnly }, this.log);
+    this.nodes.on((type) => type !== 'MODIFIED' && this.queue.add(this.singletonKey));
+    const metaOnly = (o: Obj): Obj => ({ apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.metadata?.name, resourceVersion: o.metadata?.resourceVersion, creationTimestamp: o.metadata?.creationTimestamp, labels: o.metadata?.labels, annotations: o.metadata?.annotations } }) as Obj;
+    this.installs = new Informer(this.kube, { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', labelSelector: INSTALLATION_SELECTOR, project: metaOnly }, this.log);
+    this.installs.on(() => this.queue.add(this.singletonKey));
+    for (const i of [this.peers, this.nodes, this.installs]) i.start();
+    await Promise.all([...this.owned, this.legacy, this.peers, this.nodes, this.installs].map((i) => i.synced));
     await this.watchResource('metallb.io', 'v1beta1', 'metallbs', async (e) => {
       this.queue.add(`${e.meta.namespace ?? ''}/${e.meta.name}`);
+      // Another installation's MetalLB coming or going can decide whether ours may deploy.
+      this.queue.add(this.singletonKey);
     });
   }
 
@@ -83,6 +105,9 @@ export class MetalLBOperator extends ResilientOperator {
     this.queue.stop();
     for (const i of this.owned) i.stop();
     this.legacy?.stop();
+    this.peers?.stop();
+    this.nodes?.stop();
+    this.installs?.stop();
     super.stop();
   }
 
@@ -100,6 +125,9 @@ export class MetalLBOperator extends ResilientOperator {
     const generation = cr.metadata.generation ?? 0;
 
     const problem = singletonProblem(name, ns, this.deps.namespace);
+    // The singleton of another installation is its operator's to report on, not ours.
+    const foreign = name === SINGLETON_NAME && this.installations().some((i) => i.namespace === ns);
+    if (problem && foreign) return;
     if (problem) return this.writeStatus(cr, computeConditions({ generation, applyErrors: [], crProblem: problem }, cr.status?.conditions, now()));
 
     if (cr.metadata.deletionTimestamp) {
@@ -109,8 +137,25 @@ export class MetalLBOperator extends ResilientOperator {
     }
     if (await this.finalizer(cr, 'metallbs', FINALIZER, () => this.deleteClusterScoped())) return; // just added; the update re-queues us
 
+    const conflict = installationConflict(this.deps.namespace, cr.spec?.loadBalancerClass ?? '', this.installations());
+    if (conflict) {
+      // Our workloads go (a controller of ours would allocate the other's Services' IPs too);
+      // the RBAC stays, so that our age is kept for when the other installation is removed.
+      for (const [kind, apiVersion, wname] of [['Deployment', 'apps/v1', 'controller'], ['DaemonSet', 'apps/v1', 'speaker']] as const) {
+        if (this.owned.find((i) => i.spec.kind === kind)?.get(this.deps.namespace, wname)) {
+          await this.kube.delete({ apiVersion, kind, name: wname, namespace: this.deps.namespace });
+          this.log.warn('removed: another installation serves the same Services', { event: 'installation-conflict', object: `${kind}/${wname}` });
+        }
+      }
+      return this.writeStatus(cr, computeConditions({ generation, applyErrors: [], crProblem: conflict, crProblemReason: 'AnotherInstallation' }, cr.status?.conditions, now()));
+    }
+
     const errors: string[] = [];
-    for (const desired of this.deps.render(cr, this.deps.openshift)) {
+    const cluster: ClusterFacts = {
+      peerSecrets: passwordSecretNames(this.peers?.list() ?? [], this.deps.namespace),
+      nodes: (this.nodes?.list() ?? []).map((n) => n.metadata?.name ?? '').filter((n) => n !== ''),
+    };
+    for (const desired of this.deps.render(cr, this.deps.openshift, cluster)) {
       const { obj, hash } = withHash(desired);
       const k = keyOf(refOf(obj));
       const live = this.live(obj);
@@ -132,6 +177,10 @@ export class MetalLBOperator extends ResilientOperator {
     const legacy = legacyNotice(this.legacy?.get(this.deps.namespace, LEGACY_CONFIGMAP), this.deps.namespace);
     await this.writeStatus(cr, computeConditions({ generation, applyErrors: errors, deployment, daemonSet, ...(legacy ? { legacy } : {}) }, cr.status?.conditions, now()));
     if (errors.length > 0) throw new Error(errors.join('; ')); // retried with backoff
+  }
+
+  private installations(): Installation[] {
+    return installationsOf(this.installs?.list() ?? [], (n, m) => this.informerFor('MetalLB')?.get(n, m));
   }
 
   private async writeStatus(cr: MetalLB & Obj, conditions: Condition[]): Promise<void> {

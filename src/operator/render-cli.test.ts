@@ -1,7 +1,7 @@
 // `metallb render-manifests`: the command around the renderer (validation, namespace, images).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { command } from '../commands/render-manifests.js';
@@ -35,12 +35,32 @@ test('seed 002 CR, OpenShift: the objects in apply order, default images, no own
     const { code, out, err } = await run(['-f', SEED, '--openshift']);
     assert.equal(code, 0, err);
     const objs = parseObjects(out);
-    assert.deepEqual(objs.map((o) => o.kind), ['ServiceAccount', 'ServiceAccount', 'ClusterRole', 'ClusterRole', 'ClusterRoleBinding', 'ClusterRoleBinding', 'Role', 'Role', 'RoleBinding', 'RoleBinding', 'ConfigMap', 'SecurityContextConstraints', 'Role', 'RoleBinding', 'Deployment', 'DaemonSet']);
+    assert.deepEqual(objs.map((o) => o.kind), ['ServiceAccount', 'ServiceAccount', 'ClusterRole', 'ClusterRole', 'ClusterRoleBinding', 'ClusterRoleBinding', 'Role', 'Role', 'Role', 'RoleBinding', 'RoleBinding', 'RoleBinding', 'ConfigMap', 'SecurityContextConstraints', 'Role', 'RoleBinding', 'Deployment', 'DaemonSet']);
     assert.ok(objs.every((o) => o.metadata?.['ownerReferences'] === undefined));
     assert.deepEqual(images(out), [DEFAULT_IMAGES.controller, DEFAULT_IMAGES.speaker, DEFAULT_IMAGES.frr]);
   } finally {
     process.env = saved;
   }
+});
+
+test('BGPPeers and Nodes in the input name the Secrets and Leases the speaker may use', async () => {
+  const f = file('with-peers.yaml', `${readFileSync(SEED, 'utf8')}
+---
+apiVersion: metallb.io/v1beta2
+kind: BGPPeer
+metadata: {name: r1, namespace: metallb-system}
+spec: {myASN: 64500, peerASN: 64501, peerAddress: 10.0.0.1, passwordSecret: {name: bgp-auth}}
+---
+apiVersion: v1
+kind: Node
+metadata: {name: worker-0}
+`);
+  const { code, out, err } = await run(['-f', f]);
+  assert.equal(code, 0, err);
+  const roles = parseObjects(out).filter((o) => o.kind === 'Role');
+  const names = (role: string, resource: string): string[] => ((roles.find((r) => r.metadata?.name === role)?.['rules'] ?? []) as { resources: string[]; resourceNames?: string[] }[]).filter((r) => r.resources.includes(resource)).flatMap((r) => r.resourceNames ?? []);
+  assert.deepEqual(names('speaker-secrets', 'secrets'), ['bgp-auth']);
+  assert.deepEqual(names('speaker', 'leases'), ['metallb-speaker-worker-0']);
 });
 
 test('images come from CONTROLLER_IMAGE, SPEAKER_IMAGE and FRR_IMAGE', async () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderManifests } from './render.js';
-import type { RenderInput } from './render.js';
+import type { ClusterFacts, RenderInput } from './render.js';
 import { loadTemplates } from './templates.js';
 import { DEFAULT_IMAGES } from './images.js';
 import { parseObjects, toYamlDocuments } from '../api/yaml.js';
@@ -20,8 +20,8 @@ const templates = loadTemplates(join(repoRoot(), 'templates'));
 const seed002 = parseObjects(readFileSync(join(repoRoot(), 'config/samples/metallb_v1beta1_metallb.yaml'), 'utf8'))[0] as unknown as MetalLB;
 const UID = '10fe2c8f-7122-43ee-a735-b3062caf97e6';
 const withUid = (cr: MetalLB): MetalLB => ({ ...cr, metadata: { ...cr.metadata, uid: UID } });
-const input = (cr: MetalLB, openshift = false): RenderInput => ({ metallb: withUid(cr), namespace: 'metallb-system', images: DEFAULT_IMAGES, openshift, templates });
-const render = (cr: MetalLB, openshift = false): Obj[] => renderManifests(input(cr, openshift));
+const input = (cr: MetalLB, openshift = false, cluster?: ClusterFacts): RenderInput => ({ metallb: withUid(cr), namespace: 'metallb-system', images: DEFAULT_IMAGES, openshift, templates, ...(cluster ? { cluster } : {}) });
+const render = (cr: MetalLB, openshift = false, cluster?: ClusterFacts): Obj[] => renderManifests(input(cr, openshift, cluster));
 const find = (objs: Obj[], kind: string, name?: string): Obj => {
   const o = objs.find((x) => x.kind === kind && (name === undefined || x.metadata?.name === name));
   assert.ok(o, `${kind} ${name ?? ''} rendered`);
@@ -67,7 +67,7 @@ test('objects and apply order, per mode', () => {
     'ServiceAccount/controller', 'ServiceAccount/speaker',
     'ClusterRole/metallb-metallb-system-controller', 'ClusterRole/metallb-metallb-system-speaker',
     'ClusterRoleBinding/metallb-metallb-system-controller', 'ClusterRoleBinding/metallb-metallb-system-speaker',
-    'Role/controller', 'Role/speaker', 'RoleBinding/controller', 'RoleBinding/speaker', 'ConfigMap/frr-startup',
+    'Role/controller', 'Role/speaker', 'Role/speaker-secrets', 'RoleBinding/controller', 'RoleBinding/speaker', 'RoleBinding/speaker-secrets', 'ConfigMap/frr-startup',
   ];
   assert.deepEqual(ids(render(seed002)), [...common, 'Deployment/controller', 'DaemonSet/speaker']);
   assert.deepEqual(ids(render(seed002, true)), [...common, 'SecurityContextConstraints/metallb-metallb-system-speaker', 'Role/speaker-scc', 'RoleBinding/speaker-scc', 'Deployment/controller', 'DaemonSet/speaker']);
@@ -196,9 +196,28 @@ test('least privilege: Secrets only in the operator namespace; cluster-wide rule
   }
   assert.deepEqual(clusterRules('metallb-metallb-system-speaker').flatMap((r) => r.resources).sort(), ['endpointslices', 'events', 'nodes', 'services']);
   assert.deepEqual(clusterRules('metallb-metallb-system-controller').flatMap((r) => r.resources).sort(), ['events', 'namespaces', 'services', 'services/status']);
-  const speakerRole = find(objs, 'Role', 'speaker')['rules'] as Rule[];
-  assert.deepEqual(speakerRole.find((r) => r.resources.includes('secrets')), { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch'] });
   assert.ok(!(find(objs, 'Role', 'controller')['rules'] as Rule[]).some((r) => r.resources.includes('secrets')), 'the controller reads no Secrets');
+});
+
+test('least privilege: Secrets, Leases and the legacy ConfigMap by name; no update where a patch does', () => {
+  const cluster: ClusterFacts = { peerSecrets: ['bgp-b', 'bgp-a'], nodes: ['worker-1', 'worker-0'] };
+  const rules = (objs: Obj[], kind: string, name: string): Rule[] => find(objs, kind, name)['rules'] as Rule[];
+  const objs = render(seed002, false, cluster);
+  const namespaced = objs.filter((o) => o.kind === 'Role').flatMap((o) => (o['rules'] as Rule[]).map((r) => ({ role: o.metadata?.name ?? '', ...r })));
+  // Secrets and ConfigMaps: never without names.
+  for (const r of namespaced.filter((x) => x.resources.some((res) => res === 'secrets' || res === 'configmaps'))) assert.ok(r.resourceNames?.length, `${r.role}: ${r.resources} without resourceNames`);
+  assert.deepEqual(rules(objs, 'Role', 'speaker-secrets'), [{ apiGroups: [''], resources: ['secrets'], resourceNames: ['bgp-a', 'bgp-b'], verbs: ['get', 'list', 'watch'] }]);
+  assert.deepEqual(rules(render(seed002), 'Role', 'speaker-secrets'), [], 'no BGPPeer names a Secret: no rule (an empty resourceNames would grant all)');
+  // The speakers write only their own Leases; the controller only its leader Lease.
+  const speakerLeases = rules(objs, 'Role', 'speaker').filter((r) => r.resources.includes('leases'));
+  assert.deepEqual(speakerLeases, [
+    { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['list', 'watch', 'create'] },
+    { apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: ['metallb-speaker-worker-0', 'metallb-speaker-worker-1'], verbs: ['get', 'patch', 'delete'] },
+  ]);
+  assert.deepEqual(rules(objs, 'Role', 'controller').filter((r) => r.resources.includes('leases')).map((r) => [r.verbs, r.resourceNames]), [[['create'], undefined], [['get', 'update'], ['metallb-controller']]]);
+  // update (a full PUT) only on the controller's Lease: every other write is a patch.
+  const updates = [...namespaced, ...objs.filter((o) => o.kind === 'ClusterRole').flatMap((o) => (o['rules'] as Rule[]).map((r) => ({ role: o.metadata?.name ?? '', ...r })))].filter((r) => r.verbs.includes('update'));
+  assert.deepEqual(updates.map((r) => `${r.role}: ${r.resources.join(',')} ${r.resourceNames?.join(',') ?? ''}`), ['controller: leases metallb-controller']);
 });
 
 test('workload settings from the CR', () => {

@@ -7,11 +7,20 @@ import type { Templates } from './templates.js';
 import { findTemplate } from './templates.js';
 import type { Images } from './images.js';
 import type { Component } from './names.js';
-import { COMPONENT_LABEL, MANAGED_BY, MANAGED_BY_LABEL, NAME_LABEL, OWNER_LABEL, REQUIRED_SCC_ANNOTATION, clusterName, ownerLabelValue, sccName } from './names.js';
+import { COMPONENT_LABEL, LB_CLASS_ANNOTATION, MANAGED_BY, MANAGED_BY_LABEL, NAME_LABEL, OWNER_LABEL, REQUIRED_SCC_ANNOTATION, clusterName, ownerLabelValue, sccName } from './names.js';
+import { CONTROLLER_LEASE, LEGACY_CONFIGMAP, speakerLeaseName } from '../api/object-names.js';
 import { addedCapabilities, applyWorkloadConfig, canonical, nodeSelector, podTemplate, setImageAndArgs, tolerations } from './render-pods.js';
+
+/** What the cluster holds that the RBAC names: the Secrets BGPPeers reference, the nodes (their speakers' Leases). */
+export interface ClusterFacts {
+  peerSecrets: readonly string[];
+  nodes: readonly string[];
+}
 
 export interface RenderInput {
   metallb: MetalLB;
+  /** Omitted (render-manifests without BGPPeers or nodes): no Secret and no speaker Lease is named. */
+  cluster?: ClusterFacts;
   namespace: string;
   images: Images;
   openshift: boolean;
@@ -24,14 +33,27 @@ const ORDER: readonly Ref[] = [
   ['ServiceAccount', 'controller'], ['ServiceAccount', 'speaker'],
   ['ClusterRole', 'controller'], ['ClusterRole', 'speaker'],
   ['ClusterRoleBinding', 'controller'], ['ClusterRoleBinding', 'speaker'],
-  ['Role', 'controller'], ['Role', 'speaker'],
-  ['RoleBinding', 'controller'], ['RoleBinding', 'speaker'],
+  ['Role', 'controller'], ['Role', 'speaker'], ['Role', 'speaker-secrets'],
+  ['RoleBinding', 'controller'], ['RoleBinding', 'speaker'], ['RoleBinding', 'speaker-secrets'],
   ['ConfigMap', 'frr-startup'],
 ];
 /** OpenShift only, before the workloads whose pods need the SCC. */
 const OPENSHIFT: readonly Ref[] = [['SecurityContextConstraints', 'speaker'], ['Role', 'speaker-scc'], ['RoleBinding', 'speaker-scc']];
 const CLUSTER_SCOPED = new Set(['ClusterRole', 'ClusterRoleBinding', 'SecurityContextConstraints']);
-const SCC_PLACEHOLDER = 'SCC_NAME';
+
+/**
+ * Placeholders in templates' resourceNames and the names they stand for. A rule left with no
+ * name is dropped: an empty resourceNames would grant every object of the resource.
+ */
+function resourceNames(in_: RenderInput): Record<string, readonly string[]> {
+  return {
+    SCC_NAME: [sccName(in_.namespace)],
+    LEGACY_CONFIGMAP: [LEGACY_CONFIGMAP],
+    CONTROLLER_LEASE: [CONTROLLER_LEASE],
+    PEER_SECRETS: [...(in_.cluster?.peerSecrets ?? [])].sort(),
+    SPEAKER_LEASES: [...(in_.cluster?.nodes ?? [])].sort().map(speakerLeaseName),
+  };
+}
 
 function componentOf(o: Obj): Component {
   const c = o.metadata?.labels?.[COMPONENT_LABEL];
@@ -56,6 +78,8 @@ function place(o: Obj, in_: RenderInput): Obj {
     delete meta.namespace;
     // Removed by the operator's finalizer: an ownerReference cannot point at a namespaced owner.
     labels[OWNER_LABEL] = ownerLabelValue(ns, cr.metadata.name);
+    // Other installations read which Services this one serves from here (installations.ts).
+    if (o.kind === 'ClusterRole' && componentOf(o) === 'controller') meta.annotations = { ...(meta.annotations ?? {}), [LB_CLASS_ANNOTATION]: cr.spec?.loadBalancerClass ?? '' };
   } else {
     meta.namespace = ns;
     const uid = cr.metadata.uid;
@@ -65,8 +89,10 @@ function place(o: Obj, in_: RenderInput): Obj {
   const roleRef = o['roleRef'] as { kind?: string; name?: string } | undefined;
   if (roleRef?.kind === 'ClusterRole') roleRef.name = clusterName(ns, roleRef.name ?? '');
   for (const s of (o['subjects'] as { kind?: string; namespace?: string }[] | undefined) ?? []) if (s.kind === 'ServiceAccount') s.namespace = ns;
-  for (const r of (o['rules'] as { resourceNames?: string[] }[] | undefined) ?? []) {
-    if (r.resourceNames) r.resourceNames = r.resourceNames.map((n) => (n === SCC_PLACEHOLDER ? sccName(ns) : n));
+  if (Array.isArray(o['rules'])) {
+    const names = resourceNames(in_);
+    const rules = (o['rules'] as { resourceNames?: string[] }[]).map((r) => (r.resourceNames ? { ...r, resourceNames: r.resourceNames.flatMap((n) => names[n] ?? [n]) } : r));
+    o['rules'] = rules.filter((r) => !r.resourceNames || r.resourceNames.length > 0);
   }
   return o;
 }

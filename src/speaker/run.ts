@@ -1,10 +1,12 @@
 // Wiring of `metallb speaker`: caches → BgpLoop (plan, render, apply) → status, events, metrics.
-import type { Kube } from '../k8s/client.js';
+import type { Kube, Obj } from '../k8s/client.js';
 import type { Vtysh } from './frr/vtysh.js';
 import type { Logger } from '../util/log.js';
 import { Metrics, serveMetrics } from '../util/metrics.js';
 import { BgpLoop } from './bgp-loop.js';
 import { Caches, speakerInformerSpecs } from './watches.js';
+import { ReferencedSecrets } from './secrets.js';
+import type { KubeObject } from '../api/yaml.js';
 import { SpeakerStatus } from './status.js';
 import { parseNeighbors } from './sessions.js';
 import type { SessionState } from './sessions.js';
@@ -67,8 +69,10 @@ export async function runSpeaker(d: SpeakerDeps): Promise<SpeakerHandle> {
   const caches = new Caches(d.kube, speakerInformerSpecs(d.namespace), d.log);
   const status = new SpeakerStatus(d.kube, caches, d.node, d.namespace, metrics, d.log);
   let legacyProblems: string[] = [];
+  let trigger = (): void => {};
+  const secrets = new ReferencedSecrets(d.kube, d.namespace, d.log, () => trigger());
   const snapshot = (): ReturnType<typeof snapshotFromObjects> => {
-    const expanded = expandLegacyConfigMaps(caches.objects());
+    const expanded = expandLegacyConfigMaps([...caches.objects(), ...(secrets.objects() as unknown as KubeObject[])]);
     legacyProblems = expanded.problems;
     return snapshotFromObjects(expanded.objects, d.loadBalancerClass !== undefined ? { loadBalancerClass: d.loadBalancerClass } : {});
   };
@@ -84,8 +88,15 @@ export async function runSpeaker(d: SpeakerDeps): Promise<SpeakerHandle> {
       void status.skipped(plan.skipped);
     },
   });
-  caches.onChange(() => loop.trigger());
+  const peers = (): Obj[] => caches.informers.find((i) => i.spec.kind === 'BGPPeer')?.list() ?? [];
+  trigger = (): void => loop.trigger();
+  caches.onChange((kind) => {
+    if (kind === 'BGPPeer') void secrets.follow(peers());
+    loop.trigger();
+  });
   await caches.start();
+  // The first plan waits (a moment) for the passwords, so a restarted speaker keeps its sessions.
+  await secrets.follow(peers(), 5000);
   // A speaker restarted beside a running FRR must not take BFD off the sessions FRR already has
   // up (bfd-gate.ts): the first plan starts from what FRR reports now.
   loop.sessionsSeen(await readSessions(d.vtysh).catch(() => undefined));
@@ -133,6 +144,7 @@ export async function runSpeaker(d: SpeakerDeps): Promise<SpeakerHandle> {
       clearTimeout(poll);
       loop.stop();
       caches.stop();
+      secrets.stop();
       await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
     },
   };

@@ -1,10 +1,11 @@
 // The informers a speaker (and the controller) keeps: core objects cluster-wide, metallb.io objects
-// and Secrets in the operator namespace. One place lists them, so RBAC and code agree.
+// in the operator namespace. One place lists them, so RBAC and code agree.
 import { Informer } from '../k8s/informer.js';
 import type { InformerSpec } from '../k8s/informer.js';
 import type { Kube, Obj } from '../k8s/client.js';
 import type { KubeObject } from '../api/yaml.js';
 import type { Logger } from '../util/log.js';
+import { LEGACY_CONFIGMAP } from '../api/object-names.js';
 
 type Fields = Record<string, unknown>;
 const pick = (o: unknown, keys: readonly string[]): Fields => {
@@ -47,8 +48,8 @@ export function speakerInformerSpecs(namespace: string): InformerSpec[] {
     { apiVersion: 'v1', kind: 'Node' },
     { apiVersion: 'v1', kind: 'Service', project: projectService },
     { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', project: projectEndpointSlice },
-    { apiVersion: 'v1', kind: 'Secret', namespace },
-    { apiVersion: 'v1', kind: 'ConfigMap', namespace },
+    // Only the legacy ConfigMap, by name: the Role allows no other (Secrets: speaker/secrets.ts).
+    { apiVersion: 'v1', kind: 'ConfigMap', namespace, fieldSelector: `metadata.name=${LEGACY_CONFIGMAP}` },
     ...['BGPPeer:v1beta2', 'BFDProfile', 'IPAddressPool', 'AddressPool', 'BGPAdvertisement', 'L2Advertisement', 'Community'].map((k) => {
       const [kind = '', version = 'v1beta1'] = k.split(':');
       return { apiVersion: `metallb.io/${version}`, kind, namespace };

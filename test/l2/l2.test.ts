@@ -86,7 +86,7 @@ async function solicit(target: string, toMAC?: string): Promise<string[]> {
     const na = parseNeighborAdvertisement(f);
     // solicited only: the leader's unsolicited takeover announcements may still be going out
     if (na && na.solicited && na.targetMAC && ipBytes(target).equals(na.target)) got.push(formatMAC(na.targetMAC));
-  });
+  }, { accept: 'neighbor' });
   try {
     sock.send(neighborSolicitation(me.mac, ipBytes('fc00:77::100'), ipBytes(target), toMAC ? parseMAC(toMAC) : undefined));
     await new Promise((r) => setTimeout(r, 1000));

@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { Lab } from '../../src/lab/netns.js';
 import { repoRoot } from '../../src/util/golden.js';
 import { packetIO } from '../../src/speaker/l2/raw.js';
-import type { PacketSocket } from '../../src/speaker/l2/raw.js';
+import type { PacketOptions, PacketSocket } from '../../src/speaker/l2/raw.js';
 import { ARP_REQUEST, arpReply, arpRequest, gratuitousArp, parseArp } from '../../src/speaker/l2/arp.js';
 import { neighborSolicitation, NS_TYPE, parseNeighborSolicitation, unsolicitedAdvertisement } from '../../src/speaker/l2/ndp.js';
 import { ETH_P_ARP, ipBytes, parseMAC } from '../../src/speaker/l2/frame.js';
@@ -43,9 +43,9 @@ const child = async (args: string[], env: NodeJS.ProcessEnv = process.env): Prom
 };
 
 /** Opens a receiving socket in A that records every frame; closed by the caller. */
-function receiver(limits?: { rate?: number; burst?: number }): { sock: PacketSocket; frames: Buffer[] } {
+function receiver(opts?: PacketOptions): { sock: PacketSocket; frames: Buffer[] } {
   const frames: Buffer[] = [];
-  const sock = packetIO(nsA).open('eth0', (f) => frames.push(f), limits);
+  const sock = packetIO(nsA).open('eth0', (f) => frames.push(f), opts);
   return { sock, frames };
 }
 
@@ -71,8 +71,9 @@ test('a handle stays safe after close() and after collection (AddressSanitizer b
   }
 });
 
-test('only ARP requests and Neighbor Solicitations pass the kernel filter', { skip }, async () => {
+test('only ARP requests and Neighbor Solicitations pass the kernel filter (replies and NAs too for a probe)', { skip }, async () => {
   const { sock, frames } = receiver({ rate: 1e6, burst: 1e6 });
+  const probe = receiver({ rate: 1e6, burst: 1e6, accept: 'neighbor' });
   const tx = packetIO(nsB).open('eth0', () => {});
   try {
     const req = arpRequest(MAC_B, ipBytes('192.168.99.2'), ipBytes('192.168.99.1'));
@@ -89,18 +90,24 @@ test('only ARP requests and Neighbor Solicitations pass the kernel filter', { sk
     const deadline = Date.now() + 3000;
     while (frames.length < 30 && Date.now() < deadline) await sleep(20);
     await sleep(200); // anything else that was going to arrive has
-    const kinds = frames.map((f) => {
+    const kind = (f: Buffer): string => {
       if (f.readUInt16BE(12) === ETH_P_ARP) {
         const a = parseArp(f)!;
         return a.op === ARP_REQUEST ? (a.senderIP.equals(a.targetIP) ? 'gratuitous' : 'request') : 'reply';
       }
-      return parseNeighborSolicitation(f) ? 'solicitation' : f[54] === NS_TYPE ? 'bad-solicitation' : 'other';
-    });
-    const count = (k: string): number => kinds.filter((x) => x === k).length;
-    assert.deepEqual({ request: count('request'), gratuitous: count('gratuitous'), solicitation: count('solicitation'), reply: count('reply'), other: count('other') }, { request: 10, gratuitous: 10, solicitation: 10, reply: 0, other: 0 });
+      return parseNeighborSolicitation(f) ? 'solicitation' : f[54] === NS_TYPE + 1 ? 'advertisement' : 'other';
+    };
+    const counts = (fs: Buffer[]): Record<string, number> => {
+      const out: Record<string, number> = { request: 0, gratuitous: 0, solicitation: 0, reply: 0, advertisement: 0, other: 0 };
+      for (const f of fs) out[kind(f)]! += 1;
+      return out;
+    };
+    assert.deepEqual(counts(frames), { request: 10, gratuitous: 10, solicitation: 10, reply: 0, advertisement: 0, other: 0 });
     assert.deepEqual(sock.stats(), { received: 30, delivered: 30, dropped: 0 });
+    assert.deepEqual(counts(probe.frames), { request: 10, gratuitous: 10, solicitation: 10, reply: 10, advertisement: 10, other: 0 });
   } finally {
     sock.close();
+    probe.sock.close();
     tx.close();
   }
 });
@@ -116,6 +123,7 @@ test('an interface or namespace name that does not fit is refused, never truncat
   assert.throws(() => packetIO(tooLong).open('eth0', () => {}), /longer than 255 bytes/);
   assert.throws(() => packetIO(tooLong).interfaces(), /longer than 255 bytes/);
   assert.throws(() => packetIO(nsA).open('eth0', () => {}, { rate: 0 }), /rate and opts.burst must be numbers/);
+  assert.throws(() => packetIO(nsA).open('eth0', () => {}, { accept: 'everything' as 'neighbor' }), /opts.accept must be "requests" or "neighbor"/);
 });
 
 test('a callback that throws reaches uncaughtException once and later frames still arrive', { skip }, async () => {

@@ -2,6 +2,7 @@
 // are reduced to what the planners read; metallb.io objects arrive validated and defaulted.
 import type { KubeObject } from '../../api/yaml.js';
 import type { BGPPeer } from '../../api/bgppeer.js';
+import { PASSWORD_SECRET_TYPE } from '../../api/bgppeer.js';
 import type { BFDProfile } from '../../api/bfdprofile.js';
 import type { BGPAdvertisement } from '../../api/bgpadvertisement.js';
 import type { L2Advertisement } from '../../api/l2advertisement.js';
@@ -67,17 +68,26 @@ function poolViews(ipPools: IPAddressPool[], addressPools: AddressPool[]): PoolV
   ];
 }
 
-/** Decodes the "password" key of basic-auth Secrets (data is base64, stringData is plain). */
-function secretPasswords(secrets: KubeObject[]): Record<string, string> {
-  const out: Record<string, string> = {};
+/**
+ * Decodes the "password" key of kubernetes.io/basic-auth Secrets (data is base64, stringData is
+ * plain); a Secret of another type gives no password but a problem the peer's skip reports.
+ */
+function secretPasswords(secrets: KubeObject[]): { passwords: Record<string, string>; problems: Record<string, string> } {
+  const passwords: Record<string, string> = {};
+  const problems: Record<string, string> = {};
   for (const s of secrets) {
     const key = `${s.metadata?.namespace ?? 'default'}/${s.metadata?.name ?? ''}`;
+    const type = (s as { type?: unknown }).type ?? 'Opaque';
+    if (type !== PASSWORD_SECRET_TYPE) {
+      problems[key] = `Secret ${key} has type ${String(type)}; a passwordSecret must be of type ${PASSWORD_SECRET_TYPE}`;
+      continue;
+    }
     const plain = get(s, 'stringData', 'password');
     const enc = get(s, 'data', 'password');
-    if (typeof plain === 'string') out[key] = plain;
-    else if (typeof enc === 'string') out[key] = Buffer.from(enc, 'base64').toString('utf8');
+    if (typeof plain === 'string') passwords[key] = plain;
+    else if (typeof enc === 'string') passwords[key] = Buffer.from(enc, 'base64').toString('utf8');
   }
-  return out;
+  return { passwords, problems };
 }
 
 export interface SnapshotOptions {
@@ -90,6 +100,7 @@ export interface SnapshotOptions {
 /** Objects of any kind → Snapshot; unknown kinds are ignored. */
 export function snapshotFromObjects(objects: readonly KubeObject[], opts: SnapshotOptions = {}): Snapshot {
   const of = <T>(kind: string): T[] => objects.filter((o) => o.kind === kind) as unknown as T[];
+  const secrets = secretPasswords(of<KubeObject>('Secret'));
   const snap: Snapshot = {
     nodes: of<KubeObject>('Node').map(nodeView),
     peers: [...of<BGPPeer>('BGPPeer'), ...(opts.extraPeers ?? [])],
@@ -100,8 +111,9 @@ export function snapshotFromObjects(objects: readonly KubeObject[], opts: Snapsh
     communities: of<Community>('Community'),
     services: of<KubeObject>('Service').map(serviceView).filter((v): v is ServiceView => !!v),
     endpoints: of<KubeObject>('EndpointSlice').flatMap(endpointViews),
-    secrets: secretPasswords(of<KubeObject>('Secret')),
+    secrets: secrets.passwords,
   };
+  if (Object.keys(secrets.problems).length > 0) snap.secretProblems = secrets.problems;
   if (opts.loadBalancerClass !== undefined) snap.loadBalancerClass = opts.loadBalancerClass;
   return snap;
 }

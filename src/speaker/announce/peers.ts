@@ -47,10 +47,15 @@ function neighborOf(p: BGPPeer, s: Snapshot, skip: (why: string) => void): Neigh
   if (spec.peerPort !== undefined && spec.peerPort !== 179) n.port = spec.peerPort;
   if (spec.password !== undefined) n.password = spec.password;
   if (spec.passwordSecret) {
-    const key = `${spec.passwordSecret.namespace ?? p.metadata.namespace ?? ''}/${spec.passwordSecret.name}`;
+    const ns = p.metadata.namespace ?? '';
+    const key = `${spec.passwordSecret.namespace ?? ns}/${spec.passwordSecret.name}`;
+    if ((spec.passwordSecret.namespace ?? ns) !== ns) {
+      skip(`passwordSecret ${key} is not in the BGPPeer's namespace ${ns}: the speaker may read Secrets only there`);
+      return undefined;
+    }
     const pw = s.secrets[key];
     if (pw === undefined) {
-      skip(`passwordSecret ${key} not found or has no "password" key`);
+      skip(s.secretProblems?.[key] ?? `passwordSecret ${key} not found, not readable yet, or has no "password" key`);
       return undefined;
     }
     // The Secret's value never passed a CRD schema: check it here, where the error can name the peer.

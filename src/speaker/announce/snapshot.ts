@@ -65,6 +65,8 @@ export interface Snapshot {
   endpoints: EndpointView[];
   /** Passwords from Secrets referenced by passwordSecret, keyed namespace/name. */
   secrets: Record<string, string>;
+  /** Why a referenced Secret gives no password (its type), keyed namespace/name. */
+  secretProblems?: Record<string, string>;
   /** Our loadBalancerClass: Services of another class are not ours. */
   loadBalancerClass?: string;
 }

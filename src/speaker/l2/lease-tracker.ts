@@ -8,6 +8,7 @@ import type { Kube, Obj } from '../../k8s/client.js';
 import { Informer } from '../../k8s/informer.js';
 import type { Logger } from '../../util/log.js';
 import { errorMessage } from '../../util/errors.js';
+import { speakerLeaseName } from '../../api/object-names.js';
 import { firstSighting, liveSpeakers, selfAlive, watchCurrentUntil } from './liveness.js';
 import type { LeaseSighting } from './liveness.js';
 
@@ -36,7 +37,7 @@ interface LeaseSpec {
 
 const microTime = (ms: number): string => new Date(ms).toISOString().replace(/Z$/, '000Z');
 
-export const leaseName = (node: string): string => `metallb-speaker-${node}`.slice(0, 253);
+export const leaseName = speakerLeaseName;
 
 export class LeaseTracker {
   private readonly informer: Informer;

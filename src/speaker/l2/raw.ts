@@ -25,13 +25,15 @@ export interface PacketStats {
 }
 
 /**
- * The token bucket in front of JS (native/packet): at most `rate` frames per second after a `burst`.
+ * How a socket filters: the token bucket in front of JS (native/packet): at most `rate` frames per second after a `burst`.
  * The defaults leave the responder ~2 % of a core in a storm while any real segment's requests
  * for our IPs fit many times over.
  */
-export interface PacketLimits {
+export interface PacketOptions {
   rate?: number;
   burst?: number;
+  /** 'requests' (default, the responder): ARP requests and NS only; 'neighbor' (probes): ARP replies and NAs too. */
+  accept?: 'requests' | 'neighbor';
 }
 
 export interface PacketSocket {
@@ -44,15 +46,15 @@ export interface PacketSocket {
 
 export interface PacketIO {
   interfaces(): NetInterface[];
-  /** A raw socket on `ifname` that hands over the ARP requests and Neighbor Solicitations received (never our own). */
-  open(ifname: string, onFrame: (frame: Buffer) => void, limits?: PacketLimits): PacketSocket;
+  /** A raw socket on `ifname` that hands over the ARP requests and Neighbor Solicitations received (never our own; `opts.accept`). */
+  open(ifname: string, onFrame: (frame: Buffer) => void, opts?: PacketOptions): PacketSocket;
 }
 
 export class PacketError extends MetalLBError {}
 
 interface Addon {
   interfaces(netns: string | null): Partial<NetInterface>[];
-  open(ifname: string, netns: string | null, onFrame: (frame: Buffer) => void, limits?: PacketLimits): unknown;
+  open(ifname: string, netns: string | null, onFrame: (frame: Buffer) => void, opts?: PacketOptions): unknown;
   send(h: unknown, frame: Buffer): number;
   joinGroup6(h: unknown, group: Buffer): void;
   close(h: unknown): void;
@@ -89,9 +91,9 @@ export function packetIO(netns?: string): PacketIO {
   return {
     interfaces: () =>
       wrap('list interfaces', () => load().interfaces(ns)).map((i) => ({ name: i.name ?? '', index: i.index ?? 0, mac: i.mac ?? Buffer.alloc(0), up: !!i.up, loopback: !!i.loopback, ipv6: i.ipv6 ?? [] })),
-    open(ifname, onFrame, limits) {
+    open(ifname, onFrame, opts) {
       const a = load();
-      const h = wrap(`open a packet socket on ${ifname}`, () => a.open(ifname, ns, onFrame, limits));
+      const h = wrap(`open a packet socket on ${ifname}`, () => a.open(ifname, ns, onFrame, opts));
       let closed = false;
       return {
         send: (frame) => void wrap(`send on ${ifname}`, () => a.send(h, frame)),
