@@ -518,13 +518,23 @@ static napi_value js_join_group6(napi_env env, napi_callback_info info) {
   return r;
 }
 
-static napi_value js_close(napi_env env, napi_callback_info info) {
+/* The handle argument of close and stats, closed or not; NULL (with an exception) when it is none. */
+static sock_t *any_handle(napi_env env, napi_callback_info info, const char *usage) {
   size_t argc = 1;
   napi_value argv[1];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   void *p = NULL;
-  if (argc < 1 || napi_get_value_external(env, argv[0], &p) != napi_ok || p == NULL) return throw_msg(env, "close(handle): not a packet socket handle");
-  sock_close((sock_t *)p);
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
+  if (argc < 1 || napi_get_value_external(env, argv[0], &p) != napi_ok || p == NULL) {
+    throw_msg(env, usage);
+    return NULL;
+  }
+  return (sock_t *)p;
+}
+
+static napi_value js_close(napi_env env, napi_callback_info info) {
+  sock_t *s = any_handle(env, info, "close(handle): not a packet socket handle");
+  if (!s) return NULL;
+  sock_close(s);
   napi_value r;
   napi_get_undefined(env, &r);
   return r;
@@ -538,12 +548,8 @@ static napi_value set_count(napi_env env, napi_value obj, const char *key, uint6
 
 /* Counters stay readable after close(), so a caller can report what a socket saw. */
 static napi_value js_stats(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  void *p = NULL;
-  if (argc < 1 || napi_get_value_external(env, argv[0], &p) != napi_ok || p == NULL) return throw_msg(env, "stats(handle): not a packet socket handle");
-  sock_t *s = (sock_t *)p;
+  sock_t *s = any_handle(env, info, "stats(handle): not a packet socket handle");
+  if (!s) return NULL;
   napi_value r;
   CHECK(napi_create_object(env, &r));
   if (!set_count(env, r, "received", s->received) || !set_count(env, r, "delivered", s->delivered) || !set_count(env, r, "dropped", s->dropped)) return NULL;

@@ -2,7 +2,7 @@
 // kube-controller-manager built from the Go module proxy (`make controlplane`), started on
 // loopback with random ports, a token-authenticated admin kubeconfig and RBAC authorization.
 // Every process is tracked and stopped by PID (docs/adr/0004-real-control-plane-for-tests.md).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../util/golden.js';
 import { alive, binDir, freePort, newStateDir, prepareDir, removeDir, run, startProc, stopProc, waitReady, waitControllerManager, writeKubeconfig, writeJsonAtomic, sleep } from './procs.js';

@@ -18,10 +18,11 @@ import type { ControlPlane } from '../helpers/controlplane.js';
 import { Kube } from '../../src/k8s/client.js';
 import type { Obj } from '../../src/k8s/client.js';
 import { loadKubeConfig } from '../../src/k8s/kubeconfig.js';
-import { parseObjects, toYaml } from '../../src/api/yaml.js';
+import { parseObjects } from '../../src/api/yaml.js';
 import { repoRoot } from '../../src/util/golden.js';
 import { stopProc } from '../../src/lab/procs.js';
 import { poll } from '../helpers/poll.js';
+import { serviceAccountKubeconfig } from '../helpers/service-account.js';
 
 const NS = 'metallb-bundle';
 const CSV = join(repoRoot(), 'bundle/manifests/metallb-operator.clusterserviceversion.yaml');
@@ -72,23 +73,6 @@ function installStrategyObjects(): Obj[] {
   return objs;
 }
 
-/** A kubeconfig holding only a TokenRequest token of the operator's ServiceAccount. */
-async function serviceAccountKubeconfig(): Promise<string> {
-  const tr = (await admin.request('POST', `/api/v1/namespaces/${NS}/serviceaccounts/${sa}/token`, { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600 } })) as { status: { token: string } };
-  const { cluster } = loadKubeConfig(cp.kubeconfigPath);
-  const kc = {
-    apiVersion: 'v1',
-    kind: 'Config',
-    clusters: [{ name: 'c', cluster: { server: cluster.server, 'certificate-authority-data': cluster.ca!.toString('base64') } }],
-    users: [{ name: sa, user: { token: tr.status.token } }],
-    contexts: [{ name: 'sa', context: { cluster: 'c', user: sa } }],
-    'current-context': 'sa',
-  };
-  const path = join(dir, 'operator.kubeconfig');
-  writeFileSync(path, toYaml(kc), { mode: 0o600 });
-  return path;
-}
-
 before(async () => {
   cp = await getTestCluster();
   await cp.installOpenShiftSCC();
@@ -124,7 +108,7 @@ test('the install strategy creates the operator Deployment, its ServiceAccount a
 });
 
 test('the operator, run with only that ServiceAccount token, reconciles the seed 002 MetalLB CR into everything', async () => {
-  const kubeconfig = await serviceAccountKubeconfig();
+  const kubeconfig = await serviceAccountKubeconfig(admin, cp.kubeconfigPath, NS, sa, dir);
   const env: NodeJS.ProcessEnv = { ...process.env, OPERATOR_NAMESPACE: NS };
   for (const e of dep.spec.template.spec.containers[0]!.env ?? []) if (e.value !== undefined) env[e.name] = e.value;
   const out = openSync(logFile, 'a');

@@ -10,8 +10,8 @@ import type { ControlPlane } from '../helpers/controlplane.js';
 import { Kube } from '../../src/k8s/client.js';
 import type { Obj } from '../../src/k8s/client.js';
 import { loadKubeConfig } from '../../src/k8s/kubeconfig.js';
-import { toYaml } from '../../src/api/yaml.js';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { serviceAccountKubeconfig } from '../helpers/service-account.js';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '../../src/util/log.js';
@@ -36,20 +36,7 @@ const peer = (name: string, secretName: string): Obj =>
   ({ apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', metadata: { name, namespace: NS }, spec: { myASN: 64500, peerASN: 64501, peerAddress: `10.0.0.${name.length}`, passwordSecret: { name: secretName } } }) as Obj;
 
 /** A client holding only a TokenRequest token of ServiceAccount `sa`. */
-async function asServiceAccount(sa: string): Promise<Kube> {
-  const tr = (await admin.request('POST', `/api/v1/namespaces/${NS}/serviceaccounts/${sa}/token`, { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600 } })) as { status: { token: string } };
-  const { cluster } = loadKubeConfig(cp.kubeconfigPath);
-  const kc = {
-    apiVersion: 'v1', kind: 'Config',
-    clusters: [{ name: 'c', cluster: { server: cluster.server, 'certificate-authority-data': cluster.ca!.toString('base64') } }],
-    users: [{ name: sa, user: { token: tr.status.token } }],
-    contexts: [{ name: 'sa', context: { cluster: 'c', user: sa } }],
-    'current-context': 'sa',
-  };
-  const path = join(dir, `${sa}.kubeconfig`);
-  writeFileSync(path, toYaml(kc), { mode: 0o600 });
-  return new Kube(loadKubeConfig(path), `lp-${sa}`);
-}
+const asServiceAccount = async (sa: string): Promise<Kube> => new Kube(loadKubeConfig(await serviceAccountKubeconfig(admin, cp.kubeconfigPath, NS, sa, dir)), `lp-${sa}`);
 
 /** The HTTP status of a request: 2xx, or what the apiserver answered (403 refused, 404 allowed but absent). */
 async function status(kube: Kube, method: string, path: string, body?: unknown, contentType?: string): Promise<number> {
