@@ -8,5 +8,5 @@ export const LEGACY_CONFIGMAP = 'config';
 /** The controller's leader-election Lease. */
 export const CONTROLLER_LEASE = 'metallb-controller';
 
-/** A speaker's layer 2 liveness Lease (and the field manager of what the speaker applies). */
+/** A speaker's layer 2 liveness Lease. */
 export const speakerLeaseName = (node: string): string => `metallb-speaker-${node}`.slice(0, 253);

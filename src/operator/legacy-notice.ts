@@ -9,7 +9,6 @@ import { convertLegacyConfig } from '../api/convert-legacy.js';
 import { errorMessage } from '../util/errors.js';
 
 import { LEGACY_CONFIGMAP } from '../api/object-names.js';
-export { LEGACY_CONFIGMAP };
 export const LEGACY_CONDITION = 'LegacyConfigMap';
 
 /** The command the condition tells the user to run (also in docs/troubleshooting.md). */

@@ -19,7 +19,8 @@ import type { Installation } from './installations.js';
 import type { Condition } from '../api/common.js';
 import type { Logger } from '../util/log.js';
 import { errorMessage } from '../util/errors.js';
-import { LEGACY_CONFIGMAP, legacyNotice } from './legacy-notice.js';
+import { legacyNotice } from './legacy-notice.js';
+import { LEGACY_CONFIGMAP } from '../api/object-names.js';
 
 import { OWNER_LABEL, MANAGED_SELECTOR as MANAGED } from './reconciler-labels.js';
 
@@ -84,8 +85,9 @@ export class MetalLBOperator extends ResilientOperator {
     this.legacy.start();
     // Only what changes the facts re-renders: a BGPPeer (its passwordSecret), a node joining or
     // leaving (not the status updates every node makes); reconcile skips unchanged objects.
-    const nameOnly = (o: Obj): Obj => ({ apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.metadata?.name, namespace: o.metadata?.namespace, resourceVersion: o.metadata?.resourceVersion }, ...(o['spec'] && o.kind === 'BGPPeer' ? { spec: { passwordSecret: (o['spec'] as Record<string, unknown>)['passwordSecret'] } } : {}) }) as Obj;
-    this.peers = new Informer(this.kube, { apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', namespace: this.deps.namespace, project: nameOnly }, this.log);
+    const nameOnly = (o: Obj): Obj => ({ apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.metadata?.name, namespace: o.metadata?.namespace, resourceVersion: o.metadata?.resourceVersion } }) as Obj;
+    const secretRef = (o: Obj): Obj => ({ ...nameOnly(o), spec: { passwordSecret: (o['spec'] as Record<string, unknown> | undefined)?.['passwordSecret'] } }) as Obj;
+    this.peers = new Informer(this.kube, { apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', namespace: this.deps.namespace, project: secretRef }, this.log);
     this.peers.on((type, o, old) => (type !== 'MODIFIED' || JSON.stringify(o['spec']) !== JSON.stringify(old?.['spec'])) && this.queue.add(this.singletonKey));
     this.nodes = new Informer(this.kube, { apiVersion: 'v1', kind: 'Node', project: nameOnly }, this.log);
     this.nodes.on((type) => type !== 'MODIFIED' && this.queue.add(this.singletonKey));

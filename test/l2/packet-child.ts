@@ -26,7 +26,7 @@ const attempt = (f: () => unknown): string => {
 const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
 const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
 
-export const FLOOD_MAC = '02:4c:32:00:0f:01';
+const FLOOD_MAC = '02:4c:32:00:0f:01';
 /** A request from the flooding side for an address nobody holds (nothing answers it). */
 export const floodFrame = (): Buffer => arpRequest(parseMAC(FLOOD_MAC), ipBytes('192.168.99.2'), ipBytes('192.168.99.200'));
 

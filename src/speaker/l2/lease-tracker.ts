@@ -37,8 +37,6 @@ interface LeaseSpec {
 
 const microTime = (ms: number): string => new Date(ms).toISOString().replace(/Z$/, '000Z');
 
-export const leaseName = speakerLeaseName;
-
 export class LeaseTracker {
   private readonly informer: Informer;
   private readonly seen = new Map<string, LeaseSighting & { renewTime: string }>();
@@ -80,7 +78,7 @@ export class LeaseTracker {
     if (this.expiryTimer) clearTimeout(this.expiryTimer);
     this.informer.stop();
     try {
-      await this.o.kube.delete({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', name: leaseName(this.o.node), namespace: this.o.namespace });
+      await this.o.kube.delete({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', name: speakerLeaseName(this.o.node), namespace: this.o.namespace });
     } catch (err) {
       this.o.log.warn('could not delete the liveness Lease; it expires on its own', { event: 'l2-lease-error', error: errorMessage(err) });
     }
@@ -106,7 +104,7 @@ export class LeaseTracker {
       const seenAt = prev ? (prev.renewTime === renewTime ? prev.seenAt : now) : firstSighting(renewTime ? Date.parse(renewTime) : undefined, durationMs, now);
       this.seen.set(key, { node, durationMs, seenAt, renewTime });
       // Our own renewal, back on the watch: everything before it has been delivered too.
-      if (node === this.o.node && key === leaseName(this.o.node) && (!this.pendingEcho || renewTime >= this.pendingEcho.renewTime)) {
+      if (node === this.o.node && key === speakerLeaseName(this.o.node) && (!this.pendingEcho || renewTime >= this.pendingEcho.renewTime)) {
         if (this.frozen(now)) this.o.log.info('liveness watch current again', { event: 'l2-watch-recovered' });
         this.lastEchoAt = now;
         this.pendingEcho = undefined;
@@ -157,7 +155,7 @@ export class LeaseTracker {
   private async renew(): Promise<void> {
     if (this.stopped) return;
     const sent = Date.now();
-    const name = leaseName(this.o.node);
+    const name = speakerLeaseName(this.o.node);
     const body = {
       apiVersion: 'coordination.k8s.io/v1',
       kind: 'Lease',
