@@ -4,9 +4,11 @@
 # (docs/adr/0012-real-pods-lab.md). Nothing is pulled and nothing is pushed.
 #
 #   ours: metallb (operator + controller: operator/Containerfile) and speaker (+ FRR:
-#         operator/speaker.Containerfile), unchanged Containerfiles; the bundle (bundle/) and the
-#         catalog (operator/catalog.Dockerfile); and the next patch release (bundle + catalog with
-#         both bundles, made by `metallb generate-bundle --version`), the upgrade the lab tests.
+#         operator/speaker.Containerfile), unchanged Containerfiles; the bundle (what bundle/
+#         holds, our images by digest: `metallb generate-bundle --image-digests`) and the catalog
+#         (operator/catalog.Dockerfile); and the next patch release (its images relabelled, so
+#         other digests; bundle + catalog with both bundles, `metallb generate-bundle --version`),
+#         the upgrade the lab tests.
 #   theirs, from binaries this repo builds from the Go module proxy (make controlplane, make
 #         tools): pause (the pod sandbox), agnhost (seed 002's demo backend), CoreDNS, OLM, opm.
 #
@@ -152,9 +154,28 @@ opm_id=$(buildah inspect --type image --format '{{.FromImageID}}' "$opm_image")
 app_inputs=(package.json package-lock.json tsconfig.json tsconfig.build.json src templates)
 bud "$repo/metallb:v$version" "$(hash_of "$base_id" -- operator/Containerfile "${app_inputs[@]}")" . operator/Containerfile --build-arg BASE_IMAGE="$base"
 bud "$repo/speaker:v$version" "$(hash_of "$base_id" -- operator/speaker.Containerfile native/packet/packet.c native/packet/binding.gyp "${app_inputs[@]}")" . operator/speaker.Containerfile --build-arg BASE_IMAGE="$base"
-# A catalog pins its bundles by digest, as release pipelines do (and OLM needs: it pulls an image
-# named by tag with imagePullPolicy Always, which no registry here answers). Each bundle is
-# exported first, and the catalog is built from a copy of its FBC with the tags replaced.
+# The next release's images: the same builds under their own version label, so they are other
+# images with other digests (an upgrade that rolls to the image it already runs proves nothing).
+relabel() { # from to version
+  local from=$1 to=$2 v=$3 h c
+  h=$(printf '%s %s\n' "$(buildah inspect --type image --format '{{.FromImageID}}' "$from")" "$v" | sha256sum | cut -c1-20)
+  if have "$to" "$h"; then echo "  $to is current ($h)"; return; fi
+  c=$(buildah from -q "$from")
+  buildah config --label "$LABEL=$h" --label "org.opencontainers.image.version=$v" "$c"
+  buildah commit -q "$c" "$to" >/dev/null
+  buildah rm "$c" >/dev/null
+  echo "  made $to"
+}
+relabel "$repo/metallb:v$version" "$repo/metallb:v$next" "$next"
+relabel "$repo/speaker:v$version" "$repo/speaker:v$next" "$next"
+# Each release's bundle names our images by digest (generate-bundle --image-digests), and its
+# catalog pins the bundles by digest too, as release pipelines do (and OLM needs: it pulls an
+# image named by tag with imagePullPolicy Always, which no registry here answers).
+digests=$work/image-digests.tsv
+: >"$digests"
+for v in "$version" "$next"; do
+  for n in metallb speaker; do printf '%s\t%s\n' "$repo/$n:v$v" "$(export_image "$repo/$n:v$v" "$n-v$v")" >>"$digests"; done
+done
 pin_bundles() { # catalog-dir versions...
   local dir=$1 v d; shift
   for v in "$@"; do
@@ -162,15 +183,19 @@ pin_bundles() { # catalog-dir versions...
     find "$dir" -name '*.yaml' -exec sed -i "s#$repo/metallb-operator-bundle:v$v\b#$repo/metallb-operator-bundle@$d#g" {} +
   done
 }
-bud "$repo/metallb-operator-bundle:v$version" "$(hash_of -- bundle)" bundle bundle/bundle.Dockerfile
-pinned=$work/catalog-v$version
-rm -rf "$pinned" && mkdir -p "$pinned" && cp -r operator/catalog operator/catalog.Dockerfile "$pinned/"
-pin_bundles "$pinned/catalog" "$version"
-bud "$repo/metallb-operator-catalog:v$version" "$(hash_of "$opm_id" -- "$pinned")" "$pinned" "$pinned/catalog.Dockerfile"
+release_files() { # dir [generate-bundle release flags...]
+  local dir=$1; shift
+  rm -rf "$dir"
+  node dist/src/cli.js generate-bundle "$@" --image-digests "$digests" --out "$dir" >/dev/null
+  cp operator/catalog.Dockerfile "$dir/operator/"
+}
+current=$work/release-v$version
+release_files "$current"
+bud "$repo/metallb-operator-bundle:v$version" "$(hash_of -- "$current/bundle")" "$current/bundle" "$current/bundle/bundle.Dockerfile"
+pin_bundles "$current/operator/catalog" "$version"
+bud "$repo/metallb-operator-catalog:v$version" "$(hash_of "$opm_id" -- "$current/operator")" "$current/operator" "$current/operator/catalog.Dockerfile"
 release=$work/release-v$next
-rm -rf "$release"
-node dist/src/cli.js generate-bundle --version "$next" --replaces "metallb-operator.v$version" --out "$release" >/dev/null
-cp operator/catalog.Dockerfile "$release/operator/"
+release_files "$release" --version "$next" --replaces "metallb-operator.v$version"
 bud "$repo/metallb-operator-bundle:v$next" "$(hash_of -- "$release/bundle")" "$release/bundle" "$release/bundle/bundle.Dockerfile"
 pin_bundles "$release/operator/catalog" "$version" "$next"
 bud "$repo/metallb-operator-catalog:v$next" "$(hash_of "$opm_id" -- "$release/operator")" "$release/operator" "$release/operator/catalog.Dockerfile"
@@ -196,8 +221,10 @@ from_scratch "$olm_image" "$(hash_of olm -- "$stage")" '["/bin/olm"]' 1001 "$sta
 echo "== archives"
 # ref archive aliases(comma-separated refs that are the same image)
 images=(
-  "$repo/metallb:v$version metallb $repo/metallb:v$next"
-  "$repo/speaker:v$version speaker $repo/speaker:v$next"
+  "$repo/metallb:v$version metallb-v$version -"
+  "$repo/speaker:v$version speaker-v$version -"
+  "$repo/metallb:v$next metallb-v$next -"
+  "$repo/speaker:v$next speaker-v$next -"
   "$repo/metallb-operator-bundle:v$version bundle-v$version -"
   "$repo/metallb-operator-catalog:v$version catalog-v$version -"
   "$repo/metallb-operator-bundle:v$next bundle-v$next -"

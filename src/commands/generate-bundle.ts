@@ -6,6 +6,7 @@ import type { Command } from './command.js';
 import { parseObjects } from '../api/yaml.js';
 import { catalogBundles, IMAGE_REPO, renderPackagingFiles } from '../bundle/files.js';
 import { PACKAGE } from '../bundle/csv.js';
+import { parseDigests, pinImages } from '../bundle/pin-images.js';
 import { UsageError } from '../util/errors.js';
 import { pinnedVersion, run } from '../lab/procs.js';
 import { repoRoot } from '../util/golden.js';
@@ -61,31 +62,46 @@ export function stalePaths(root: string, files: Map<string, string>): string[] {
 export const command: Command = {
   name: 'generate-bundle',
   summary: 'write the OLM bundle (bundle/) and the file-based catalog (operator/catalog/) from config/',
-  usage: `usage: metallb generate-bundle [--check] [--version V --replaces CSV --out DIR]
+  usage: `usage: metallb generate-bundle [--check] [--version V --replaces CSV] [--image-digests FILE] [--out DIR]
 
 Runs \`kubectl kustomize config/manifests\` (the CSV base, config/default, the samples) and writes
 the registry+v1 bundle: bundle/manifests (the ClusterServiceVersion metallb-operator.v<version
 of package.json> and every CRD), bundle/metadata/annotations.yaml, bundle/bundle.Dockerfile; and
 the file-based catalog operator/catalog/metallb-operator/catalog.yaml. Deterministic.
   --check     write nothing; exit 1 and list the files that differ
-  --version V --replaces CSV --out DIR
-              the files of a later release V instead, under DIR (bundle/, operator/catalog/):
-              our images tagged vV, the CSV with spec.replaces CSV, and a catalog whose stable
-              channel serves the committed catalog's bundles, then V replacing CSV (how the lab
-              builds the upgrade it tests; releases are cut the same way)
+  --out DIR   write under DIR (bundle/, operator/catalog/) instead of the repository
+  --version V --replaces CSV
+              the files of a later release V (needs --out): our images tagged vV, the CSV with
+              spec.replaces CSV, and a catalog whose stable channel serves the committed
+              catalog's bundles, then V replacing CSV (how the lab builds the upgrade it tests;
+              releases are cut the same way)
+  --image-digests FILE
+              our images by digest (needs --out): every reference FILE lists becomes
+              repo@sha256:... in the CSV (deployments, *_IMAGE env, relatedImages,
+              containerImage) and the catalog; lines are \`ref digest\` (the first sha256:
+              field of a line is its digest, so build-local.sh's index.tsv reads as it is);
+              exit 1 naming any of our images left by tag (the bundle image aside)
 kubectl is $KUBECTL, else .cache/controlplane/<version>/bin/kubectl, else kubectl on PATH.`,
   async run(argv, io) {
-    const { values } = parseArgs({ args: argv, options: { check: { type: 'boolean', default: false }, version: { type: 'string' }, replaces: { type: 'string' }, out: { type: 'string' } } });
+    const { values } = parseArgs({ args: argv, options: { check: { type: 'boolean', default: false }, version: { type: 'string' }, replaces: { type: 'string' }, out: { type: 'string' }, 'image-digests': { type: 'string' } } });
     const root = repoRoot();
-    if (values.version !== undefined || values.replaces !== undefined || values.out !== undefined) {
-      if (!values.version || !values.replaces || !values.out || values.check) throw new UsageError('--version, --replaces and --out go together (and without --check)');
-      if (!/^\d+\.\d+\.\d+$/.test(values.version)) throw new UsageError(`--version ${values.version}: not a semantic version (X.Y.Z)`);
-      const files = await generatePackaging(root, kubectlPath(), { version: values.version, replaces: values.replaces });
+    const digestsFile = values['image-digests'];
+    if (values.out !== undefined || values.version !== undefined || values.replaces !== undefined || digestsFile !== undefined) {
+      if (values.check) throw new UsageError('--check writes nothing: it goes without --out, --version, --replaces and --image-digests');
+      if ((values.version === undefined) !== (values.replaces === undefined)) throw new UsageError('--version and --replaces go together');
+      if (!values.out) throw new UsageError('--version and --image-digests write under --out DIR (never over the committed files)');
+      if (values.version !== undefined && !/^\d+\.\d+\.\d+$/.test(values.version)) throw new UsageError(`--version ${values.version}: not a semantic version (X.Y.Z)`);
+      const release = values.version !== undefined && values.replaces !== undefined ? { version: values.version, replaces: values.replaces } : undefined;
+      let files = await generatePackaging(root, kubectlPath(), release);
+      if (digestsFile !== undefined) {
+        if (!existsSync(digestsFile)) throw new UsageError(`--image-digests ${digestsFile}: no such file`);
+        files = pinImages(files, parseDigests(readFileSync(digestsFile, 'utf8'), digestsFile));
+      }
       for (const [p, text] of files) {
         mkdirSync(dirname(join(values.out, p)), { recursive: true });
         writeFileSync(join(values.out, p), text);
       }
-      io.stdout(`wrote ${files.size} files of release ${values.version} under ${values.out}\n`);
+      io.stdout(`wrote ${files.size} files of release ${release?.version ?? 'package.json\'s version'}${digestsFile !== undefined ? ', images by digest,' : ''} under ${values.out}\n`);
       return 0;
     }
     const files = await generatePackaging(root);

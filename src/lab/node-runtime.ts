@@ -9,6 +9,7 @@
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { binDir, run, sleep, writeKubeconfig } from './procs.js';
+import { digestRef } from '../bundle/pin-images.js';
 import { spawnRecorded } from './agents.js';
 import type { LabState, NodeRuntimeState } from './state.js';
 import { containerdSocket, nodeConfigFiles } from './node-config.js';
@@ -98,9 +99,7 @@ export interface ImageArchive {
 
 /** `quay.io/x/y:v1` → `quay.io/x/y@sha256:...`: the name OLM's catalogs and CatalogSources use. */
 export function pinnedRef(img: Pick<ImageArchive, 'ref' | 'digest'>): string {
-  const slash = img.ref.lastIndexOf('/');
-  const colon = img.ref.lastIndexOf(':');
-  return `${colon > slash ? img.ref.slice(0, colon) : img.ref}@${img.digest}`;
+  return digestRef(img.ref, img.digest);
 }
 
 /** Reads operator/build-local.sh's index (ref, archive, digest, aliases). */

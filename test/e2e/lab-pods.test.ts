@@ -354,19 +354,26 @@ test('drill: the MetalLB CR\'s nodeSelector and speakerTolerations move the spea
 test('upgrade through OLM: catalog 0.1.1 → the Subscription upgrades, the speakers roll node by node, the route never goes', async () => withoutBfd(async () => {
   await ecmp(demoIP);
   const images = readImageIndex(imagesIndex());
-  const next = images.find((i) => i.ref.endsWith('/metallb-operator-catalog:v0.1.1'));
-  assert.ok(next, 'make images built the 0.1.1 catalog');
+  const pin = (suffix: string): string => {
+    const i = images.find((x) => x.ref.endsWith(suffix));
+    assert.ok(i, `make images built ${suffix}`);
+    return pinnedRef(i);
+  };
+  // Both bundles name our images by digest, and 0.1.1's are other images than 0.1.0's.
+  const ours = async (): Promise<string[]> => [...new Set((await kubectl('-n', NS, 'get', 'pods', '-o', 'jsonpath={range .items[*]}{range .spec.containers[*]}{.image}{"\\n"}{end}{end}')).split('\n').filter((i) => i.includes('/metallb-operator-ts/')))].sort();
+  assert.deepEqual(await ours(), [pin('/metallb:v0.1.0'), pin('/speaker:v0.1.0')], 'the 0.1.0 install runs our images by digest');
+  assert.notEqual(pin('/speaker:v0.1.1'), pin('/speaker:v0.1.0'));
   const before = await speakers();
   const watch = watchRouteGaps(state().router!.ns, `${demoIP}/32`, NODE_IPS);
   await watch.ready;
   const t0 = performance.now();
-  await kubectl('-n', 'openshift-marketplace', 'patch', 'catalogsource', 'metallb-operator-ts', '--type', 'merge', '-p', JSON.stringify({ spec: { image: pinnedRef(next) } }));
+  await kubectl('-n', 'openshift-marketplace', 'patch', 'catalogsource', 'metallb-operator-ts', '--type', 'merge', '-p', JSON.stringify({ spec: { image: pin('/metallb-operator-catalog:v0.1.1') } }));
   await poll('the Subscription to install 0.1.1', async () => ((await kubectl('-n', NS, 'get', 'subscription', 'metallb-operator-sub', '-o', 'jsonpath={.status.installedCSV}')) === 'metallb-operator.v0.1.1' ? true : undefined), 300_000, 1000);
   await poll('CSV 0.1.1 Succeeded', async () => ((await lab('kubectl', '-n', NS, 'get', 'csv', 'metallb-operator.v0.1.1', '-o', 'jsonpath={.status.phase}')).out === 'Succeeded' ? true : undefined), 300_000, 1000);
   const csvMs = performance.now() - t0;
   assert.equal(await kubectl('-n', NS, 'get', 'csv', 'metallb-operator.v0.1.1', '-o', 'jsonpath={.spec.replaces}'), 'metallb-operator.v0.1.0');
   // The new operator renders the speakers with the 0.1.1 image: the DaemonSet rolls them.
-  await poll('the speaker DaemonSet on the 0.1.1 image', async () => ((await kubectl('-n', NS, 'get', 'daemonset', 'speaker', '-o', 'jsonpath={.spec.template.spec.containers[0].image}')).endsWith(':v0.1.1') ? true : undefined), 180_000, 1000);
+  await poll('the speaker DaemonSet on the 0.1.1 image', async () => ((await kubectl('-n', NS, 'get', 'daemonset', 'speaker', '-o', 'jsonpath={.spec.template.spec.containers[0].image}')) === pin('/speaker:v0.1.1') ? true : undefined), 180_000, 1000);
   await kubectl('-n', NS, 'rollout', 'status', '--timeout=300s', 'daemonset/speaker');
   const after = await speakersOn(NODES, 'new speaker pods on both nodes');
   for (const n of NODES) assert.notEqual(after[n]!.metadata.name, before[n]!.metadata.name, `${n}'s speaker was replaced`);
@@ -380,6 +387,7 @@ test('upgrade through OLM: catalog 0.1.1 → the Subscription upgrades, the spea
   measured['upgrade'] = { subscriptionToCsvSucceededMs: Math.round(csvMs), totalMs: Math.round(performance.now() - t0), secondsWithoutRoute: seen.worstGapMs / 1000, routeEvents: seen.events.length };
   assert.equal(seen.worstGapMs, 0, `the router's route lost a node for ${seen.worstGapMs} ms during the upgrade: ${JSON.stringify(seen.events)}`);
   await kubectl('-n', NS, 'wait', '--for=condition=Available', '--timeout=120s', 'metallb/metallb');
+  await poll('only 0.1.1 images, by digest', async () => (JSON.stringify(await ours()) === JSON.stringify([pin('/metallb:v0.1.1'), pin('/speaker:v0.1.1')]) ? true : undefined), 180_000, 1000);
   await curlReaches(demoIP, NODES);
 }));
 

@@ -4,8 +4,10 @@
 // catalog serves what seed 002's Subscription asks for.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { main } from '../../src/cli.js';
 import { generatePackaging, stalePaths } from '../../src/commands/generate-bundle.js';
 import { parseObjects } from '../../src/api/yaml.js';
 import { repoRoot } from '../../src/util/golden.js';
@@ -114,5 +116,45 @@ test('the catalog image build step (opm serve --cache-only) builds the serving c
     assert.match(r.stderr, /building cache/);
   } finally {
     rmSync(cache, { recursive: true, force: true });
+  }
+});
+
+test('generate-bundle --image-digests: a release whose CSV and catalog name our images only by digest, which operator-sdk and opm accept; a forgotten image refuses the release', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pinned-'));
+  try {
+    const d = (c: string): string => `sha256:${c.repeat(64)}`;
+    const repo = 'quay.io/metallb-operator-ts';
+    writeFileSync(join(dir, 'digests.tsv'), [`${repo}/metallb:v0.1.0\t${d('a')}`, `${repo}/speaker:v0.1.0\t${d('b')}`, `${repo}/metallb:v0.1.1\t${d('c')}`, `${repo}/speaker:v0.1.1\t${d('e')}`, ''].join('\n'));
+    const out: string[] = [];
+    const io = { stdout: (t: string) => void out.push(t), stderr: (t: string) => void out.push(t) };
+    const code = await main(['generate-bundle', '--version', '0.1.1', '--replaces', 'metallb-operator.v0.1.0', '--image-digests', join(dir, 'digests.tsv'), '--out', join(dir, 'out')], io);
+    assert.equal(code, 0, out.join(''));
+    const csvText = readFileSync(join(dir, 'out/bundle/manifests/metallb-operator.clusterserviceversion.yaml'), 'utf8');
+    const csv = parseObjects(csvText)[0] as unknown as { metadata: { annotations: Record<string, string> }; spec: { relatedImages: { image: string }[]; install: { spec: { deployments: { spec: { template: { spec: { containers: { image: string; env?: { name: string; value?: string }[] }[] } } } }[] } } } };
+    const pod = csv.spec.install.spec.deployments[0]!.spec.template.spec.containers[0]!;
+    assert.equal(pod.image, `${repo}/metallb@${d('c')}`);
+    assert.equal(csv.metadata.annotations['containerImage'], `${repo}/metallb@${d('c')}`);
+    assert.deepEqual(Object.fromEntries((pod.env ?? []).filter((e) => e.name.endsWith('_IMAGE')).map((e) => [e.name, e.value])), { CONTROLLER_IMAGE: `${repo}/metallb@${d('c')}`, SPEAKER_IMAGE: `${repo}/speaker@${d('e')}`, FRR_IMAGE: `${repo}/speaker@${d('e')}` });
+    assert.deepEqual(csv.spec.relatedImages.map((r) => r.image).sort(), [`${repo}/metallb@${d('c')}`, `${repo}/speaker@${d('e')}`]);
+    assert.doesNotMatch(csvText, /metallb-operator-ts\/[a-z-]+:v/);
+    // the catalog keeps serving 0.1.0, whose related images are pinned too
+    const catalog = readFileSync(join(dir, 'out/operator/catalog/metallb-operator/catalog.yaml'), 'utf8');
+    assert.match(catalog, new RegExp(`${repo}/speaker@${d('b')}`));
+    assert.deepEqual([...catalog.matchAll(/metallb-operator-ts\/([a-z-]+):v[0-9.]+/g)].map((m) => m[1]).filter((n, i, a) => a.indexOf(n) === i), ['metallb-operator-bundle']);
+    const v = await run(tool('operator-sdk'), ['bundle', 'validate', join(dir, 'out/bundle'), '--select-optional', 'suite=operatorframework'], { env: { ...process.env, HOME: process.env['HOME'] ?? '/root' } });
+    assert.equal(v.code, 0, `${v.stdout}${v.stderr}`);
+    const o = await run(tool('opm'), ['validate', join(dir, 'out/operator/catalog')]);
+    assert.equal(o.code, 0, `${o.stdout}${o.stderr}`);
+    // the speaker forgotten: exit 1 naming it, nothing written
+    writeFileSync(join(dir, 'half.tsv'), `${repo}/metallb:v0.1.1 ${d('c')}\n${repo}/metallb:v0.1.0 ${d('a')}\n${repo}/speaker:v0.1.0 ${d('b')}\n`);
+    out.length = 0;
+    assert.equal(await main(['generate-bundle', '--version', '0.1.1', '--replaces', 'metallb-operator.v0.1.0', '--image-digests', join(dir, 'half.tsv'), '--out', join(dir, 'half')], io), 1);
+    assert.match(out.join(''), /images still named by tag.*\n.*clusterserviceversion\.yaml: quay\.io\/metallb-operator-ts\/speaker:v0\.1\.1/);
+    assert.equal(existsSync(join(dir, 'half')), false);
+    out.length = 0;
+    assert.equal(await main(['generate-bundle', '--image-digests', join(dir, 'digests.tsv')], io), 2, 'never over the committed files');
+    assert.match(out.join(''), /write under --out DIR/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
