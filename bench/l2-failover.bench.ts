@@ -15,7 +15,7 @@ import { sleep } from '../src/lab/procs.js';
 import { packetIO } from '../src/speaker/l2/raw.js';
 import { parseArp } from '../src/speaker/l2/arp.js';
 import { formatMAC, ipText } from '../src/speaker/l2/frame.js';
-import { nodeAnnotation } from '../src/speaker/l2/status.js';
+import { layer2NodeAnnotation } from '../src/api/object-names.js';
 import { acceptOnNodes, destroyL2Lab, startL2Lab, startSpeaker, stopSpeaker } from '../test/l2/l2-lab.js';
 import type { L2Lab } from '../test/l2/l2-lab.js';
 import { median, round } from './stats.js';
@@ -59,7 +59,7 @@ try {
     if (a && a.senderIP.equals(a.targetIP) && ipText(a.targetIP) === IP) garps.push({ t: performance.now(), mac: formatMAC(a.senderMAC) });
   });
   const leaderName = async (): Promise<string> =>
-    waitFor('the leader', async () => (await admin.get<Obj>({ apiVersion: 'v1', kind: 'Service', name: 'web', namespace: APPS }))?.metadata?.annotations?.[nodeAnnotation(IP)], 30_000);
+    waitFor('the leader', async () => (await admin.get<Obj>({ apiVersion: 'v1', kind: 'Service', name: 'web', namespace: APPS }))?.metadata?.annotations?.[layer2NodeAnnotation(IP)], 30_000);
   /** Quiet for 2.5 s: takeover announcements are over and every speaker agrees. */
   const settle = async (): Promise<void> => {
     for (let i = 0; i < 60; i++) {

@@ -10,3 +10,14 @@ export const CONTROLLER_LEASE = 'metallb-controller';
 
 /** A speaker's layer 2 liveness Lease. */
 export const speakerLeaseName = (node: string): string => `metallb-speaker-${node}`.slice(0, 253);
+
+/** Labels of ServiceL2Status / ServiceBGPStatus objects (upstream's): who wrote it, for which Service. */
+export const STATUS_NODE_LABEL = 'metallb.io/node';
+export const STATUS_SERVICE_NAME_LABEL = 'metallb.io/service-name';
+export const STATUS_SERVICE_NAMESPACE_LABEL = 'metallb.io/service-namespace';
+
+/**
+ * The Service annotation naming the node that answers ARP/NDP for its IPv4 or IPv6 address. The
+ * speakers write ServiceL2Status; the controller, which may patch Services, mirrors it here.
+ */
+export const layer2NodeAnnotation = (ip: string): string => `metallb.io/layer2-ipv${ip.includes(':') ? 6 : 4}-node`;

@@ -8,6 +8,8 @@ import { bfdProfileKind } from './bfdprofile.js';
 import { bgpAdvertisementKind } from './bgpadvertisement.js';
 import { l2AdvertisementKind } from './l2advertisement.js';
 import { communityKind } from './community.js';
+import { serviceL2StatusKind } from './servicel2status.js';
+import { serviceBGPStatusKind } from './servicebgpstatus.js';
 
 export const KINDS: readonly KindDef[] = [
   metalLBKind,
@@ -18,6 +20,8 @@ export const KINDS: readonly KindDef[] = [
   bgpAdvertisementKind,
   l2AdvertisementKind,
   communityKind,
+  serviceL2StatusKind,
+  serviceBGPStatusKind,
 ];
 
 export function kindByName(kind: string): KindDef | undefined {

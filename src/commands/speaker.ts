@@ -20,8 +20,10 @@ export const command: Command = {
 
 Runs the speaker for one node: watches BGPPeers, BFDProfiles, pools, advertisements, Services,
 EndpointSlices and Nodes; renders this node's frr.conf and applies the minimal delta to the FRR
-sidecar through vtysh; publishes session state in BGPPeer status and nodeAssigned Events. Layer 2:
-renews this node's liveness Lease and answers ARP/NDP for the IPs this node leads.
+sidecar through vtysh; publishes session state in BGPPeer status, nodeAssigned Events and a
+ServiceBGPStatus per announced Service. Layer 2: renews this node's liveness Lease, answers ARP/NDP
+for the IPs this node leads and writes their ServiceL2Status. $POD_NAME and $POD_UID (downward API)
+make the speaker Pod the owner of those status objects.
   --node            the Node this speaker runs on (default $NODE_NAME)
   --namespace       where the metallb.io objects live (default $NAMESPACE or metallb-system)
   --vty-socket      FRR's vty socket directory (default: vtysh's own default)
@@ -64,6 +66,7 @@ renews this node's liveness Lease and answers ARP/NDP for the IPs this node lead
       namespace: values.namespace ?? process.env['NAMESPACE'] ?? 'metallb-system',
       vtysh: makeVtysh(values['vty-socket'] ? { socketDir: values['vty-socket'] } : {}),
       ...(values['lb-class'] ? { loadBalancerClass: values['lb-class'] } : {}),
+      ...(process.env['POD_NAME'] && process.env['POD_UID'] ? { pod: { name: process.env['POD_NAME'], uid: process.env['POD_UID'] } } : {}),
       ...(host !== undefined && port !== undefined ? { metricsAddress: { host, port } } : {}),
       ...(values.l2 === 'on'
         ? { l2: { io: packetIO(values['l2-netns']), leaseDurationSeconds: duration, renewMs, ...(values['l2-interfaces'] ? { interfaces: values['l2-interfaces'].split(',').map((x) => x.trim()).filter(Boolean) } : {}) } }

@@ -7,11 +7,12 @@ import { LeaderElector } from '../k8s/lease.js';
 import { Metrics, serveMetrics } from '../util/metrics.js';
 import type { Logger } from '../util/log.js';
 import { errorMessage } from '../util/errors.js';
-import { CONTROLLER_LEASE, LEGACY_CONFIGMAP } from '../api/object-names.js';
+import { CONTROLLER_LEASE, LEGACY_CONFIGMAP, STATUS_SERVICE_NAME_LABEL, STATUS_SERVICE_NAMESPACE_LABEL } from '../api/object-names.js';
 import { ServiceSync } from './sync.js';
 import type { KubeObject } from '../api/yaml.js';
 import { PoolStatusWriter } from './pool-status.js';
 import { PeerSummaryWriter } from './peer-summary.js';
+import { layer2AnnotationPatch, recordsFor } from './l2-annotations.js';
 
 export interface ControllerDeps {
   kube: Kube;
@@ -41,6 +42,8 @@ export function controllerInformerSpecs(namespace: string): InformerSpec[] {
     { apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool', namespace },
     { apiVersion: 'metallb.io/v1beta1', kind: 'AddressPool', namespace },
     // Only for status.established (peer-summary.ts): the speakers write the sessions it counts.
+    // Only to mirror the layer 2 node into the Service annotations (l2-annotations.ts).
+    { apiVersion: 'metallb.io/v1beta1', kind: 'ServiceL2Status', namespace, project: (o) => ({ apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.metadata?.name, namespace: o.metadata?.namespace, labels: o.metadata?.labels, creationTimestamp: o.metadata?.creationTimestamp, resourceVersion: o.metadata?.resourceVersion }, status: o['status'] }) as Obj },
     { apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', namespace, project: (o) => ({ apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.metadata?.name, namespace: o.metadata?.namespace, resourceVersion: o.metadata?.resourceVersion }, status: o['status'] }) as Obj },
   ];
 }
@@ -77,6 +80,13 @@ export async function runController(d: ControllerDeps): Promise<ControllerHandle
       } else if (key === 'pool-status') {
         await poolStatus.write(inf('IPAddressPool'), (name) => sync.allocator.usage(name));
         return;
+      } else if (key.startsWith('l2:')) {
+        const [ns, name] = key.slice(3).split('/') as [string, string];
+        const svc = caches.get('Service', ns, name);
+        if (!svc || !sync.ours(svc)) return;
+        const patch = layer2AnnotationPatch(svc, recordsFor(inf('ServiceL2Status'), ns, name));
+        if (Object.keys(patch).length > 0) await d.kube.mergePatch({ apiVersion: 'v1', kind: 'Service', name, namespace: ns }, { metadata: { annotations: patch } });
+        return;
       } else if (key.startsWith('peer:')) {
         await peerSummary.write(caches.get('BGPPeer', d.namespace, key.slice(5)));
         return;
@@ -92,7 +102,14 @@ export async function runController(d: ControllerDeps): Promise<ControllerHandle
     if (kind === 'IPAddressPool' || kind === 'AddressPool' || kind === 'ConfigMap') queue.add('pools');
     else if (kind === 'Namespace') enqueueAll();
   });
-  caches.informers.find((i) => i.spec.kind === 'Service')!.on((_t, svc) => queue.add(`svc:${svc.metadata?.namespace}/${svc.metadata?.name}`));
+  caches.informers.find((i) => i.spec.kind === 'Service')!.on((t, svc) => {
+    queue.add(`svc:${svc.metadata?.namespace}/${svc.metadata?.name}`);
+    if (t !== 'DELETED') queue.add(`l2:${svc.metadata?.namespace}/${svc.metadata?.name}`);
+  });
+  caches.informers.find((i) => i.spec.kind === 'ServiceL2Status')!.on((_t, rec) => {
+    const l = rec.metadata?.labels ?? {};
+    if (l[STATUS_SERVICE_NAMESPACE_LABEL] && l[STATUS_SERVICE_NAME_LABEL]) queue.add(`l2:${l[STATUS_SERVICE_NAMESPACE_LABEL]}/${l[STATUS_SERVICE_NAME_LABEL]}`);
+  });
   caches.informers.find((i) => i.spec.kind === 'BGPPeer')!.on((t, peer) => t !== 'DELETED' && queue.add(`peer:${peer.metadata?.name}`));
   const enqueuePeers = (): void => inf('BGPPeer').forEach((p) => queue.add(`peer:${p.metadata?.name}`));
   await caches.start();

@@ -65,7 +65,8 @@ export class ServiceSync {
       .map((s) => `${s.metadata?.namespace}/${s.metadata?.name}`);
   }
 
-  private ours(svc: Obj): boolean {
+  /** Whether this controller serves the Service (its loadBalancerClass). */
+  ours(svc: Obj): boolean {
     const cls = (svc['spec'] as { loadBalancerClass?: string } | undefined)?.loadBalancerClass;
     return this.d.loadBalancerClass === undefined ? cls === undefined : cls === this.d.loadBalancerClass;
   }

@@ -66,6 +66,18 @@ export class Kube {
     }
   }
 
+  /** Server-side apply of the status subresource (a kind with `subresources.status` ignores status on apply). */
+  async applyStatus<T extends Obj>(obj: T): Promise<T> {
+    this.writes.status++;
+    const ref = refOf(obj);
+    try {
+      const path = await this.objectPath(ref, true);
+      return (await this.http.json('PATCH', `${path}/status?fieldManager=${encodeURIComponent(this.fieldManager)}&force=true`, { body: obj, contentType: 'application/apply-patch+yaml' })) as T;
+    } catch (err) {
+      throw toKubeError(`apply status of ${describe(ref)}`, err);
+    }
+  }
+
   async get<T extends Obj>(ref: ObjectRef): Promise<T | undefined> {
     try {
       return (await this.http.json('GET', await this.objectPath(ref, true))) as T;

@@ -16,6 +16,9 @@ import { expandLegacyConfigMaps } from '../api/convert-legacy.js';
 import type { FrrLogLevel } from './frr/model.js';
 import { startL2 } from './l2/wiring.js';
 import type { L2Handle, L2Options } from './l2/wiring.js';
+import { ServiceStatusWriter } from './service-status/writer.js';
+import type { SpeakerPod } from './service-status/writer.js';
+import { bgpStatusFields } from './service-status/fields.js';
 
 export interface SpeakerDeps {
   kube: Kube;
@@ -30,6 +33,8 @@ export interface SpeakerDeps {
   statusIntervalMs?: number;
   /** Layer 2 (ARP/NDP); omitted: this speaker announces by BGP only. */
   l2?: L2Options;
+  /** The speaker's own Pod (downward API): owner of its ServiceL2Status/ServiceBGPStatus objects. */
+  pod?: SpeakerPod;
 }
 
 export interface SpeakerHandle {
@@ -37,6 +42,7 @@ export interface SpeakerHandle {
   caches: Caches;
   metrics: Metrics;
   l2?: L2Handle;
+  bgpStatuses: ServiceStatusWriter;
   stop(): Promise<void>;
 }
 
@@ -68,6 +74,7 @@ export async function runSpeaker(d: SpeakerDeps): Promise<SpeakerHandle> {
   const metrics = new Metrics();
   const caches = new Caches(d.kube, speakerInformerSpecs(d.namespace), d.log);
   const status = new SpeakerStatus(d.kube, caches, d.node, d.namespace, metrics, d.log);
+  const bgpStatuses = new ServiceStatusWriter({ kube: d.kube, kind: 'ServiceBGPStatus', namespace: d.namespace, node: d.node, log: d.log, ...(d.pod ? { pod: d.pod } : {}) });
   let legacyProblems: string[] = [];
   let trigger = (): void => {};
   const secrets = new ReferencedSecrets(d.kube, d.namespace, d.log, () => trigger());
@@ -85,6 +92,7 @@ export async function runSpeaker(d: SpeakerDeps): Promise<SpeakerHandle> {
     ...(d.frrLogLevel ? { frrLogLevel: d.frrLogLevel } : {}),
     onApplied: (plan) => {
       void status.announcements(plan);
+      void bgpStatuses.sync(bgpStatusFields(plan.announcements));
       void status.skipped(plan.skipped);
     },
   });
@@ -95,6 +103,7 @@ export async function runSpeaker(d: SpeakerDeps): Promise<SpeakerHandle> {
     loop.trigger();
   });
   await caches.start();
+  bgpStatuses.start();
   // The first plan waits (a moment) for the passwords, so a restarted speaker keeps its sessions.
   await secrets.follow(peers(), 5000);
   // A speaker restarted beside a running FRR must not take BFD off the sessions FRR already has
@@ -138,12 +147,14 @@ export async function runSpeaker(d: SpeakerDeps): Promise<SpeakerHandle> {
     caches,
     metrics,
     ...(l2 ? { l2 } : {}),
+    bgpStatuses,
     async stop(): Promise<void> {
       await l2?.stop();
       polling = false;
       clearTimeout(poll);
       loop.stop();
       caches.stop();
+      bgpStatuses.stop();
       secrets.stop();
       await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
     },

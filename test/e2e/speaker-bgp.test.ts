@@ -115,6 +115,10 @@ test('the node config shows the seed lines; status and Events tell the truth', a
   assert.match(r.stdout, /IPAllocated: Assigned IP \["192.168.155.150"\]/);
   assert.match(r.stdout, /nodeAssigned: announcing from node "worker-0"/);
   assert.match(r.stdout, /nodeAssigned: announcing from node "worker-1"/);
+  // one ServiceBGPStatus per announcing node, naming the peer (as upstream's `oc get servicebgpstatus`)
+  await bgpRecordsBecome('test-frr', [['worker-0', ['peer-test']], ['worker-1', ['peer-test']]]);
+  const table = await cp.kubectl(['get', 'servicebgpstatus', '-n', NS, '-l', 'metallb.io/service-name=test-frr']);
+  assert.match(table.stdout, /NODE\s+SERVICE NAME\s+SERVICE NAMESPACE/);
 });
 
 test('adding a Service does not reset the sessions; ETP Local is announced only where the endpoint is', async () => {
@@ -129,13 +133,23 @@ test('adding a Service does not reset the sessions; ETP Local is announced only 
   assert.deepEqual(hops, [NODE_IPS[0]]);
   const after = await Promise.all(NODE_IPS.map((p) => connectionsEstablished(lab.router.vtysh, p)));
   assert.deepEqual(after, before, 'a session was reset');
+  await bgpRecordsBecome('local', [['worker-0', ['peer-test']]]);
 });
 
 test('deleting a Service withdraws its route', async () => {
   const ip = await ipOf('local');
   await admin.delete({ apiVersion: 'v1', kind: 'Service', name: 'local', namespace: APPS });
   await waitFor('the route withdrawn', async () => ((await routerNexthops(`${ip}/32`)).length === 0 ? true : undefined), 30_000);
+  await bgpRecordsBecome('local', []);
 });
+
+/** ServiceBGPStatus of a Service, as [node, peers] per record, once it is `want`. */
+const bgpRecordsBecome = (name: string, want: [string, string[]][]): Promise<true> =>
+  waitFor(`ServiceBGPStatus of ${name} = ${JSON.stringify(want)}`, async () => {
+    const recs = await admin.list<Obj>('metallb.io/v1beta1', 'ServiceBGPStatus', NS, `metallb.io/service-name=${name},metallb.io/service-namespace=${APPS}`);
+    const got = recs.map((r) => [(r['status'] as { node?: string }).node, (r['status'] as { peers?: string[] }).peers]).sort();
+    return JSON.stringify(got) === JSON.stringify(want) ? true : undefined;
+  }, 30_000);
 
 const events = async (name: string, want: number): Promise<string[]> =>
   waitFor(`${want} ConfigError Events on ${name}`, async () => {

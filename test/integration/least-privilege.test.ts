@@ -20,6 +20,8 @@ import { operatorRender } from '../../src/operator/wiring.js';
 import type { MetalLBOperator } from '../../src/operator/reconciler.js';
 import { ReferencedSecrets } from '../../src/speaker/secrets.js';
 import { poll } from '../helpers/poll.js';
+import { ServiceStatusWriter } from '../../src/speaker/service-status/writer.js';
+import { l2Supersedes, statusObjectName } from '../../src/speaker/service-status/plan.js';
 
 const NS = 'metallb-lp';
 const NODES = ['lp-node-a', 'lp-node-b'];
@@ -156,4 +158,60 @@ test('the controller patches Services and their status but replaces none; its Le
   };
   // 404: allowed, and no legacy ConfigMap exists here.
   assert.deepEqual(results, { patch: 200, patchStatus: 200, update: 403, updateStatus: 403, leaderLease: 200, speakerLease: 403, configMap: 404, otherConfigMap: 403, speakerConfigMap: 404, speakerOtherConfigMap: 403 });
+});
+
+test('the speaker writes no Service, only its ServiceL2Status/ServiceBGPStatus; the controller only reads them', async () => {
+  await admin.apply({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'lp-svc2', namespace: NS }, spec: { type: 'LoadBalancer', ports: [{ port: 80 }] } } as Obj);
+  const svc = `/api/v1/namespaces/${NS}/services/lp-svc2`;
+  const L2 = `/apis/metallb.io/v1beta1/namespaces/${NS}/servicel2statuses`;
+  const BGP = `/apis/metallb.io/v1beta1/namespaces/${NS}/servicebgpstatuses`;
+  const rec = (kind: string, name: string): Record<string, unknown> => ({ apiVersion: 'metallb.io/v1beta1', kind, metadata: { name, namespace: NS } });
+  const ssa = (path: string, body: unknown): [string, string, unknown, string] => ['PATCH', `${path}?fieldManager=lp-test&force=true`, body, 'application/apply-patch+yaml'];
+  const results = {
+    speakerPatchService: await status(speaker, 'PATCH', svc, { metadata: { annotations: { 'metallb.io/layer2-ipv4-node': 'x' } } }, 'application/merge-patch+json'),
+    speakerPatchServiceStatus: await status(speaker, 'PATCH', `${svc}/status`, { status: { loadBalancer: {} } }, 'application/merge-patch+json'),
+    speakerApplyL2: await status(speaker, ...ssa(`${L2}/l2-lp`, rec('ServiceL2Status', 'l2-lp'))),
+    speakerApplyL2Status: await status(speaker, ...ssa(`${L2}/l2-lp/status`, { ...rec('ServiceL2Status', 'l2-lp'), status: { node: 'lp-node-a' } })),
+    speakerApplyBGP: await status(speaker, ...ssa(`${BGP}/bgp-lp`, rec('ServiceBGPStatus', 'bgp-lp'))),
+    speakerApplyBGPStatus: await status(speaker, ...ssa(`${BGP}/bgp-lp/status`, { ...rec('ServiceBGPStatus', 'bgp-lp'), status: { peers: ['router-1'] } })),
+    speakerOtherNamespace: await status(speaker, 'GET', '/apis/metallb.io/v1beta1/namespaces/default/servicel2statuses'),
+    controllerList: await status(controller, 'GET', L2),
+    controllerApply: await status(controller, ...ssa(`${L2}/l2-lp2`, rec('ServiceL2Status', 'l2-lp2'))),
+    controllerBGP: await status(controller, 'GET', BGP),
+    speakerDelete: await status(speaker, 'DELETE', `${L2}/l2-lp`),
+  };
+  assert.deepEqual(results, {
+    speakerPatchService: 403, speakerPatchServiceStatus: 403, speakerApplyL2: 200, speakerApplyL2Status: 200, speakerApplyBGP: 200, speakerApplyBGPStatus: 200,
+    speakerOtherNamespace: 403, controllerList: 200, controllerApply: 403, controllerBGP: 403, speakerDelete: 200,
+  });
+  await status(speaker, 'DELETE', `${BGP}/bgp-lp`);
+});
+
+test('the status writer, with the speaker\'s token: creates, updates and deletes its records; they go with the speaker Pod', async () => {
+  const pod = await admin.apply<Obj>({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'speaker-lp', namespace: NS }, spec: { nodeName: 'lp-node-a', containers: [{ name: 'speaker', image: 'example.invalid/none' }] } } as Obj);
+  const writer = new ServiceStatusWriter({ kube: speaker, kind: 'ServiceL2Status', namespace: NS, node: 'lp-node-a', log: silentLogger(), pod: { name: 'speaker-lp', uid: pod.metadata!.uid! }, supersedes: l2Supersedes });
+  writer.start();
+  const get = (): Promise<Obj | undefined> => admin.get<Obj>({ apiVersion: 'metallb.io/v1beta1', kind: 'ServiceL2Status', name: statusObjectName('ServiceL2Status', 'lp-node-a', 'apps/web'), namespace: NS });
+  try {
+    await writer.sync(new Map([['apps/web', { ips: ['192.0.2.10'] }]]));
+    const made = await get();
+    assert.deepEqual(made?.['status'], { node: 'lp-node-a', serviceName: 'web', serviceNamespace: 'apps', ips: ['192.0.2.10'] });
+    assert.deepEqual(made?.metadata?.ownerReferences?.map((o) => [o.kind, o.name]), [['Pod', 'speaker-lp']]);
+    assert.equal(made?.metadata?.labels?.['metallb.io/node'], 'lp-node-a');
+    await writer.sync(new Map([['apps/web', { ips: ['192.0.2.10', '2001:db8::10'], interfaces: [{ name: 'eth0' }] }]]));
+    assert.deepEqual((await get())?.['status'], { node: 'lp-node-a', serviceName: 'web', serviceNamespace: 'apps', ips: ['192.0.2.10', '2001:db8::10'], interfaces: [{ name: 'eth0' }] });
+    const writes = writer.stats.writes;
+    await writer.sync(new Map([['apps/web', { ips: ['192.0.2.10', '2001:db8::10'], interfaces: [{ name: 'eth0' }] }]]));
+    assert.equal(writer.stats.writes, writes, 'no write when nothing changed');
+    await writer.sync(new Map());
+    assert.equal(await get(), undefined, 'a Service no longer announced: its record is deleted');
+    // the speaker Pod deleted: the garbage collector removes what it wrote
+    await writer.sync(new Map([['apps/web', { ips: ['192.0.2.10'] }]]));
+    writer.stop();
+    assert.ok(await get());
+    await cp.kubectl(['delete', 'pod', 'speaker-lp', '-n', NS, '--grace-period=0', '--force', '--ignore-not-found']);
+    await poll('the record garbage-collected with its Pod', async () => ((await get()) === undefined ? true : undefined), 30_000);
+  } finally {
+    writer.stop();
+  }
 });

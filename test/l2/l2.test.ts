@@ -19,7 +19,7 @@ import { repoRoot } from '../../src/util/golden.js';
 import { packetIO } from '../../src/speaker/l2/raw.js';
 import { neighborSolicitation, parseNeighborAdvertisement } from '../../src/speaker/l2/ndp.js';
 import { formatMAC, ipBytes, parseMAC } from '../../src/speaker/l2/frame.js';
-import { nodeAnnotation } from '../../src/speaker/l2/status.js';
+import { layer2NodeAnnotation } from '../../src/api/object-names.js';
 import { acceptOnNodes, arping, destroyL2Lab, flushNeigh, ndisc, neighMAC, startL2Lab, startSpeaker, startTcpServer, stopSpeaker, tcpHello } from './l2-lab.js';
 import type { L2Lab, L2Node } from './l2-lab.js';
 
@@ -50,7 +50,7 @@ async function ipOf(name: string, ns: string): Promise<string> {
 async function leaderOf(name: string, ns: string, ip: string, not?: string): Promise<L2Node> {
   const node = await waitFor(`the layer 2 node of ${ns}/${name}`, async () => {
     const s = await admin.get<Obj>({ apiVersion: 'v1', kind: 'Service', name, namespace: ns });
-    const n = s?.metadata?.annotations?.[nodeAnnotation(ip)];
+    const n = s?.metadata?.annotations?.[layer2NodeAnnotation(ip)];
     return n && n !== not ? n : undefined;
   }, 30_000);
   return lab.nodes.find((n) => n.name === node)!;
@@ -66,6 +66,21 @@ async function expose(name: string, ns: string, node: string, extra: Record<stri
 }
 
 const unique = (xs: string[]): string[] => [...new Set(xs)].sort();
+
+/** The ServiceL2Status records about a Service: [node, ips, interfaces] each. */
+async function l2Records(name: string, ns: string): Promise<[string, string[], string[]][]> {
+  const recs = await admin.list<Obj>('metallb.io/v1beta1', 'ServiceL2Status', NS, `metallb.io/service-name=${name},metallb.io/service-namespace=${ns}`);
+  return recs
+    .map((r): [string, string[], string[]] => {
+      const s = r['status'] as { node?: string; ips?: string[]; interfaces?: { name: string }[] } | undefined;
+      return [s?.node ?? '', s?.ips ?? [], (s?.interfaces ?? []).map((i) => i.name)];
+    })
+    .sort();
+}
+
+/** Waits until the records are exactly `want`. */
+const recordsBecome = (name: string, ns: string, want: [string, string[], string[]][]): Promise<true> =>
+  waitFor(`ServiceL2Status of ${ns}/${name} = ${JSON.stringify(want)}`, async () => (JSON.stringify(await l2Records(name, ns)) === JSON.stringify(want) ? true : undefined), 20_000);
 /** Probes (arping, ndisc6) until some MAC answers; those MACs. */
 const answers = (what: string, probe: () => Promise<string[]>): Promise<string[]> => waitFor(what, async () => {
   const m = await probe();
@@ -138,8 +153,9 @@ async function seedCase(file: string, svcName: string, svcNs: string, firstIP: s
   await waitFor('no more answers', async () => ((await arping(lab.clients[0], ip, 2)).length === 0 ? true : undefined), 20_000);
   await waitFor('the annotation removed', async () => {
     const s = await admin.get<Obj>({ apiVersion: 'v1', kind: 'Service', name: svcName, namespace: svcNs });
-    return s?.metadata?.annotations?.[nodeAnnotation(ip)] === undefined ? true : undefined;
+    return s?.metadata?.annotations?.[layer2NodeAnnotation(ip)] === undefined ? true : undefined;
   }, 20_000);
+  await recordsBecome(svcName, svcNs, []);
   await admin.delete({ apiVersion: 'v1', kind: 'Service', name: svcName, namespace: svcNs });
   await cp.kubectl(['delete', '-f', join(repoRoot(), file)]);
 }
@@ -166,6 +182,11 @@ test('IPv4: one leader answers ARP, on eth0 only, and the client reaches it over
   // the annotation is kubectl-readable
   const r = await cp.kubectl(['get', 'svc', 'web', '-n', APPS, '-o', 'jsonpath={.metadata.annotations.metallb\\.io/layer2-ipv4-node}']);
   assert.equal(r.stdout, leader.name);
+  // and the ServiceL2Status the leader wrote, as upstream's `oc get servicel2status` shows it
+  await recordsBecome('web', APPS, [[leader.name, [ip], ['eth0']]]);
+  const table = await cp.kubectl(['get', 'servicel2status', '-n', NS, '-l', 'metallb.io/service-name=web']);
+  assert.match(table.stdout, /ALLOCATED NODE\s+SERVICE NAME\s+SERVICE NAMESPACE/);
+  assert.match(table.stdout, new RegExp(`l2-[0-9a-f]{16}\\s+${leader.name}\\s+web\\s+${APPS}`));
 });
 
 test('excluded interface: eth1 answers nothing until the L2Advertisement names it', async () => {
@@ -222,6 +243,9 @@ async function failover(signal: 'SIGTERM' | 'SIGKILL'): Promise<void> {
   assert.equal(moved, next.macs[0], 'the entry moved to the new leader, by its gratuitous ARP');
   assert.deepEqual(unique(await arping(lab.clients[0], ip)), [next.macs[0]], 'the stopped speaker answers no more');
   assert.equal(await tcpHello(lab.clients[0], ip, PORT), next.name);
+  // one record, the new leader's: the stopped node's went (its own delete, or the taker's)
+  const interfaces = (await l2Records('web', APPS))[0]?.[2] ?? [];
+  await recordsBecome('web', APPS, [[next.name, [ip], interfaces]]);
   startSpeaker(lab, leader);
   await waitFor('three liveness Leases', async () => ((await admin.list('coordination.k8s.io/v1', 'Lease', NS, 'metallb.io/speaker-liveness')).length === 3 ? true : undefined), 30_000);
 }

@@ -13,7 +13,7 @@ export interface L2LoopDeps {
   snapshot: () => Snapshot;
   live: () => Set<string>;
   announcer: Announcer;
-  report: (mine: L2Assignment[], gained: string[], owned: ReadonlySet<string>) => Promise<void>;
+  report: (mine: L2Assignment[], gained: string[]) => Promise<void>;
   log: Logger;
   debounceMs?: number;
   /** Periodic re-run: picks up interface changes and retries status writes. */
@@ -59,7 +59,7 @@ export class L2Loop {
       this.mine = plan.assignments.filter((a) => a.node === this.d.node);
       const result = this.d.announcer.apply(this.mine.map((a) => ({ ip: a.ip, interfaces: a.interfaces })));
       const answered = this.mine.filter((a) => result.held.has(a.ip));
-      void this.d.report(answered, result.gained, new Set(plan.assignments.map((a) => a.ip))).catch((err: unknown) => this.d.log.warn('layer 2 status failed', { event: 'l2-status-error', error: String(err) }));
+      void this.d.report(answered, result.gained).catch((err: unknown) => this.d.log.warn('layer 2 status failed', { event: 'l2-status-error', error: String(err) }));
     } catch (err) {
       this.d.log.error('layer 2 planning failed', { event: 'l2-error', error: String(err) });
     }

@@ -10,6 +10,9 @@ import { LeaseTracker } from './lease-tracker.js';
 import { L2Loop } from './loop.js';
 import type { PacketIO } from './raw.js';
 import { L2Status } from './status.js';
+import { ServiceStatusWriter } from '../service-status/writer.js';
+import type { SpeakerPod } from '../service-status/writer.js';
+import { l2Supersedes } from '../service-status/plan.js';
 
 export interface L2Options {
   io: PacketIO;
@@ -22,25 +25,32 @@ export interface L2Options {
 export interface L2Handle {
   loop: L2Loop;
   tracker: LeaseTracker;
+  statuses: ServiceStatusWriter;
   stop(): Promise<void>;
 }
 
-export async function startL2(o: L2Options, d: { kube: Kube; node: string; namespace: string; log: Logger }, caches: Caches, snapshot: () => Snapshot, metrics: Metrics): Promise<L2Handle> {
+export async function startL2(o: L2Options, d: { kube: Kube; node: string; namespace: string; log: Logger; pod?: SpeakerPod }, caches: Caches, snapshot: () => Snapshot, metrics: Metrics): Promise<L2Handle> {
   const log = d.log.child({ mode: 'layer2' });
   let loop: L2Loop | undefined;
   const tracker = new LeaseTracker({ kube: d.kube, namespace: d.namespace, node: d.node, log, durationSeconds: o.leaseDurationSeconds ?? 3, renewMs: o.renewMs ?? 1000, onChange: () => loop?.trigger() });
-  const status = new L2Status({ kube: d.kube, node: d.node, log, service: (ns, name) => caches.get('Service', ns, name), services: () => caches.informers.find((i) => i.spec.kind === 'Service')?.list() ?? [] });
-  loop = new L2Loop({ node: d.node, snapshot, live: () => tracker.live(), announcer: new Announcer(o.io, log, metrics, o.interfaces), report: (mine, gained, owned) => status.report(mine, gained, owned), log });
+  const writer = new ServiceStatusWriter({ kube: d.kube, kind: 'ServiceL2Status', namespace: d.namespace, node: d.node, log, supersedes: l2Supersedes, ...(d.pod ? { pod: d.pod } : {}) });
+  writer.start();
+  const status = new L2Status({ kube: d.kube, node: d.node, log, service: (ns, name) => caches.get('Service', ns, name), writer });
+  loop = new L2Loop({ node: d.node, snapshot, live: () => tracker.live(), announcer: new Announcer(o.io, log, metrics, o.interfaces), report: (mine, gained) => status.report(mine, gained), log });
   caches.onChange(() => loop?.trigger());
   await tracker.start();
   loop.start();
   return {
     loop,
     tracker,
+    statuses: writer,
     async stop(): Promise<void> {
       // Stop answering first, then let the others know at once.
       loop?.stop();
       await tracker.stop();
+      // This node answers nothing now: its records go (bounded: a stop must not hang on the apiserver).
+      await Promise.race([writer.sync(new Map()), new Promise((r) => setTimeout(r, 1000).unref())]);
+      writer.stop();
     },
   };
 }
