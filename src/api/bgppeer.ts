@@ -78,7 +78,10 @@ export const bgpPeerSpecV1beta2 = s
         .str({ description: 'The VRF the session lives in (default: the default VRF)', pattern: IFNAME_PATTERN, patternHint: `must be a VRF name (${IFNAME_HINT})` })
         .rule({ rule: "self != 'default'", message: 'leave vrf unset for the default VRF ("default" is not a VRF device)', check: (v) => v !== 'default' }),
       enableGracefulRestart: s.bool({ description: 'Enable BGP graceful restart with this peer' }),
-      disableMP: s.bool({ description: 'Open one session per address family instead of multiprotocol' }),
+      disableMP: s.bool({
+        description:
+          'Deprecated (as upstream): a session carries only its own address family unless dualStackAddressFamily is set, which is what disableMP: true asked for; it cannot be combined with dualStackAddressFamily: true',
+      }),
       dualStackAddressFamily: s.bool({ description: 'Announce both IPv4 and IPv6 prefixes over this session, whatever its address family' }),
     },
     { required: ['myASN'] },
@@ -87,6 +90,20 @@ export const bgpPeerSpecV1beta2 = s
   .rule({ rule: 'has(self.peerAddress) != has(self.interface)', message: 'exactly one of peerAddress or interface must be set', check: (v) => (v.peerAddress !== undefined) !== (v.interface !== undefined) })
   .rule({ rule: '!(has(self.password) && has(self.passwordSecret))', message: 'password and passwordSecret are mutually exclusive', check: (v) => !(v.password !== undefined && v.passwordSecret !== undefined) })
   .rule(keepaliveNotAboveHold)
+  .rule({
+    rule: '!(has(self.disableMP) && self.disableMP && has(self.dualStackAddressFamily) && self.dualStackAddressFamily)',
+    message: 'disableMP: true (one address family per session) contradicts dualStackAddressFamily: true; disableMP is deprecated, drop it',
+    fieldPath: '.disableMP',
+    check: (v) => !(v.disableMP === true && v.dualStackAddressFamily === true),
+  })
+  .rule({
+    // A transition rule: it needs the stored object, so only the apiserver can judge it (offline,
+    // every object is a creation). As upstream: FRR applies graceful restart only to new sessions.
+    rule: '(has(self.enableGracefulRestart) && self.enableGracefulRestart) == (has(oldSelf.enableGracefulRestart) && oldSelf.enableGracefulRestart)',
+    message: 'enableGracefulRestart cannot be changed after creation: delete the BGPPeer and create it again',
+    fieldPath: '.enableGracefulRestart',
+    check: () => true,
+  })
   .rule({
     rule: '!has(self.localASN) || self.localASN != self.myASN',
     message: 'localASN must differ from myASN (FRR refuses "local-as" equal to the router ASN); leave it unset to present myASN',

@@ -1,5 +1,6 @@
 // MetalLB: the operator's singleton CR (name "metallb" in the operator namespace).
-import { s } from './s.js';
+import { s, duration } from './s.js';
+import { parseDuration } from './duration.js';
 import type { Infer } from './schema-compound.js';
 import type { KindDef } from './kind.js';
 import type { Resource } from './common.js';
@@ -17,6 +18,7 @@ const workloadConfig = s.obj(
 );
 
 export const LOG_LEVELS = ['all', 'debug', 'info', 'warn', 'error', 'none'] as const;
+export const BGP_BACKENDS = ['frr', 'native', 'frr-k8s', 'frr-k8s-external'] as const;
 
 export const metalLBSpec = s.obj({
   logLevel: s.str({ enum: LOG_LEVELS, description: 'Log level of the controller and speakers (default info)' }),
@@ -27,6 +29,29 @@ export const metalLBSpec = s.obj({
   controllerTolerations: s.arr(toleration, { description: 'Tolerations of the controller pod', maxItems: 64 }),
   speakerConfig: workloadConfig,
   controllerConfig: workloadConfig,
+  // Upstream's fields this operator does not act on are kept (never pruned) and named in a
+  // Degraded condition (src/operator/spec-notices.ts), so a copied CR says what it gets.
+  image: s.str({ description: 'Deprecated and without effect (as upstream): the images are the operator\'s', maxLength: 512 }),
+  bgpBackend: s.str({
+    enum: BGP_BACKENDS,
+    description: 'The BGP implementation: frr (the default: an FRR sidecar in every speaker pod) is the one this operator runs; native, frr-k8s and frr-k8s-external give a Degraded condition and the speakers keep running FRR',
+  }),
+  frrk8sConfig: s.obj(
+    {
+      alwaysBlock: s.arr(s.str({ maxLength: 49 }), { description: 'CIDRs frr-k8s always blocks from incoming routes', maxItems: 256 }),
+      namespace: s.str({ description: 'The namespace of an external frr-k8s', maxLength: 63 }),
+      secretPassthrough: s.bool({ description: 'Pass BGP Secrets to frr-k8s unresolved' }),
+    },
+    { description: 'Settings of the frr-k8s backends (upstream): without effect here, reported in the Degraded condition' },
+  ),
+  speakerGratuitousARPInterval: duration('How often the speaker repeats gratuitous ARP / unsolicited NA for the layer 2 IPs it answers (0s or unset: only when it takes an IP over); at least 1s').rule({
+    rule: "duration(self) == duration('0s') || duration(self) >= duration('1s')",
+    message: 'speakerGratuitousARPInterval must be 0s or at least 1s',
+    check: (v) => {
+      const d = parseDuration(v);
+      return d === undefined || d === 0 || d >= 1;
+    },
+  }),
 });
 
 export const metalLBStatus = s.obj({

@@ -9,6 +9,7 @@ import { makeVtysh } from '../speaker/frr/vtysh.js';
 import { runSpeaker } from '../speaker/run.js';
 import { packetIO } from '../speaker/l2/raw.js';
 import { setHeapGrowthPercent } from '../util/heap.js';
+import { parseDuration } from '../api/duration.js';
 
 export const command: Command = {
   name: 'speaker',
@@ -16,7 +17,8 @@ export const command: Command = {
   usage: `usage: metallb speaker [--node NAME] [--namespace NS] [--kubeconfig FILE] [--vty-socket DIR]
                        [--log-level LEVEL] [--lb-class CLASS] [--metrics-address HOST:PORT]
                        [--l2 on|off] [--l2-interfaces IF,...] [--l2-netns NAME]
-                       [--l2-lease-duration SECONDS] [--l2-renew-ms MS] [--heap-growth-percent N]
+                       [--l2-lease-duration SECONDS] [--l2-renew-ms MS] [--l2-gratuitous-interval DURATION]
+                       [--heap-growth-percent N]
 
 Runs the speaker for one node: watches BGPPeers, BFDProfiles, pools, advertisements, Services,
 EndpointSlices and Nodes; renders this node's frr.conf and applies the minimal delta to the FRR
@@ -33,6 +35,9 @@ make the speaker Pod the owner of those status objects.
   --l2-netns        open the layer 2 sockets in this network namespace (tests, the lab)
   --l2-lease-duration  liveness Lease duration in seconds (default 3): failover time on a crash
   --l2-renew-ms     liveness Lease renewal interval (default 1000)
+  --l2-gratuitous-interval  repeat gratuitous ARP / unsolicited NA for the IPs this node answers
+                    this often, e.g. 30s (default 0s: only when it takes an IP over; else ≥ 1s);
+                    the operator sets it from MetalLB spec.speakerGratuitousARPInterval
   --heap-growth-percent  how far the JS heap may grow past its live size before a full GC
                     (default 50, as GOGC=50; 0 = V8's adaptive factor, up to 300 %)`,
   async run(argv) {
@@ -43,6 +48,7 @@ make the speaker Pod the owner of those status objects.
         'log-level': { type: 'string', default: 'info' }, 'lb-class': { type: 'string' }, 'metrics-address': { type: 'string', default: '0.0.0.0:7472' },
         l2: { type: 'string', default: 'on' }, 'l2-interfaces': { type: 'string' }, 'l2-netns': { type: 'string' },
         'l2-lease-duration': { type: 'string', default: '3' }, 'l2-renew-ms': { type: 'string', default: '1000' },
+        'l2-gratuitous-interval': { type: 'string', default: '0s' },
         'heap-growth-percent': { type: 'string', default: '50' },
       },
     });
@@ -53,6 +59,8 @@ make the speaker Pod the owner of those status objects.
     const renewMs = Number(values['l2-renew-ms']);
     if (!Number.isInteger(duration) || duration < 1) throw new UsageError('--l2-lease-duration is a whole number of seconds ≥ 1');
     if (!Number.isFinite(renewMs) || renewMs < 50 || renewMs >= duration * 1000) throw new UsageError('--l2-renew-ms must be ≥ 50 and shorter than the lease duration');
+    const garp = parseDuration(values['l2-gratuitous-interval']);
+    if (garp === undefined || (garp !== 0 && garp < 1)) throw new UsageError('--l2-gratuitous-interval is a duration: 0s, or at least 1s (e.g. 30s)');
     const growth = Number(values['heap-growth-percent']);
     if (!Number.isInteger(growth) || growth < 0 || growth > 1000) throw new UsageError('--heap-growth-percent is a whole number from 0 to 1000');
     setHeapGrowthPercent(growth);
@@ -69,7 +77,7 @@ make the speaker Pod the owner of those status objects.
       ...(process.env['POD_NAME'] && process.env['POD_UID'] ? { pod: { name: process.env['POD_NAME'], uid: process.env['POD_UID'] } } : {}),
       ...(host !== undefined && port !== undefined ? { metricsAddress: { host, port } } : {}),
       ...(values.l2 === 'on'
-        ? { l2: { io: packetIO(values['l2-netns']), leaseDurationSeconds: duration, renewMs, ...(values['l2-interfaces'] ? { interfaces: values['l2-interfaces'].split(',').map((x) => x.trim()).filter(Boolean) } : {}) } }
+        ? { l2: { io: packetIO(values['l2-netns']), leaseDurationSeconds: duration, renewMs, gratuitousIntervalMs: garp * 1000, ...(values['l2-interfaces'] ? { interfaces: values['l2-interfaces'].split(',').map((x) => x.trim()).filter(Boolean) } : {}) } }
         : {}),
     });
     await new Promise<void>((resolve) => {

@@ -16,6 +16,8 @@ export interface ConditionInput extends WorkloadStatus {
   crProblemReason?: string;
   /** Extra information for Degraded=False (e.g. a legacy ConfigMap to migrate). */
   notice?: string;
+  /** Something the CR asks for that is not done (spec-notices.ts): Degraded, the rest deployed. */
+  specProblem?: { reason: string; message: string };
   /** The LegacyConfigMap condition (legacy-notice.ts), present only while that ConfigMap exists. */
   legacy?: Partial4;
 }
@@ -65,7 +67,9 @@ export function computeConditions(i: ConditionInput, previous: readonly Conditio
       prog,
       i.applyErrors.length > 0
         ? { type: 'Degraded', status: 'True', reason: 'ApplyFailed', message: i.applyErrors.join('; ') }
-        : { type: 'Degraded', status: 'False', reason: 'AsExpected', message: i.notice ?? '' },
+        : i.specProblem
+          ? { type: 'Degraded', status: 'True', reason: i.specProblem.reason, message: i.specProblem.message }
+          : { type: 'Degraded', status: 'False', reason: 'AsExpected', message: i.notice ?? '' },
       prog.status === 'True'
         ? { type: 'Upgradeable', status: 'False', reason: 'RollingOut', message: 'wait for the rollout to finish before upgrading' }
         : { type: 'Upgradeable', status: 'True', reason: 'AsExpected', message: '' },

@@ -20,6 +20,7 @@ import type { Condition } from '../api/common.js';
 import type { Logger } from '../util/log.js';
 import { errorMessage } from '../util/errors.js';
 import { legacyNotice } from './legacy-notice.js';
+import { specNotes, specProblem } from './spec-notices.js';
 import { LEGACY_CONFIGMAP } from '../api/object-names.js';
 
 import { OWNER_LABEL, MANAGED_SELECTOR as MANAGED } from './reconciler-labels.js';
@@ -177,7 +178,10 @@ export class MetalLBOperator extends ResilientOperator {
     const deployment = this.owned.find((i) => i.spec.kind === 'Deployment')?.get(this.deps.namespace, 'controller') as never;
     const daemonSet = this.owned.find((i) => i.spec.kind === 'DaemonSet')?.get(this.deps.namespace, 'speaker') as never;
     const legacy = legacyNotice(this.legacy?.get(this.deps.namespace, LEGACY_CONFIGMAP), this.deps.namespace);
-    await this.writeStatus(cr, computeConditions({ generation, applyErrors: errors, deployment, daemonSet, ...(legacy ? { legacy } : {}) }, cr.status?.conditions, now()));
+    const unsupported = specProblem(cr.spec);
+    const notes = specNotes(cr.spec);
+    const input = { generation, applyErrors: errors, deployment, daemonSet, ...(legacy ? { legacy } : {}), ...(unsupported ? { specProblem: unsupported } : {}), ...(notes.length ? { notice: notes.join('; ') } : {}) };
+    await this.writeStatus(cr, computeConditions(input, cr.status?.conditions, now()));
     if (errors.length > 0) throw new Error(errors.join('; ')); // retried with backoff
   }
 

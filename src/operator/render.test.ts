@@ -220,6 +220,12 @@ test('least privilege: Secrets, Leases and the legacy ConfigMap by name; no upda
   assert.deepEqual(updates.map((r) => `${r.role}: ${r.resources.join(',')} ${r.resourceNames?.join(',') ?? ''}`), ['controller: leases metallb-controller']);
 });
 
+test('speakerGratuitousARPInterval becomes the speaker\'s --l2-gratuitous-interval; the controller does not get it', () => {
+  const objs = render({ ...everything, spec: { ...everything.spec, speakerGratuitousARPInterval: '30s' } });
+  assert.deepEqual(container(find(objs, 'DaemonSet'), 'speaker').args?.slice(-1), ['--l2-gratuitous-interval=30s']);
+  assert.ok(!container(find(objs, 'Deployment'), 'controller').args?.some((a) => a.startsWith('--l2')));
+});
+
 test('workload settings from the CR', () => {
   const objs = render(everything);
   const dep = find(objs, 'Deployment');

@@ -121,7 +121,8 @@ function speaker(in_: RenderInput): Obj {
   // kubernetes.io/os: linux always, plus the CR's selector (seed 002: node-role.kubernetes.io/worker).
   t.spec['nodeSelector'] = nodeSelector(t.spec['nodeSelector'], spec.nodeSelector);
   if (spec.speakerTolerations?.length) t.spec['tolerations'] = tolerations(spec.speakerTolerations);
-  setImageAndArgs(t.spec, 'speaker', in_.images.speaker, commonArgs(in_.metallb));
+  const garp = spec.speakerGratuitousARPInterval;
+  setImageAndArgs(t.spec, 'speaker', in_.images.speaker, [...commonArgs(in_.metallb), ...(garp ? [`--l2-gratuitous-interval=${garp}`] : [])]);
   setImageAndArgs(t.spec, 'frr', in_.images.frr, []);
   applyWorkloadConfig(t, spec.speakerConfig, 'speaker');
   if (in_.openshift) t.metadata.annotations = canonical({ ...(t.metadata.annotations ?? {}), [REQUIRED_SCC_ANNOTATION]: sccName(in_.namespace) });

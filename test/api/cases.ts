@@ -54,6 +54,7 @@ export const INVALID: InvalidCase[] = [
   { name: 'BFD minimumTtl 255', object: bfd({ minimumTtl: 255 }), field: 'spec.minimumTtl', message: 'less than or equal to 254' },
   { name: 'BFD echoMode not a boolean', object: bfd({ echoMode: 'yes' }), field: 'spec.echoMode', message: 'boolean' },
   { name: 'peer myASN 0', object: peer({ myASN: 0 }), field: 'spec.myASN', message: 'greater than or equal to 1' },
+  { name: 'peer disableMP with dualStackAddressFamily', object: peer({ disableMP: true, dualStackAddressFamily: true }), field: 'spec.disableMP', message: 'disableMP is deprecated' },
   { name: 'peer peerASN above 32 bits', object: peer({ peerASN: 4294967296 }), field: 'spec.peerASN', message: 'less than or equal to 4294967295' },
   { name: 'peer both peerASN and dynamicASN', object: peer({ dynamicASN: 'external' }), field: 'spec', message: 'exactly one of peerASN or dynamicASN' },
   { name: 'peer neither peerASN nor dynamicASN', object: peerWithout('peerASN', {}), field: 'spec', message: 'exactly one of peerASN or dynamicASN' },

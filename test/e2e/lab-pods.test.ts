@@ -37,7 +37,7 @@ async function kubectl(...args: string[]): Promise<string> {
 }
 
 interface Pod {
-  metadata: { name: string; labels?: Record<string, string>; deletionTimestamp?: string };
+  metadata: { name: string; uid: string; labels?: Record<string, string>; deletionTimestamp?: string };
   spec: { nodeName?: string; containers: { name: string; securityContext?: { capabilities?: { add?: string[] } } }[] };
   status: { phase?: string; conditions?: { type: string; status: string }[]; containerStatuses?: { name: string; ready: boolean; restartCount: number }[] };
 }
@@ -164,10 +164,23 @@ test('the user\'s check: `kubectl exec <speaker> -c frr -- vtysh` shows the rout
   }
 });
 
+/** The demo Service's ServiceBGPStatus records owned by the speaker pods running now: [node, peers, owner pod]. */
+async function demoBGPStatusOwnedByPods(): Promise<void> {
+  await poll('a ServiceBGPStatus per node for demo, owned by that node\'s speaker pod', async () => {
+    const s = await speakers();
+    const list = JSON.parse(await kubectl('-n', NS, 'get', 'servicebgpstatus', '-l', 'metallb.io/service-name=demo,metallb.io/service-namespace=demo', '-o', 'json')) as { items: { metadata: { ownerReferences?: { kind: string; name: string; uid: string }[] }; status: { node: string; peers: string[] } }[] };
+    const got = list.items.map((i) => [i.status.node, i.status.peers.join(), i.metadata.ownerReferences?.map((o) => `${o.kind}/${o.name}/${o.uid}`).join()]).sort();
+    const want = NODES.map((n) => [n, 'peer-test', `Pod/${s[n]?.metadata.name}/${s[n]?.metadata.uid}`]).sort();
+    return JSON.stringify(got) === JSON.stringify(want) ? true : undefined;
+  }, 60_000, 500);
+}
+
 test('the router has the demo IP via both nodes; curl from the client reaches demo pods on both', async () => {
   await ecmp(demoIP);
   const seen = await curlReaches(demoIP, NODES);
   assert.deepEqual([...seen].sort(), NODES);
+  // what the speakers say they announce, where upstream users look (`oc get servicebgpstatus`)
+  await demoBGPStatusOwnedByPods();
 });
 
 test('the speaker runs with exactly the capabilities its containers ask for (within the SCC), and the runtime refuses the rest', async () => {
@@ -292,6 +305,8 @@ test('drill: a speaker pod deleted → the DaemonSet brings it back; with gracef
   assert.equal(gr.otherResets, 0, 'the other node\'s session is untouched');
   await bfdBackUp();
   await curlReaches(demoIP, NODES);
+  // the deleted pods' records went with them; the new pods own theirs
+  await demoBGPStatusOwnedByPods();
 });
 
 async function bfdBackUp(): Promise<void> {

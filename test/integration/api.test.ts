@@ -63,6 +63,24 @@ for (const c of INVALID) {
   });
 }
 
+test('BGPPeer enableGracefulRestart is immutable (as upstream); disableMP: true alone is accepted', async () => {
+  const peer = (spec: Record<string, unknown>): Obj => ({ apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', metadata: { name: 'gr-peer', namespace: NS }, spec: { myASN: 64520, peerASN: 64521, peerAddress: '192.168.133.9', ...spec } }) as Obj;
+  await kube.apply(peer({ enableGracefulRestart: true, disableMP: true }));
+  for (const change of [{ enableGracefulRestart: false }, {}]) {
+    const r = await cp.kubectl(['apply', '--server-side', '--force-conflicts', '--field-manager=api-test', '-f', '-'], JSON.stringify(peer({ ...change, disableMP: true })));
+    assert.notEqual(r.code, 0, `changing enableGracefulRestart to ${JSON.stringify(change)} was accepted`);
+    assert.match(r.stderr, /spec\.enableGracefulRestart: Invalid value: .*enableGracefulRestart cannot be changed after creation/);
+  }
+  // other fields still change
+  await kube.apply(peer({ enableGracefulRestart: true, disableMP: true, holdTime: '30s' }));
+  await kube.delete({ apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', name: 'gr-peer', namespace: NS });
+  // off from the start, it stays off
+  await kube.apply(peer({}));
+  const r = await cp.kubectl(['apply', '--server-side', '--force-conflicts', '--field-manager=api-test', '-f', '-'], JSON.stringify(peer({ enableGracefulRestart: true })));
+  assert.notEqual(r.code, 0);
+  await kube.delete({ apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', name: 'gr-peer', namespace: NS });
+});
+
 test('a BGPPeer written as v1beta1 reads back as v1beta2 with every field, and back', async () => {
   const spec = {
     myASN: 64520, peerASN: 64521, peerAddress: '192.168.133.7', sourceAddress: '192.168.133.71', peerPort: 1179,

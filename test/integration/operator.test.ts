@@ -108,6 +108,38 @@ test('an unchanged CR causes zero writes, and a manual edit is reverted', async 
   });
 });
 
+test('upstream fields are kept and answered: bgpBackend/frrk8sConfig → Degraded (FRR still deployed), speakerGratuitousARPInterval → the speaker flag, image → a note', async () => {
+  const seed = { nodeSelector: { 'node-role.kubernetes.io/worker': '' } };
+  await admin.apply(metallb({ ...seed, bgpBackend: 'native', frrk8sConfig: { alwaysBlock: ['192.168.1.0/24'] }, speakerGratuitousARPInterval: '30s' }));
+  const degraded = await poll('Degraded UnsupportedBGPBackend', async () => {
+    const c = (await conditions('metallb', NS)).find((x) => x.type === 'Degraded') as { status: string; reason?: string; message: string } | undefined;
+    return c?.reason === 'UnsupportedBGPBackend' ? c : undefined;
+  });
+  assert.equal(degraded.status, 'True');
+  assert.match(degraded.message, /bgpBackend "native" is not supported: this operator runs FRR .*; frrk8sConfig has no effect/);
+  const cr = await admin.get<Obj>({ apiVersion: 'metallb.io/v1beta1', kind: 'MetalLB', name: 'metallb', namespace: NS });
+  assert.deepEqual((cr?.['spec'] as Record<string, unknown>)['frrk8sConfig'], { alwaysBlock: ['192.168.1.0/24'] }, 'kept, not pruned');
+  const args = await poll('the speaker flag', async () => {
+    const c = ((await ds())?.['spec'] as { template: { spec: { containers: { name: string; args?: string[] }[] } } }).template.spec.containers.find((x) => x.name === 'speaker');
+    return c?.args?.includes('--l2-gratuitous-interval=30s') ? c.args : undefined;
+  });
+  assert.ok(args.includes('--vty-socket=/var/run/frr'), 'still the FRR speaker');
+  // the apiserver refuses an interval under 1s, and a backend it does not know
+  for (const [spec, msg] of [[{ speakerGratuitousARPInterval: '500ms' }, /speakerGratuitousARPInterval must be 0s or at least 1s/], [{ bgpBackend: 'gobgp' }, /Unsupported value: "gobgp"/]] as const) {
+    const r = await cp.kubectl(['apply', '--server-side', '--force-conflicts', '--field-manager=op-test-bad', '-f', '-'], JSON.stringify(metallb({ ...seed, ...spec })));
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, msg);
+  }
+  await admin.apply(metallb({ ...seed, bgpBackend: 'frr', image: 'quay.io/metallb/speaker:v0.14.8' }));
+  const ok = await poll('Degraded False with the image note', async () => {
+    const c = (await conditions('metallb', NS)).find((x) => x.type === 'Degraded');
+    return c?.status === 'False' && /spec\.image has no effect/.test(c.message) ? c : undefined;
+  });
+  assert.ok(ok);
+  await admin.apply(metallb(seed));
+  await poll('back to no flag', async () => (((await ds())?.['spec'] as { template: { spec: { containers: { name: string; args?: string[] }[] } } }).template.spec.containers.find((x) => x.name === 'speaker')?.args?.some((a) => a.startsWith('--l2-gratuitous')) ? undefined : true));
+});
+
 test('a MetalLB with another name, or in another namespace, is Degraded with what to change', async () => {
   await admin.apply(metallb({}, 'my-metallb'));
   const c1 = await poll('Degraded on my-metallb', async () => (await conditions('my-metallb', NS)).find((c) => c.type === 'Degraded'));

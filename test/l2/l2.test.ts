@@ -19,6 +19,7 @@ import { repoRoot } from '../../src/util/golden.js';
 import { packetIO } from '../../src/speaker/l2/raw.js';
 import { neighborSolicitation, parseNeighborAdvertisement } from '../../src/speaker/l2/ndp.js';
 import { formatMAC, ipBytes, parseMAC } from '../../src/speaker/l2/frame.js';
+import { parseArp } from '../../src/speaker/l2/arp.js';
 import { layer2NodeAnnotation } from '../../src/api/object-names.js';
 import { acceptOnNodes, arping, destroyL2Lab, flushNeigh, ndisc, neighMAC, startL2Lab, startSpeaker, startTcpServer, stopSpeaker, tcpHello } from './l2-lab.js';
 import type { L2Lab, L2Node } from './l2-lab.js';
@@ -260,4 +261,48 @@ test('failover on a crash (SIGKILL): the Lease expires and the entry moves', asy
   const ip = await ipOf('web', APPS);
   await waitFor('one answering leader', async () => (unique(await arping(lab.clients[0], ip, 2)).length === 1 ? true : undefined), 20_000);
   await failover('SIGKILL');
+});
+
+/** Gratuitous ARPs for `ip` the client c0 sees during `ms`: the sender MAC of each. */
+async function gratuitousFor(ip: string, ms: number): Promise<string[]> {
+  const io = packetIO(lab.clients[0]);
+  const seen: string[] = [];
+  const want = ipBytes(ip);
+  const sock = io.open('eth0', (f) => {
+    const arp = parseArp(f);
+    if (arp && arp.senderIP.equals(want) && arp.targetIP.equals(want)) seen.push(formatMAC(arp.senderMAC));
+  }, { accept: 'neighbor' });
+  try {
+    await new Promise((r) => setTimeout(r, ms));
+  } finally {
+    sock.close();
+  }
+  return seen;
+}
+
+test('MetalLB speakerGratuitousARPInterval (--l2-gratuitous-interval 1s): the leader repeats its gratuitous ARP; without it, only on take-over', async () => {
+  const ip = await ipOf('web', APPS);
+  const settled = async (): Promise<L2Node> => {
+    await waitFor('one answering leader', async () => (unique(await arping(lab.clients[0], ip, 2)).length === 1 ? true : undefined), 20_000);
+    const leader = await leaderOf('web', APPS, ip);
+    // the take-over burst (4 over 1.75 s) is over
+    await new Promise((r) => setTimeout(r, 2500));
+    return leader;
+  };
+  await settled();
+  const without = await gratuitousFor(ip, 3200);
+  assert.deepEqual(without, [], 'no repeat by default');
+  for (const n of lab.nodes) {
+    await stopSpeaker(n);
+    startSpeaker(lab, n, ['--l2-gratuitous-interval', '1s']);
+  }
+  await waitFor('three liveness Leases', async () => ((await admin.list('coordination.k8s.io/v1', 'Lease', NS, 'metallb.io/speaker-liveness')).length === 3 ? true : undefined), 30_000);
+  const leader = await settled();
+  const repeated = await gratuitousFor(ip, 3200);
+  assert.ok(repeated.length >= 2 && repeated.length <= 4, `about one a second: ${JSON.stringify(repeated)}`);
+  assert.deepEqual(unique(repeated), [leader.macs[0]], 'only the leader repeats, with its eth0 MAC');
+  for (const n of lab.nodes) {
+    await stopSpeaker(n);
+    startSpeaker(lab, n);
+  }
 });

@@ -45,6 +45,7 @@ export function placement(desired: readonly L2Desired[], usable: readonly NetInt
 
 export class Announcer {
   private readonly responders = new Map<string, InterfaceResponder>();
+  private repeat: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly io: PacketIO,
@@ -52,7 +53,19 @@ export class Announcer {
     private readonly metrics: Metrics,
     /** --l2-interfaces: the only interfaces layer 2 may use (default: all usable ones). */
     private readonly allowed?: readonly string[],
-  ) {}
+    /**
+     * MetalLB speakerGratuitousARPInterval: every IP held is announced again this often, for
+     * switches and hosts that age their ARP/neighbour entries out (0: only on take-over).
+     */
+    gratuitousIntervalMs = 0,
+  ) {
+    if (gratuitousIntervalMs > 0) {
+      this.repeat = setInterval(() => {
+        for (const r of this.responders.values()) r.announceAll();
+      }, gratuitousIntervalMs);
+      this.repeat.unref();
+    }
+  }
 
   private heldMap(): Map<string, string[]> {
     const m = new Map<string, string[]>();
@@ -110,6 +123,7 @@ export class Announcer {
   }
 
   close(): void {
+    if (this.repeat) clearInterval(this.repeat);
     for (const r of this.responders.values()) r.close();
     this.responders.clear();
   }

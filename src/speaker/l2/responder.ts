@@ -73,6 +73,11 @@ export class InterfaceResponder {
     this.ips.delete(ip);
   }
 
+  /** One gratuitous ARP / unsolicited NA for every IP held (the periodic repeat). */
+  announceAll(): void {
+    for (const [ip, bytes] of this.ips) this.announce(ip, bytes);
+  }
+
   close(): void {
     this.ips.clear();
     for (const t of this.timers) clearTimeout(t);

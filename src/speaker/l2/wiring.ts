@@ -20,6 +20,8 @@ export interface L2Options {
   interfaces?: string[];
   leaseDurationSeconds?: number;
   renewMs?: number;
+  /** Repeat gratuitous ARP / unsolicited NA this often (0 or unset: only on take-over). */
+  gratuitousIntervalMs?: number;
 }
 
 export interface L2Handle {
@@ -36,7 +38,7 @@ export async function startL2(o: L2Options, d: { kube: Kube; node: string; names
   const writer = new ServiceStatusWriter({ kube: d.kube, kind: 'ServiceL2Status', namespace: d.namespace, node: d.node, log, supersedes: l2Supersedes, ...(d.pod ? { pod: d.pod } : {}) });
   writer.start();
   const status = new L2Status({ kube: d.kube, node: d.node, log, service: (ns, name) => caches.get('Service', ns, name), writer });
-  loop = new L2Loop({ node: d.node, snapshot, live: () => tracker.live(), announcer: new Announcer(o.io, log, metrics, o.interfaces), report: (mine, gained) => status.report(mine, gained), log });
+  loop = new L2Loop({ node: d.node, snapshot, live: () => tracker.live(), announcer: new Announcer(o.io, log, metrics, o.interfaces, o.gratuitousIntervalMs ?? 0), report: (mine, gained) => status.report(mine, gained), log });
   caches.onChange(() => loop?.trigger());
   await tracker.start();
   loop.start();
