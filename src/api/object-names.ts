@@ -21,3 +21,6 @@ export const STATUS_SERVICE_NAMESPACE_LABEL = 'metallb.io/service-namespace';
  * speakers write ServiceL2Status; the controller, which may patch Services, mirrors it here.
  */
 export const layer2NodeAnnotation = (ip: string): string => `metallb.io/layer2-ipv${ip.includes(':') ? 6 : 4}-node`;
+
+/** Upstream's ConfigMap of interfaces layer 2 never answers on (key excludel2.yaml). */
+export const EXCLUDEL2_CONFIGMAP = 'metallb-excludel2';

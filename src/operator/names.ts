@@ -29,3 +29,6 @@ export function sccName(namespace: string): string {
 export function ownerLabelValue(namespace: string, crName: string): string {
   return `${namespace}.${crName}`;
 }
+
+/** On a template: create the object when missing, never apply over it (the user's once it exists). */
+export const CREATE_ONLY_ANNOTATION = 'metallb.io/create-only';

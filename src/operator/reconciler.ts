@@ -22,6 +22,7 @@ import { errorMessage } from '../util/errors.js';
 import { legacyNotice } from './legacy-notice.js';
 import { specNotes, specProblem } from './spec-notices.js';
 import { LEGACY_CONFIGMAP } from '../api/object-names.js';
+import { CREATE_ONLY_ANNOTATION } from './names.js';
 
 import { OWNER_LABEL, MANAGED_SELECTOR as MANAGED } from './reconciler-labels.js';
 
@@ -50,6 +51,8 @@ function ownedInformerSpecs(ns: string, openshift: boolean): { apiVersion: strin
 export class MetalLBOperator extends ResilientOperator {
   readonly queue: WorkQueue;
   private readonly records = new Map<string, AppliedRecord>();
+  /** Create-only objects known to exist (createOnce). */
+  private readonly existing = new Set<string>();
   private readonly owned: Informer[] = [];
   /** The legacy `config` ConfigMap of the operator namespace, watched by name (not managed). */
   private legacy: Informer | undefined;
@@ -114,6 +117,23 @@ export class MetalLBOperator extends ResilientOperator {
     super.stop();
   }
 
+  /**
+   * An object the user owns once it exists (metallb-excludel2): created when missing, never
+   * applied over. One that exists without our labels (the user's own) is left alone too.
+   */
+  private async createOnce(obj: Obj): Promise<string | undefined> {
+    const k = keyOf(refOf(obj));
+    if (this.live(obj) || this.existing.has(k)) return undefined;
+    try {
+      await this.kube.request('POST', await this.kube.collectionPath(obj.apiVersion ?? 'v1', obj.kind ?? '', obj.metadata?.namespace), obj);
+      this.log.info('created', { event: 'create', object: describe(refOf(obj)) });
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode !== 409) return errorMessage(err);
+    }
+    this.existing.add(k);
+    return undefined;
+  }
+
   private live(obj: Obj): Obj | undefined {
     const inf = this.owned.find((i) => i.spec.kind === obj.kind && i.spec.apiVersion === obj.apiVersion);
     return inf?.get(obj.metadata?.namespace, obj.metadata?.name ?? '');
@@ -159,6 +179,11 @@ export class MetalLBOperator extends ResilientOperator {
       nodes: (this.nodes?.list() ?? []).map((n) => n.metadata?.name ?? '').filter((n) => n !== ''),
     };
     for (const desired of this.deps.render(cr, this.deps.openshift, cluster)) {
+      if (desired.metadata?.annotations?.[CREATE_ONLY_ANNOTATION] === 'true') {
+        const err = await this.createOnce(desired);
+        if (err) errors.push(err);
+        continue;
+      }
       const { obj, hash } = withHash(desired);
       const k = keyOf(refOf(obj));
       const live = this.live(obj);

@@ -67,7 +67,7 @@ test('objects and apply order, per mode', () => {
     'ServiceAccount/controller', 'ServiceAccount/speaker',
     'ClusterRole/metallb-metallb-system-controller', 'ClusterRole/metallb-metallb-system-speaker',
     'ClusterRoleBinding/metallb-metallb-system-controller', 'ClusterRoleBinding/metallb-metallb-system-speaker',
-    'Role/controller', 'Role/speaker', 'Role/speaker-secrets', 'RoleBinding/controller', 'RoleBinding/speaker', 'RoleBinding/speaker-secrets', 'ConfigMap/frr-startup',
+    'Role/controller', 'Role/speaker', 'Role/speaker-secrets', 'RoleBinding/controller', 'RoleBinding/speaker', 'RoleBinding/speaker-secrets', 'ConfigMap/frr-startup', 'ConfigMap/metallb-excludel2',
   ];
   assert.deepEqual(ids(render(seed002)), [...common, 'Deployment/controller', 'DaemonSet/speaker']);
   assert.deepEqual(ids(render(seed002, true)), [...common, 'SecurityContextConstraints/metallb-metallb-system-speaker', 'Role/speaker-scc', 'RoleBinding/speaker-scc', 'Deployment/controller', 'DaemonSet/speaker']);

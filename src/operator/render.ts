@@ -8,7 +8,8 @@ import { findTemplate } from './templates.js';
 import type { Images } from './images.js';
 import type { Component } from './names.js';
 import { COMPONENT_LABEL, LB_CLASS_ANNOTATION, MANAGED_BY, MANAGED_BY_LABEL, NAME_LABEL, OWNER_LABEL, REQUIRED_SCC_ANNOTATION, clusterName, ownerLabelValue, sccName } from './names.js';
-import { CONTROLLER_LEASE, LEGACY_CONFIGMAP, speakerLeaseName } from '../api/object-names.js';
+import { DEFAULT_EXCLUDED_INTERFACES, EXCLUDEL2_KEY, renderExcludeL2 } from '../api/excludel2.js';
+import { CONTROLLER_LEASE, EXCLUDEL2_CONFIGMAP, LEGACY_CONFIGMAP, speakerLeaseName } from '../api/object-names.js';
 import { addedCapabilities, applyWorkloadConfig, canonical, nodeSelector, podTemplate, setImageAndArgs, tolerations } from './render-pods.js';
 
 /** What the cluster holds that the RBAC names: the Secrets BGPPeers reference, the nodes (their speakers' Leases). */
@@ -35,7 +36,7 @@ const ORDER: readonly Ref[] = [
   ['ClusterRoleBinding', 'controller'], ['ClusterRoleBinding', 'speaker'],
   ['Role', 'controller'], ['Role', 'speaker'], ['Role', 'speaker-secrets'],
   ['RoleBinding', 'controller'], ['RoleBinding', 'speaker'], ['RoleBinding', 'speaker-secrets'],
-  ['ConfigMap', 'frr-startup'],
+  ['ConfigMap', 'frr-startup'], ['ConfigMap', EXCLUDEL2_CONFIGMAP],
 ];
 /** OpenShift only, before the workloads whose pods need the SCC. */
 const OPENSHIFT: readonly Ref[] = [['SecurityContextConstraints', 'speaker'], ['Role', 'speaker-scc'], ['RoleBinding', 'speaker-scc']];
@@ -49,6 +50,7 @@ function resourceNames(in_: RenderInput): Record<string, readonly string[]> {
   return {
     SCC_NAME: [sccName(in_.namespace)],
     LEGACY_CONFIGMAP: [LEGACY_CONFIGMAP],
+    EXCLUDEL2_CONFIGMAP: [EXCLUDEL2_CONFIGMAP],
     CONTROLLER_LEASE: [CONTROLLER_LEASE],
     PEER_SECRETS: [...(in_.cluster?.peerSecrets ?? [])].sort(),
     SPEAKER_LEASES: [...(in_.cluster?.nodes ?? [])].sort().map(speakerLeaseName),
@@ -132,6 +134,8 @@ function speaker(in_: RenderInput): Obj {
 /** Every object the operator applies for this MetalLB, in apply order. */
 export function renderManifests(in_: RenderInput): Obj[] {
   const out: Obj[] = ORDER.map(([kind, name]) => place(findTemplate(in_.templates, kind, name), in_));
+  const excl = out.find((o) => o.kind === 'ConfigMap' && o.metadata?.name === EXCLUDEL2_CONFIGMAP)!;
+  excl['data'] = { [EXCLUDEL2_KEY]: renderExcludeL2(DEFAULT_EXCLUDED_INTERFACES) };
   const ds = place(speaker(in_), in_);
   if (in_.openshift) {
     const [scc, ...rbac] = OPENSHIFT.map(([kind, name]) => place(findTemplate(in_.templates, kind, name), in_)) as [Obj, Obj, Obj];

@@ -140,6 +140,21 @@ test('upstream fields are kept and answered: bgpBackend/frrk8sConfig → Degrade
   await poll('back to no flag', async () => (((await ds())?.['spec'] as { template: { spec: { containers: { name: string; args?: string[] }[] } } }).template.spec.containers.find((x) => x.name === 'speaker')?.args?.some((a) => a.startsWith('--l2-gratuitous')) ? undefined : true));
 });
 
+test('metallb-excludel2 is created with the default list and then left to the user', async () => {
+  const get = (): Promise<Obj | undefined> => admin.get<Obj>({ apiVersion: 'v1', kind: 'ConfigMap', name: 'metallb-excludel2', namespace: NS });
+  const cm = await poll('the ConfigMap', get);
+  const text = (cm['data'] as Record<string, string>)['excludel2.yaml'] ?? '';
+  assert.match(text, /announcedInterfacesToExclude:\n {2}- \^docker\.\*\n/);
+  assert.match(text, /- \^br-int\$\n/);
+  await cp.kubectl(['-n', NS, 'patch', 'configmap', 'metallb-excludel2', '--type=merge', '-p', JSON.stringify({ data: { 'excludel2.yaml': 'announcedInterfacesToExclude: ["^eth9$"]\n' } })]);
+  // a change of the CR makes the operator reconcile everything again
+  await admin.apply(metallb({ nodeSelector: { 'node-role.kubernetes.io/worker': '' }, logLevel: 'debug' }));
+  await poll('the DaemonSet at the new log level', async () => (JSON.stringify((await ds())?.['spec']).includes('--log-level=debug') ? true : undefined));
+  await op.queue.idle();
+  assert.equal(((await get())?.['data'] as Record<string, string>)['excludel2.yaml'], 'announcedInterfacesToExclude: ["^eth9$"]\n', 'the user\'s edit stays');
+  await admin.apply(metallb({ nodeSelector: { 'node-role.kubernetes.io/worker': '' } }));
+});
+
 test('a MetalLB with another name, or in another namespace, is Degraded with what to change', async () => {
   await admin.apply(metallb({}, 'my-metallb'));
   const c1 = await poll('Degraded on my-metallb', async () => (await conditions('my-metallb', NS)).find((c) => c.type === 'Degraded'));

@@ -306,3 +306,27 @@ test('MetalLB speakerGratuitousARPInterval (--l2-gratuitous-interval 1s): the le
     startSpeaker(lab, n);
   }
 });
+
+test('metallb-excludel2: no answers on an excluded interface, even with every interface advertised; a bad list keeps the last good one', async () => {
+  const ip = await ipOf('web', APPS);
+  const excl = (list: string): Obj => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'metallb-excludel2', namespace: NS }, data: { 'excludel2.yaml': `announcedInterfacesToExclude: ${list}\n` } }) as Obj;
+  const silent = (client: string, what: string): Promise<true> => waitFor(what, async () => ((await arping(client, ip, 2)).length === 0 ? true : undefined), 20_000);
+  const heard = (client: string, what: string): Promise<string[]> => answers(what, () => arping(client, ip));
+  await admin.apply(cr('L2Advertisement', 'l2', { ipAddressPools: ['l2-v4', 'l2-v6'] }));
+  await heard(lab.clients[1], 'answers on eth1 (every interface advertised)');
+  await admin.apply(excl('["^eth1$"]'));
+  await silent(lab.clients[1], 'eth1 silent once excluded');
+  await heard(lab.clients[0], 'eth0 still answers');
+  await admin.apply(excl('["("]'));
+  const ev = await waitFor('the InvalidExcludeL2 Event', async () => {
+    const r = await cp.kubectl(['get', 'events', '-n', NS, '--field-selector', 'involvedObject.name=metallb-excludel2,reason=InvalidExcludeL2', '-o', 'jsonpath={.items[*].message}']);
+    return r.stdout || undefined;
+  }, 20_000);
+  assert.match(ev, /announcedInterfacesToExclude\[0\] "\(" is not a regular expression.*keeps excluding the interfaces of the last valid list/);
+  await new Promise((r) => setTimeout(r, 1000));
+  assert.deepEqual(await arping(lab.clients[1], ip, 2), [], 'the last good list still holds');
+  await admin.apply(excl('[]'));
+  await heard(lab.clients[1], 'eth1 answers again with an empty list');
+  await admin.delete({ apiVersion: 'v1', kind: 'ConfigMap', name: 'metallb-excludel2', namespace: NS });
+  await admin.apply(cr('L2Advertisement', 'l2', { ipAddressPools: ['l2-v4', 'l2-v6'], interfaces: ['eth0'] }));
+});

@@ -21,11 +21,15 @@ export interface AnnounceResult {
   held: Map<string, string[]>;
 }
 
-/** Interfaces that can carry ARP/NDP: up, not loopback, with an Ethernet address. */
-export function usableInterfaces(all: readonly NetInterface[], allowed: readonly string[] | undefined): NetInterface[] {
+/**
+ * Interfaces that can carry ARP/NDP: up, not loopback, with an Ethernet address, in --l2-interfaces
+ * when given, and matching none of the excluded patterns (the metallb-excludel2 ConfigMap).
+ */
+export function usableInterfaces(all: readonly NetInterface[], allowed: readonly string[] | undefined, excluded: readonly RegExp[] = []): NetInterface[] {
   return all
     .filter((i) => i.up && !i.loopback && i.mac.length === 6 && i.mac.some((b) => b !== 0))
     .filter((i) => !allowed || allowed.length === 0 || allowed.includes(i.name))
+    .filter((i) => !excluded.some((r) => r.test(i.name)))
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
@@ -43,6 +47,18 @@ export function placement(desired: readonly L2Desired[], usable: readonly NetInt
   return out;
 }
 
+export interface AnnouncerOptions {
+  /** --l2-interfaces: the only interfaces layer 2 may use (default: all usable ones). */
+  allowed?: readonly string[];
+  /** The metallb-excludel2 patterns now in force (read on every apply, so an edit applies at once). */
+  excluded?: () => readonly RegExp[];
+  /**
+   * MetalLB speakerGratuitousARPInterval: every IP held is announced again this often, for
+   * switches and hosts that age their ARP/neighbour entries out (0: only on take-over).
+   */
+  gratuitousIntervalMs?: number;
+}
+
 export class Announcer {
   private readonly responders = new Map<string, InterfaceResponder>();
   private repeat: NodeJS.Timeout | undefined;
@@ -51,14 +67,9 @@ export class Announcer {
     private readonly io: PacketIO,
     private readonly log: Logger,
     private readonly metrics: Metrics,
-    /** --l2-interfaces: the only interfaces layer 2 may use (default: all usable ones). */
-    private readonly allowed?: readonly string[],
-    /**
-     * MetalLB speakerGratuitousARPInterval: every IP held is announced again this often, for
-     * switches and hosts that age their ARP/neighbour entries out (0: only on take-over).
-     */
-    gratuitousIntervalMs = 0,
+    private readonly o: AnnouncerOptions = {},
   ) {
+    const gratuitousIntervalMs = o.gratuitousIntervalMs ?? 0;
     if (gratuitousIntervalMs > 0) {
       this.repeat = setInterval(() => {
         for (const r of this.responders.values()) r.announceAll();
@@ -77,7 +88,7 @@ export class Announcer {
     const before = this.heldMap();
     let usable: NetInterface[] = [];
     try {
-      usable = usableInterfaces(desired.length > 0 ? this.io.interfaces() : [], this.allowed);
+      usable = usableInterfaces(desired.length > 0 ? this.io.interfaces() : [], this.o.allowed, this.o.excluded?.() ?? []);
     } catch (err) {
       this.log.error('could not list interfaces', { event: 'l2-interfaces-error', error: errorMessage(err) });
     }

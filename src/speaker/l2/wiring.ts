@@ -10,6 +10,7 @@ import { LeaseTracker } from './lease-tracker.js';
 import { L2Loop } from './loop.js';
 import type { PacketIO } from './raw.js';
 import { L2Status } from './status.js';
+import { ExcludedInterfaces } from './excluded-interfaces.js';
 import { ServiceStatusWriter } from '../service-status/writer.js';
 import type { SpeakerPod } from '../service-status/writer.js';
 import { l2Supersedes } from '../service-status/plan.js';
@@ -38,7 +39,10 @@ export async function startL2(o: L2Options, d: { kube: Kube; node: string; names
   const writer = new ServiceStatusWriter({ kube: d.kube, kind: 'ServiceL2Status', namespace: d.namespace, node: d.node, log, supersedes: l2Supersedes, ...(d.pod ? { pod: d.pod } : {}) });
   writer.start();
   const status = new L2Status({ kube: d.kube, node: d.node, log, service: (ns, name) => caches.get('Service', ns, name), writer });
-  loop = new L2Loop({ node: d.node, snapshot, live: () => tracker.live(), announcer: new Announcer(o.io, log, metrics, o.interfaces, o.gratuitousIntervalMs ?? 0), report: (mine, gained) => status.report(mine, gained), log });
+  const excluded = new ExcludedInterfaces({ kube: d.kube, namespace: d.namespace, node: d.node, log, onChange: () => loop?.trigger() });
+  await excluded.start();
+  const announcer = new Announcer(o.io, log, metrics, { excluded: () => excluded.regexps(), ...(o.interfaces ? { allowed: o.interfaces } : {}), ...(o.gratuitousIntervalMs ? { gratuitousIntervalMs: o.gratuitousIntervalMs } : {}) });
+  loop = new L2Loop({ node: d.node, snapshot, live: () => tracker.live(), announcer, report: (mine, gained) => status.report(mine, gained), log });
   caches.onChange(() => loop?.trigger());
   await tracker.start();
   loop.start();
@@ -53,6 +57,7 @@ export async function startL2(o: L2Options, d: { kube: Kube; node: string; names
       // This node answers nothing now: its records go (bounded: a stop must not hang on the apiserver).
       await Promise.race([writer.sync(new Map()), new Promise((r) => setTimeout(r, 1000).unref())]);
       writer.stop();
+      excluded.stop();
     },
   };
 }
