@@ -73,7 +73,7 @@ test("seed 002's flow: the catalog serves package metallb-operator on channel st
   assert.equal((csv.metadata?.['annotations'] as Record<string, string>)['operatorframework.io/suggested-namespace'], 'metallb-system');
   // every CRD of the bundle is served as a GVK of the catalog's bundle
   const gvks = (bundle['properties'] as { type: string; value: { kind: string; version: string } }[]).filter((p) => p.type === 'olm.gvk').map((p) => `${p.value.kind}/${p.value.version}`);
-  assert.deepEqual(gvks.sort(), ['AddressPool/v1beta1', 'BFDProfile/v1beta1', 'BGPAdvertisement/v1beta1', 'BGPPeer/v1beta1', 'BGPPeer/v1beta2', 'Community/v1beta1', 'IPAddressPool/v1beta1', 'L2Advertisement/v1beta1', 'MetalLB/v1beta1']);
+  assert.deepEqual(gvks.sort(), ['AddressPool/v1beta1', 'BFDProfile/v1beta1', 'BGPAdvertisement/v1beta1', 'BGPPeer/v1beta1', 'BGPPeer/v1beta2', 'Community/v1beta1', 'IPAddressPool/v1beta1', 'L2Advertisement/v1beta1', 'MetalLB/v1beta1', 'ServiceBGPStatus/v1beta1', 'ServiceL2Status/v1beta1']);
   // and the catalog round-trips through opm's own reader
   const r = await run(tool('opm'), ['render', join(root, 'operator/catalog'), '-o', 'json']);
   assert.equal(r.code, 0, r.stderr);
