@@ -2,6 +2,7 @@
 import { s, NAME_PATTERN } from './s.js';
 import type { Infer } from './schema-compound.js';
 import type { ObjectMeta as WireObjectMeta } from '../k8s/types.js';
+import type { PrinterColumn } from './kind.js';
 
 const labelKey = s.str({ description: 'a label key', maxLength: 317, pattern: '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$', patternHint: 'must be a valid label key' });
 const labelValue = s.str({ maxLength: 63, pattern: '^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$', patternHint: 'must be a valid label value' });
@@ -73,3 +74,19 @@ export interface Resource<K extends string, Spec, Status = never> {
   spec: Spec;
   status?: Status;
 }
+
+/**
+ * What every per-Service status object (ServiceL2Status, ServiceBGPStatus) starts with: the node
+ * that wrote it and the Service it is about; and the printer columns that show them.
+ */
+export const serviceStatusIdentity = (nodeDescription: string): { node: ReturnType<typeof s.str>; serviceName: ReturnType<typeof s.str>; serviceNamespace: ReturnType<typeof s.str> } => ({
+  node: s.str({ description: nodeDescription, maxLength: 253 }),
+  serviceName: s.str({ description: 'The Service this status is about', maxLength: 253 }),
+  serviceNamespace: s.str({ description: 'The namespace of that Service', maxLength: 63 }),
+});
+
+export const serviceStatusColumns = (nodeColumn: string): PrinterColumn[] => [
+  { name: nodeColumn, type: 'string', jsonPath: '.status.node' },
+  { name: 'Service Name', type: 'string', jsonPath: '.status.serviceName' },
+  { name: 'Service Namespace', type: 'string', jsonPath: '.status.serviceNamespace' },
+];

@@ -4,31 +4,24 @@
 // session, which BGPPeer status and `vtysh` show.
 import { s } from './s.js';
 import type { Infer } from './schema-compound.js';
-import type { KindDef, PrinterColumn } from './kind.js';
+import type { KindDef } from './kind.js';
+import { serviceStatusColumns, serviceStatusIdentity } from './common.js';
 import type { Resource } from './common.js';
 
 export const serviceBGPStatusSpec = s.obj({}, { description: 'Empty: everything is status.' });
 
 export const serviceBGPStatusStatus = s.obj({
-  node: s.str({ description: 'The node announcing the Service', maxLength: 253 }),
-  serviceName: s.str({ description: 'The Service this status is about', maxLength: 253 }),
-  serviceNamespace: s.str({ description: 'The namespace of that Service', maxLength: 63 }),
+  ...serviceStatusIdentity('The node announcing the Service'),
   peers: s.arr(s.str({ maxLength: 253 }), { description: 'The BGPPeers this node is configured to advertise the Service to', maxItems: 1024 }),
 });
 
 export type ServiceBGPStatusStatus = Infer<typeof serviceBGPStatusStatus>;
 export type ServiceBGPStatus = Resource<'ServiceBGPStatus', Infer<typeof serviceBGPStatusSpec>, ServiceBGPStatusStatus>;
 
-const columns: PrinterColumn[] = [
-  { name: 'Node', type: 'string', jsonPath: '.status.node' },
-  { name: 'Service Name', type: 'string', jsonPath: '.status.serviceName' },
-  { name: 'Service Namespace', type: 'string', jsonPath: '.status.serviceNamespace' },
-];
-
 export const serviceBGPStatusKind: KindDef = {
   kind: 'ServiceBGPStatus',
   plural: 'servicebgpstatuses',
   singular: 'servicebgpstatus',
   description: 'ServiceBGPStatus shows the BGPPeers a node advertises a LoadBalancer Service to.',
-  versions: [{ name: 'v1beta1', served: true, storage: true, spec: serviceBGPStatusSpec, status: serviceBGPStatusStatus, printerColumns: columns }],
+  versions: [{ name: 'v1beta1', served: true, storage: true, spec: serviceBGPStatusSpec, status: serviceBGPStatusStatus, printerColumns: serviceStatusColumns('Node') }],
 };

@@ -4,15 +4,14 @@
 // namespace; the fields are status only, nobody but the speakers writes them.
 import { s } from './s.js';
 import type { Infer } from './schema-compound.js';
-import type { KindDef, PrinterColumn } from './kind.js';
+import type { KindDef } from './kind.js';
+import { serviceStatusColumns, serviceStatusIdentity } from './common.js';
 import type { Resource } from './common.js';
 
 export const serviceL2StatusSpec = s.obj({}, { description: 'Empty: everything is status.' });
 
 export const serviceL2StatusStatus = s.obj({
-  node: s.str({ description: 'The node that answers ARP/NDP for the Service IPs below', maxLength: 253 }),
-  serviceName: s.str({ description: 'The Service this status is about', maxLength: 253 }),
-  serviceNamespace: s.str({ description: 'The namespace of that Service', maxLength: 63 }),
+  ...serviceStatusIdentity('The node that answers ARP/NDP for the Service IPs below'),
   interfaces: s.arr(s.obj({ name: s.str({ description: 'An interface that answers', maxLength: 15 }) }), {
     description: 'The interfaces that answer; empty when every usable interface does (no interface list in the L2Advertisements)',
     maxItems: 256,
@@ -23,16 +22,10 @@ export const serviceL2StatusStatus = s.obj({
 export type ServiceL2StatusStatus = Infer<typeof serviceL2StatusStatus>;
 export type ServiceL2Status = Resource<'ServiceL2Status', Infer<typeof serviceL2StatusSpec>, ServiceL2StatusStatus>;
 
-const columns: PrinterColumn[] = [
-  { name: 'Allocated Node', type: 'string', jsonPath: '.status.node' },
-  { name: 'Service Name', type: 'string', jsonPath: '.status.serviceName' },
-  { name: 'Service Namespace', type: 'string', jsonPath: '.status.serviceNamespace' },
-];
-
 export const serviceL2StatusKind: KindDef = {
   kind: 'ServiceL2Status',
   plural: 'servicel2statuses',
   singular: 'servicel2status',
   description: 'ServiceL2Status shows the node that answers ARP/NDP for a LoadBalancer Service in layer 2 mode.',
-  versions: [{ name: 'v1beta1', served: true, storage: true, spec: serviceL2StatusSpec, status: serviceL2StatusStatus, printerColumns: columns }],
+  versions: [{ name: 'v1beta1', served: true, storage: true, spec: serviceL2StatusSpec, status: serviceL2StatusStatus, printerColumns: serviceStatusColumns('Allocated Node') }],
 };

@@ -2,12 +2,10 @@
 // the ServiceL2Status records the speakers write. The controller writes them because it may patch
 // Services and the speakers may not (a node's credentials must not be able to rewrite a Service).
 import type { Obj } from '../k8s/types.js';
+import { ingressIPs } from './ipam/from-objects.js';
 import { layer2NodeAnnotation, STATUS_SERVICE_NAME_LABEL, STATUS_SERVICE_NAMESPACE_LABEL } from '../api/object-names.js';
 
 const KEYS = [layer2NodeAnnotation('0.0.0.0'), layer2NodeAnnotation('::')];
-
-const ingressIPs = (svc: Obj): string[] =>
-  (((svc['status'] as { loadBalancer?: { ingress?: { ip?: string }[] } } | undefined)?.loadBalancer?.ingress ?? []).map((i) => i.ip).filter((ip): ip is string => !!ip));
 
 /** The records about `ns/name`. */
 export function recordsFor(records: readonly Obj[], ns: string, name: string): Obj[] {

@@ -41,9 +41,9 @@ export function controllerInformerSpecs(namespace: string): InformerSpec[] {
     { apiVersion: 'v1', kind: 'ConfigMap', namespace, fieldSelector: `metadata.name=${LEGACY_CONFIGMAP}` },
     { apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool', namespace },
     { apiVersion: 'metallb.io/v1beta1', kind: 'AddressPool', namespace },
-    // Only for status.established (peer-summary.ts): the speakers write the sessions it counts.
     // Only to mirror the layer 2 node into the Service annotations (l2-annotations.ts).
     { apiVersion: 'metallb.io/v1beta1', kind: 'ServiceL2Status', namespace, project: (o) => ({ apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.metadata?.name, namespace: o.metadata?.namespace, labels: o.metadata?.labels, creationTimestamp: o.metadata?.creationTimestamp, resourceVersion: o.metadata?.resourceVersion }, status: o['status'] }) as Obj },
+    // Only for status.established (peer-summary.ts): the speakers write the sessions it counts.
     { apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', namespace, project: (o) => ({ apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.metadata?.name, namespace: o.metadata?.namespace, resourceVersion: o.metadata?.resourceVersion }, status: o['status'] }) as Obj },
   ];
 }

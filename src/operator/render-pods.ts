@@ -4,6 +4,7 @@
 import type { Obj } from '../k8s/client.js';
 import type { Toleration } from '../api/common.js';
 import type { WorkloadConfig } from '../api/metallb.js';
+import { canonical } from '../util/canonical.js';
 
 export interface Capabilities { drop?: string[]; add?: string[] }
 export interface Port { name?: string; containerPort: number; hostPort?: number; protocol?: string }
@@ -41,20 +42,6 @@ export function setImageAndArgs(pod: PodSpec, name: string, image: string, args:
   const c = container(pod, name);
   c.image = image;
   if (args.length > 0 || c.args) c.args = [...(c.args ?? []), ...args];
-}
-
-/** A deep copy with every object's keys sorted (arrays keep their order). */
-export function canonical<T>(value: T): T {
-  if (Array.isArray(value)) return value.map((v) => canonical(v)) as T;
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(value).sort()) {
-      const v = (value as Record<string, unknown>)[k];
-      if (v !== undefined) out[k] = canonical(v);
-    }
-    return out as T;
-  }
-  return value;
 }
 
 /** Tolerations in the order kubectl prints a toleration's fields. */

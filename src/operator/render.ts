@@ -10,7 +10,8 @@ import type { Component } from './names.js';
 import { COMPONENT_LABEL, LB_CLASS_ANNOTATION, MANAGED_BY, MANAGED_BY_LABEL, NAME_LABEL, OWNER_LABEL, REQUIRED_SCC_ANNOTATION, clusterName, ownerLabelValue, sccName } from './names.js';
 import { DEFAULT_EXCLUDED_INTERFACES, EXCLUDEL2_KEY, renderExcludeL2 } from '../api/excludel2.js';
 import { CONTROLLER_LEASE, EXCLUDEL2_CONFIGMAP, LEGACY_CONFIGMAP, speakerLeaseName } from '../api/object-names.js';
-import { addedCapabilities, applyWorkloadConfig, canonical, nodeSelector, podTemplate, setImageAndArgs, tolerations } from './render-pods.js';
+import { addedCapabilities, applyWorkloadConfig, nodeSelector, podTemplate, setImageAndArgs, tolerations } from './render-pods.js';
+import { canonical } from '../util/canonical.js';
 
 /** What the cluster holds that the RBAC names: the Secrets BGPPeers reference, the nodes (their speakers' Leases). */
 export interface ClusterFacts {

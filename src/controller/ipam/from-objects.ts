@@ -31,6 +31,11 @@ function annotation(ann: Record<string, string>, name: string, deprecated: strin
   return undefined;
 }
 
+/** The IPs in a Service's status.loadBalancer.ingress. */
+export function ingressIPs(svc: object): string[] {
+  return ((((svc as Any)['status'] as Any | undefined)?.['loadBalancer'] as Any | undefined)?.['ingress'] as { ip?: string }[] | undefined ?? []).map((i) => i.ip).filter((x): x is string => !!x);
+}
+
 export function parseService(svc: KubeObject, namespaceLabels: Record<string, string> = {}): ParsedService {
   const meta = (svc.metadata ?? {}) as Any;
   const spec = (svc['spec'] ?? {}) as Any;
@@ -56,8 +61,7 @@ export function parseService(svc: KubeObject, namespaceLabels: Record<string, st
   if (pool) request.requestedPool = pool;
   const share = annotation(ann, 'allow-shared-ip', deprecated);
   if (share) request.sharingKey = share;
-  const ingress = (((svc['status'] as Any | undefined)?.['loadBalancer'] as Any | undefined)?.['ingress'] as { ip?: string }[] | undefined ?? []).map((i) => i.ip).filter((x): x is string => !!x);
-  const out: ParsedService = { request, deprecated, ingress, isLoadBalancer: spec['type'] === 'LoadBalancer' };
+  const out: ParsedService = { request, deprecated, ingress: ingressIPs(svc), isLoadBalancer: spec['type'] === 'LoadBalancer' };
   if (typeof spec['loadBalancerClass'] === 'string') out.loadBalancerClass = spec['loadBalancerClass'];
   return out;
 }

@@ -4,6 +4,7 @@
 // upstream-style takes over (another node's layer 2 record for IPs this node now answers).
 import { createHash } from 'node:crypto';
 import type { Obj } from '../../k8s/types.js';
+import { sameContent } from '../../util/canonical.js';
 import { STATUS_NODE_LABEL, STATUS_SERVICE_NAME_LABEL, STATUS_SERVICE_NAMESPACE_LABEL } from '../../api/object-names.js';
 
 export type StatusKind = 'ServiceL2Status' | 'ServiceBGPStatus';
@@ -28,19 +29,6 @@ const PREFIX: Record<StatusKind, string> = { ServiceL2Status: 'l2', ServiceBGPSt
 /** `l2-<16 hex>`: DNS-safe whatever the node and Service names, and the same on every run. */
 export function statusObjectName(kind: StatusKind, node: string, service: string): string {
   return `${PREFIX[kind]}-${createHash('sha256').update(`${node}\n${service}`).digest('hex').slice(0, 16)}`;
-}
-
-/** JSON with object keys sorted: two statuses are equal when this text is. */
-export function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (v && typeof v === 'object') {
-    return `{${Object.keys(v)
-      .sort()
-      .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
-      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(v);
 }
 
 const serviceOf = (o: Obj): string | undefined => {
@@ -73,8 +61,7 @@ export function planServiceStatuses(p: PlanInput): StatusPlan {
     const status = { node: p.node, serviceName: name, serviceNamespace: namespace, ...fields };
     const labels = { [STATUS_NODE_LABEL]: p.node, [STATUS_SERVICE_NAME_LABEL]: name, [STATUS_SERVICE_NAMESPACE_LABEL]: namespace };
     const have = byName.get(objName);
-    const sameLabels = have && canonical(pickLabels(have)) === canonical(labels);
-    if (!have || !sameLabels || canonical(have['status'] ?? {}) !== canonical(status)) writes.push({ name: objName, labels, status });
+    if (!have || !sameContent(pickLabels(have), labels) || !sameContent(have['status'] ?? {}, status)) writes.push({ name: objName, labels, status });
   }
   for (const o of p.existing) {
     const objName = o.metadata?.name ?? '';

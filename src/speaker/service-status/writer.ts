@@ -7,7 +7,8 @@ import type { Kube, Obj, OwnerReference } from '../../k8s/client.js';
 import { Informer } from '../../k8s/informer.js';
 import type { Logger } from '../../util/log.js';
 import { errorMessage } from '../../util/errors.js';
-import { canonical, planServiceStatuses } from './plan.js';
+import { planServiceStatuses } from './plan.js';
+import { sameContent } from '../../util/canonical.js';
 import type { StatusFields, StatusKind, StatusPlan } from './plan.js';
 
 const API_VERSION = 'metallb.io/v1beta1';
@@ -92,7 +93,7 @@ export class ServiceStatusWriter {
     const out = new Map(this.informer.list().map((o) => [o.metadata?.name ?? '', o]));
     for (const [name, p] of this.pending) {
       const cached = out.get(name);
-      const caughtUp = p.deleted ? !cached : cached !== undefined && canonical(cached['status']) === canonical(p.obj['status']);
+      const caughtUp = p.deleted ? !cached : cached !== undefined && sameContent(cached['status'], p.obj['status']);
       if (caughtUp || p.until < now) {
         this.pending.delete(name);
         continue;
@@ -122,7 +123,7 @@ export class ServiceStatusWriter {
     try {
       // The object itself only when it is new or its labels/owner moved (a restarted pod).
       const owners = cached?.metadata?.ownerReferences?.map((o) => o.uid) ?? [];
-      if (!cached || canonical(cached.metadata?.labels ?? {}) !== canonical(w.labels) || (this.d.pod && !owners.includes(this.d.pod.uid))) await this.d.kube.apply(obj);
+      if (!cached || !sameContent(cached.metadata?.labels ?? {}, w.labels) || (this.d.pod && !owners.includes(this.d.pod.uid))) await this.d.kube.apply(obj);
       const written = await this.d.kube.applyStatus({ apiVersion: API_VERSION, kind: this.d.kind, metadata: { name: w.name, namespace: this.d.namespace }, status: w.status } as Obj);
       this.stats.writes++;
       this.pending.set(w.name, { deleted: false, obj: { ...written, status: w.status } as Obj, until: Date.now() + PENDING_MS });
