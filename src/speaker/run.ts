@@ -42,7 +42,6 @@ export interface SpeakerHandle {
   caches: Caches;
   metrics: Metrics;
   l2?: L2Handle;
-  bgpStatuses: ServiceStatusWriter;
   stop(): Promise<void>;
 }
 
@@ -147,7 +146,6 @@ export async function runSpeaker(d: SpeakerDeps): Promise<SpeakerHandle> {
     caches,
     metrics,
     ...(l2 ? { l2 } : {}),
-    bgpStatuses,
     async stop(): Promise<void> {
       await l2?.stop();
       polling = false;

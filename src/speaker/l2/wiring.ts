@@ -28,7 +28,6 @@ export interface L2Options {
 export interface L2Handle {
   loop: L2Loop;
   tracker: LeaseTracker;
-  statuses: ServiceStatusWriter;
   stop(): Promise<void>;
 }
 
@@ -49,7 +48,6 @@ export async function startL2(o: L2Options, d: { kube: Kube; node: string; names
   return {
     loop,
     tracker,
-    statuses: writer,
     async stop(): Promise<void> {
       // Stop answering first, then let the others know at once.
       loop?.stop();

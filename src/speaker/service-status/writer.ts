@@ -60,11 +60,6 @@ export class ServiceStatusWriter {
     this.informer.stop();
   }
 
-  /** The objects of the kind the cache holds now (tests, `lab status`). */
-  list(): Obj[] {
-    return this.informer.list();
-  }
-
   /** This node's Services and their fields: the whole desired state, replacing the previous one. */
   sync(desired: ReadonlyMap<string, StatusFields>): Promise<void> {
     this.desired = desired;
