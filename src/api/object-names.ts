@@ -24,3 +24,7 @@ export const layer2NodeAnnotation = (ip: string): string => `metallb.io/layer2-i
 
 /** Upstream's ConfigMap of interfaces layer 2 never answers on (key excludel2.yaml). */
 export const EXCLUDEL2_CONFIGMAP = 'metallb-excludel2';
+
+/** The admission webhook's Service and its serving certificate (tls.crt, tls.key; ca.crt when the operator issued it). */
+export const WEBHOOK_SERVICE = 'webhook-service';
+export const WEBHOOK_CERT_SECRET = 'webhook-server-cert';

@@ -6,32 +6,41 @@ import { installProcessHandlers, programKube } from './program.js';
 import { makeLogger } from '../util/log.js';
 import type { LogLevel } from '../util/log.js';
 import { runController } from '../controller/run.js';
+import { DEFAULT_WEBHOOK_CERT_DIR } from '../webhook/server.js';
+
+const hostPort = (a: string): { host: string; port: number } => ({ host: a.slice(0, a.lastIndexOf(':')), port: Number(a.slice(a.lastIndexOf(':') + 1)) });
 
 export const command: Command = {
   name: 'controller',
   summary: 'run the controller: allocate LoadBalancer IPs',
   usage: `usage: metallb controller [--namespace NS] [--kubeconfig FILE] [--lb-class CLASS] [--log-level LEVEL]
                           [--metrics-address HOST:PORT] [--identity ID]
+                          [--webhook-address HOST:PORT|off] [--webhook-cert-dir DIR]
 
 Allocates IPs from IPAddressPools, AddressPools and the legacy "config" ConfigMap to Services of
 type LoadBalancer, writes status.loadBalancer.ingress and the metallb.io/ip-allocated-from-pool
 annotation, records IPAllocated / AllocationFailed Events and pool usage in IPAddressPool status.
-Replicas elect a leader through the Lease "metallb-controller"; only the leader allocates.`,
+Replicas elect a leader through the Lease "metallb-controller"; only the leader allocates.
+With --webhook-address (off by default), every replica also serves the validating admission
+webhook over HTTPS with tls.crt/tls.key from --webhook-cert-dir (default
+${DEFAULT_WEBHOOK_CERT_DIR}), re-read when they change.`,
   async run(argv) {
     const { values } = parseArgs({
       args: argv,
-      options: { namespace: { type: 'string' }, kubeconfig: { type: 'string' }, 'lb-class': { type: 'string' }, 'log-level': { type: 'string', default: 'info' }, 'metrics-address': { type: 'string', default: '0.0.0.0:7472' }, identity: { type: 'string' } },
+      options: { namespace: { type: 'string' }, kubeconfig: { type: 'string' }, 'lb-class': { type: 'string' }, 'log-level': { type: 'string', default: 'info' }, 'metrics-address': { type: 'string', default: '0.0.0.0:7472' }, identity: { type: 'string' }, 'webhook-address': { type: 'string', default: 'off' }, 'webhook-cert-dir': { type: 'string', default: DEFAULT_WEBHOOK_CERT_DIR } },
     });
     const log = makeLogger('controller', values['log-level'] as LogLevel);
     installProcessHandlers(log);
     const ma = values['metrics-address'];
+    const wa = values['webhook-address'];
     const handle = await runController({
       kube: programKube(values.kubeconfig, 'metallb-controller', log),
       log,
       namespace: values.namespace ?? process.env['NAMESPACE'] ?? 'metallb-system',
       identity: values.identity ?? process.env['POD_NAME'] ?? `${hostname()}-${process.pid}`,
       ...(values['lb-class'] ? { loadBalancerClass: values['lb-class'] } : {}),
-      ...(ma && ma !== 'off' ? { metricsAddress: { host: ma.slice(0, ma.lastIndexOf(':')), port: Number(ma.slice(ma.lastIndexOf(':') + 1)) } } : {}),
+      ...(ma && ma !== 'off' ? { metricsAddress: hostPort(ma) } : {}),
+      ...(wa && wa !== 'off' ? { webhook: { ...hostPort(wa), certDir: values['webhook-cert-dir'] } } : {}),
     });
     await new Promise<void>((resolve) => {
       const stop = (): void => void handle.stop().then(resolve);

@@ -6,25 +6,33 @@ import { makeLogger } from '../util/log.js';
 import type { LogLevel } from '../util/log.js';
 import { runOperator } from '../operator/run.js';
 import { operatorRender } from '../operator/wiring.js';
+import { UsageError } from '../util/errors.js';
 
 export const command: Command = {
   name: 'operator',
   summary: 'run the operator: reconcile the MetalLB CR into workloads',
   usage: `usage: metallb operator [--namespace NS] [--kubeconfig FILE] [--templates DIR] [--log-level LEVEL]
+                        [--webhook on|off]
 
 Watches MetalLB resources; the one named "metallb" in the operator namespace is rendered into the
 controller Deployment, the speaker DaemonSet, RBAC, the FRR startup ConfigMap and, on OpenShift
 (detected through API discovery), the speaker's SCC, all server-side applied. Others get a
 Degraded condition saying what to change.
   --namespace   the operator namespace (default $OPERATOR_NAMESPACE, $NAMESPACE or metallb-system)
-  --templates   the templates directory (default: the one shipped with the program)`,
+  --templates   the templates directory (default: the one shipped with the program)
+  --webhook     deploy the validating admission webhook, served by the controller (default on): its
+                Service, ValidatingWebhookConfiguration and certificate (from OpenShift's service-ca where
+                it runs; elsewhere a self-signed CA the operator keeps in the Secret webhook-server-cert,
+                or the user's own Secret of that name with ca.crt). off: none of them (a cluster
+                whose apiserver cannot reach pods, e.g. \`metallb lab\`).`,
   async run(argv) {
-    const { values } = parseArgs({ args: argv, options: { namespace: { type: 'string' }, kubeconfig: { type: 'string' }, templates: { type: 'string' }, 'log-level': { type: 'string', default: 'info' } } });
+    const { values } = parseArgs({ args: argv, options: { namespace: { type: 'string' }, kubeconfig: { type: 'string' }, templates: { type: 'string' }, 'log-level': { type: 'string', default: 'info' }, webhook: { type: 'string', default: 'on' } } });
+    if (values.webhook !== 'on' && values.webhook !== 'off') throw new UsageError(`--webhook must be on or off, not "${values.webhook}"`);
     const namespace = values.namespace ?? process.env['OPERATOR_NAMESPACE'] ?? process.env['NAMESPACE'] ?? 'metallb-system';
     const log = makeLogger('operator', values['log-level'] as LogLevel);
     installProcessHandlers(log);
     const kube = programKube(values.kubeconfig, 'metallb-operator', log);
-    const op = await runOperator({ kube, log, namespace, render: operatorRender(namespace, values.templates) });
+    const op = await runOperator({ kube, log, namespace, render: operatorRender(namespace, values.templates), webhook: values.webhook === 'on' });
     await new Promise<void>((resolve) => {
       const stop = (): void => {
         op.stop();

@@ -13,6 +13,8 @@ import type { KubeObject } from '../api/yaml.js';
 import { PoolStatusWriter } from './pool-status.js';
 import { PeerSummaryWriter } from './peer-summary.js';
 import { layer2AnnotationPatch, recordsFor } from './l2-annotations.js';
+import { startWebhook } from '../webhook/server.js';
+import type { WebhookHandle } from '../webhook/server.js';
 
 export interface ControllerDeps {
   kube: Kube;
@@ -21,6 +23,8 @@ export interface ControllerDeps {
   identity: string;
   loadBalancerClass?: string;
   metricsAddress?: { host: string; port: number };
+  /** Serve the validating admission webhook (every replica, leader or not). */
+  webhook?: { host: string; port: number; certDir: string };
   leaseDurationSeconds?: number;
   renewMs?: number;
 }
@@ -31,6 +35,8 @@ export interface ControllerHandle {
   queue: WorkQueue;
   elector: LeaderElector;
   metrics: Metrics;
+  /** The webhook's port once it serves (0 before, or without one). */
+  webhookPort(): number;
   stop(): Promise<void>;
 }
 
@@ -143,6 +149,20 @@ export async function runController(d: ControllerDeps): Promise<ControllerHandle
   });
   elector.start();
   const server = d.metricsAddress ? await serveMetrics(metrics, d.metricsAddress.port, d.metricsAddress.host, () => true) : undefined;
+  // A missing certificate (its Secret not written yet) must not stop IP allocation: retried.
+  let webhook: WebhookHandle | undefined;
+  let webhookRetry: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const serveWebhook = async (): Promise<void> => {
+    if (!d.webhook || stopped) return;
+    try {
+      webhook = await startWebhook({ kube: d.kube, log: d.log, namespace: d.namespace, ...d.webhook });
+    } catch (err) {
+      d.log.error('admission webhook not serving; retrying in 5 s', { event: 'webhook-error', error: errorMessage(err) });
+      webhookRetry = setTimeout(() => void serveWebhook(), 5000);
+    }
+  };
+  await serveWebhook();
   d.log.info('controller started', { event: 'start', identity: d.identity, namespace: d.namespace });
   return {
     sync,
@@ -150,7 +170,11 @@ export async function runController(d: ControllerDeps): Promise<ControllerHandle
     queue,
     elector,
     metrics,
+    webhookPort: () => webhook?.port ?? 0,
     async stop(): Promise<void> {
+      stopped = true;
+      clearTimeout(webhookRetry);
+      await webhook?.stop();
       queue.stop();
       await elector.stop();
       caches.stop();

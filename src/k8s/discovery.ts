@@ -15,3 +15,12 @@ export async function servesResource(kube: Kube, apiVersion: string, plural: str
 export function isOpenShift(kube: Kube): Promise<boolean> {
   return servesResource(kube, 'security.openshift.io/v1', 'securitycontextconstraints');
 }
+
+/**
+ * OpenShift's service-ca operator (its ServiceCA config resource): it issues serving certificates
+ * for annotated Services and injects its CA into annotated webhook configurations. Asked apart
+ * from isOpenShift: a cluster may serve SCCs without running service-ca (the pods lab does).
+ */
+export function hasServiceCA(kube: Kube): Promise<boolean> {
+  return servesResource(kube, 'operator.openshift.io/v1', 'servicecas');
+}

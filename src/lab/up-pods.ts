@@ -146,14 +146,15 @@ export async function labUpPods(o: UpOptions): Promise<LabState> {
   for (const f of ['metallb', 'addresspool', 'bfdprofile', 'bgppeer', 'ipaddresspool', 'bgpadvertisement']) {
     const text = readFileSync(join(repoRoot(), `config/samples/metallb_v1beta1_${f}.yaml`), 'utf8');
     const body = f === 'bgppeer' ? withGracefulRestart(text) : text;
-    // The CRDs come with the CSV; their apply can race their establishment by a moment. Any
-    // other refusal is the answer, at once.
+    // The CRDs come with the CSV; their apply can race their establishment by a moment, and the
+    // admission webhook answers once the controller it is served by runs. Any other refusal
+    // (the webhook's own "denied the request") is the answer, at once.
     await waitFor(`config/samples ${f} applied`, async () => {
       const r = await cp.kubectl(['apply', '-f', '-'], body);
       if (r.code === 0) return true;
-      if (/no matches for kind|ensure CRDs are installed|the server could not find the requested resource/.test(r.stderr)) return undefined;
+      if (/no matches for kind|ensure CRDs are installed|the server could not find the requested resource|failed calling webhook/.test(r.stderr)) return undefined;
       throw new Error(`config/samples ${f}: ${r.stderr.trim()}`);
-    }, 60_000);
+    }, 180_000);
   }
   await waitJson(cp, 'the speaker DaemonSet on every node', ['-n', NS, 'get', 'daemonset', 'speaker', '-o', 'jsonpath={.status.numberReady}/{.status.desiredNumberScheduled}'], (v) => v === `${o.nodes}/${o.nodes}`, 300_000);
   await must(cp, ['-n', NS, 'rollout', 'status', '--timeout=180s', 'deployment/controller']);

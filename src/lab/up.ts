@@ -92,7 +92,8 @@ async function labUpProcesses(o: UpOptions): Promise<LabState> {
   o.say('starting the operator, the controller, one speaker per node, the node agents and the demo backends');
   // The operator reconciles the MetalLB CR as in a cluster; without kubelets the workloads it renders
   // never run, so its conditions say Available=False while the processes below do the work.
-  spawnAgent(state, 'operator', ['operator', '--kubeconfig', cp.kubeconfigPath, '--namespace', NS]);
+  // No webhook: this apiserver reaches no pod, so a configuration pointing at a Service would refuse every write.
+  spawnAgent(state, 'operator', ['operator', '--kubeconfig', cp.kubeconfigPath, '--namespace', NS, '--webhook', 'off']);
   spawnAgent(state, 'controller', ['controller', '--kubeconfig', cp.kubeconfigPath, '--namespace', NS, '--metrics-address', 'off', '--identity', 'lab']);
   for (const n of state.nodes) spawnAgent(state, `speaker-${n.name}`, ['speaker', '--kubeconfig', cp.kubeconfigPath, '--namespace', NS, '--node', n.name, '--vty-socket', n.socketDir, '--metrics-address', 'off', '--l2-netns', n.ns]);
   spawnAgent(state, 'proxy', ['lab', '_proxy', '--kubeconfig', cp.kubeconfigPath, '--namespaces', state.nodes.map((n) => n.ns).join(',')]);

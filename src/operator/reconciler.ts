@@ -22,7 +22,9 @@ import { errorMessage } from '../util/errors.js';
 import { legacyNotice } from './legacy-notice.js';
 import { specNotes, specProblem } from './spec-notices.js';
 import { LEGACY_CONFIGMAP } from '../api/object-names.js';
-import { CREATE_ONLY_ANNOTATION } from './names.js';
+import { COMPONENT_LABEL, CREATE_ONLY_ANNOTATION, MANAGED_BY, MANAGED_BY_LABEL, NAME_LABEL } from './names.js';
+import { WEBHOOK_CERT_SECRET } from '../api/object-names.js';
+import { caBundleOf, renewal, renewedSecret } from './webhook-cert.js';
 
 import { OWNER_LABEL, MANAGED_SELECTOR as MANAGED } from './reconciler-labels.js';
 
@@ -35,12 +37,24 @@ export interface ReconcilerDeps {
   openshift: boolean;
   render: (cr: MetalLB, openshift: boolean, cluster: ClusterFacts) => Obj[];
   now?: () => string;
+  /**
+   * Deploy the admission webhook (the program's default; tests without a pod network leave it
+   * out), with its certificate from OpenShift's service-ca or issued by the operator.
+   */
+  webhook?: 'service-ca' | 'self-signed';
 }
 
+/** Certificates are checked for renewal at least this often, events or not. */
+const CERT_CHECK_MS = 6 * 3600_000;
+
 /** Kinds the operator owns, watched so that drift (or deletion) is repaired. */
-function ownedInformerSpecs(ns: string, openshift: boolean): { apiVersion: string; kind: string; namespace?: string; labelSelector: string }[] {
-  const namespaced = ['v1/ServiceAccount', 'v1/ConfigMap', 'rbac.authorization.k8s.io/v1/Role', 'rbac.authorization.k8s.io/v1/RoleBinding', 'apps/v1/Deployment', 'apps/v1/DaemonSet'];
-  const cluster = ['rbac.authorization.k8s.io/v1/ClusterRole', 'rbac.authorization.k8s.io/v1/ClusterRoleBinding', ...(openshift ? ['security.openshift.io/v1/SecurityContextConstraints'] : [])];
+function ownedInformerSpecs(ns: string, openshift: boolean, webhook: boolean): { apiVersion: string; kind: string; namespace?: string; labelSelector: string }[] {
+  const namespaced = ['v1/ServiceAccount', 'v1/ConfigMap', 'rbac.authorization.k8s.io/v1/Role', 'rbac.authorization.k8s.io/v1/RoleBinding', 'apps/v1/Deployment', 'apps/v1/DaemonSet', ...(webhook ? ['v1/Service'] : [])];
+  const cluster = [
+    'rbac.authorization.k8s.io/v1/ClusterRole', 'rbac.authorization.k8s.io/v1/ClusterRoleBinding',
+    ...(openshift ? ['security.openshift.io/v1/SecurityContextConstraints'] : []),
+    ...(webhook ? ['admissionregistration.k8s.io/v1/ValidatingWebhookConfiguration'] : []),
+  ];
   const split = (s: string): { apiVersion: string; kind: string } => ({ apiVersion: s.slice(0, s.lastIndexOf('/')), kind: s.slice(s.lastIndexOf('/') + 1) });
   return [
     ...namespaced.map((s) => ({ ...split(s), namespace: ns, labelSelector: MANAGED })),
@@ -61,6 +75,9 @@ export class MetalLBOperator extends ResilientOperator {
   private nodes: Informer | undefined;
   /** Every installation's controller ClusterRole, ours included (installations.ts). */
   private installs: Informer | undefined;
+  /** The webhook's certificate Secret, watched by name (self-signed: the operator issues it). */
+  private certSecret: Informer | undefined;
+  private certTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly deps: ReconcilerDeps) {
     super(deps.kube, deps.log);
@@ -75,7 +92,7 @@ export class MetalLBOperator extends ResilientOperator {
   }
 
   protected async init(): Promise<void> {
-    for (const spec of ownedInformerSpecs(this.deps.namespace, this.deps.openshift)) {
+    for (const spec of ownedInformerSpecs(this.deps.namespace, this.deps.openshift, this.deps.webhook !== undefined)) {
       const inf = new Informer(this.kube, spec, this.log);
       inf.on((type, obj) => {
         if (type === 'DELETED') this.records.delete(keyOf(refOf(obj)));
@@ -99,7 +116,14 @@ export class MetalLBOperator extends ResilientOperator {
     this.installs = new Informer(this.kube, { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', labelSelector: INSTALLATION_SELECTOR, project: metaOnly }, this.log);
     this.installs.on(() => this.queue.add(this.singletonKey));
     for (const i of [this.peers, this.nodes, this.installs]) i.start();
-    await Promise.all([...this.owned, this.legacy, this.peers, this.nodes, this.installs].map((i) => i.synced));
+    if (this.deps.webhook === 'self-signed') {
+      this.certSecret = new Informer(this.kube, { apiVersion: 'v1', kind: 'Secret', namespace: this.deps.namespace, fieldSelector: `metadata.name=${WEBHOOK_CERT_SECRET}` }, this.log);
+      this.certSecret.on(() => this.queue.add(this.singletonKey));
+      this.certSecret.start();
+      this.certTimer = setInterval(() => this.queue.add(this.singletonKey), CERT_CHECK_MS);
+      this.certTimer.unref();
+    }
+    await Promise.all([...this.owned, this.legacy, this.peers, this.nodes, this.installs, ...(this.certSecret ? [this.certSecret] : [])].map((i) => i.synced));
     await this.watchResource('metallb.io', 'v1beta1', 'metallbs', async (e) => {
       this.queue.add(`${e.meta.namespace ?? ''}/${e.meta.name}`);
       // Another installation's MetalLB coming or going can decide whether ours may deploy.
@@ -114,6 +138,8 @@ export class MetalLBOperator extends ResilientOperator {
     this.peers?.stop();
     this.nodes?.stop();
     this.installs?.stop();
+    this.certSecret?.stop();
+    clearInterval(this.certTimer);
     super.stop();
   }
 
@@ -178,6 +204,15 @@ export class MetalLBOperator extends ResilientOperator {
       peerSecrets: passwordSecretNames(this.peers?.list() ?? [], this.deps.namespace),
       nodes: (this.nodes?.list() ?? []).map((n) => n.metadata?.name ?? '').filter((n) => n !== ''),
     };
+    if (this.deps.webhook) {
+      if (this.deps.webhook === 'service-ca') cluster.webhook = {};
+      else {
+        const ca = await this.webhookCA(cr);
+        // Without a CA the configuration would refuse every write: it is not rendered until there is one.
+        if ('bundle' in ca) cluster.webhook = { caBundle: ca.bundle };
+        else errors.push(ca.error);
+      }
+    }
     for (const desired of this.deps.render(cr, this.deps.openshift, cluster)) {
       if (desired.metadata?.annotations?.[CREATE_ONLY_ANNOTATION] === 'true') {
         const err = await this.createOnce(desired);
@@ -210,6 +245,32 @@ export class MetalLBOperator extends ResilientOperator {
     if (errors.length > 0) throw new Error(errors.join('; ')); // retried with backoff
   }
 
+  /**
+   * The CA bundle of the webhook's certificate, issuing or renewing it first. A Secret of that
+   * name without our label is the user's (cert-manager, their own CA): used as it is, never
+   * rewritten, and it must carry ca.crt.
+   */
+  private async webhookCA(cr: MetalLB & Obj): Promise<{ bundle: string } | { error: string }> {
+    const secret = this.certSecret?.get(this.deps.namespace, WEBHOOK_CERT_SECRET);
+    const ours = !secret || secret.metadata?.labels?.[MANAGED_BY_LABEL] === MANAGED_BY;
+    if (secret && !ours) {
+      const bundle = caBundleOf(secret);
+      return bundle ? { bundle } : { error: `Secret ${WEBHOOK_CERT_SECRET} is not managed by the operator and has no ca.crt: the webhook configuration needs the CA that signed tls.crt` };
+    }
+    const what = secret ? renewal(secret, this.deps.namespace, new Date()) : 'all';
+    if (what === 'none') return { bundle: caBundleOf(secret!) };
+    const next = renewedSecret(secret, this.deps.namespace, what, new Date());
+    next.metadata!.labels = { [NAME_LABEL]: 'metallb', [COMPONENT_LABEL]: 'controller', [MANAGED_BY_LABEL]: MANAGED_BY };
+    if (cr.metadata.uid) next.metadata!.ownerReferences = [{ apiVersion: cr.apiVersion || 'metallb.io/v1beta1', kind: 'MetalLB', name: cr.metadata.name, uid: cr.metadata.uid, controller: true, blockOwnerDeletion: true }];
+    try {
+      await this.kube.apply(next);
+    } catch (err) {
+      return { error: `writing the webhook certificate Secret ${WEBHOOK_CERT_SECRET}: ${errorMessage(err)}` };
+    }
+    this.log.info('webhook certificate issued', { event: 'webhook-cert-issued', renewed: what === 'all' ? 'ca and serving certificate' : 'serving certificate', secret: WEBHOOK_CERT_SECRET });
+    return { bundle: caBundleOf(next) };
+  }
+
   private installations(): Installation[] {
     return installationsOf(this.installs?.list() ?? [], (n, m) => this.informerFor('MetalLB')?.get(n, m));
   }
@@ -221,7 +282,7 @@ export class MetalLBOperator extends ResilientOperator {
 
   /** Cluster-scoped objects cannot carry an ownerReference to a namespaced CR: delete by label. */
   private async deleteClusterScoped(): Promise<void> {
-    for (const spec of ownedInformerSpecs(this.deps.namespace, this.deps.openshift).filter((s) => !s.namespace)) {
+    for (const spec of ownedInformerSpecs(this.deps.namespace, this.deps.openshift, this.deps.webhook !== undefined).filter((s) => !s.namespace)) {
       for (const obj of await this.kube.list(spec.apiVersion, spec.kind, undefined, spec.labelSelector)) {
         await this.kube.delete({ apiVersion: spec.apiVersion, kind: spec.kind, name: obj.metadata?.name ?? '' });
       }

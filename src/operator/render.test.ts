@@ -61,6 +61,28 @@ test('seed 002 CR (golden)', () => assertGolden(import.meta.url, 'seed-002', toY
 test('tolerations, logLevel, loadBalancerClass and every speakerConfig/controllerConfig field (golden)', () => assertGolden(import.meta.url, 'all-fields', toYamlDocuments(render(everything))));
 test('OpenShift mode (golden)', () => assertGolden(import.meta.url, 'openshift', toYamlDocuments(render(seed002, true))));
 
+test('webhook on: Service, configuration for this namespace with the CA, the controller serving it (golden)', () => {
+  const objs = renderManifests({ ...input(seed002), webhook: { caBundle: 'CA PEM' } });
+  const vwc = find(objs, 'ValidatingWebhookConfiguration', 'metallb-metallb-system-webhook-configuration');
+  const hooks = vwc['webhooks'] as { name: string; clientConfig: { caBundle?: string; service: { namespace: string } }; namespaceSelector: unknown }[];
+  assert.deepEqual(hooks.map((h) => h.name), ['ipaddresspoolvalidationwebhook.metallb.io', 'addresspoolvalidationwebhook.metallb.io', 'bgppeervalidationwebhook.metallb.io', 'bfdprofilevalidationwebhook.metallb.io', 'bgpadvertisementvalidationwebhook.metallb.io', 'l2advertisementvalidationwebhook.metallb.io', 'communityvalidationwebhook.metallb.io']);
+  for (const h of hooks) {
+    assert.equal(h.clientConfig.caBundle, Buffer.from('CA PEM').toString('base64'));
+    assert.equal(h.clientConfig.service.namespace, 'metallb-system');
+    assert.deepEqual(h.namespaceSelector, { matchLabels: { 'kubernetes.io/metadata.name': 'metallb-system' } });
+  }
+  assert.equal(vwc.metadata?.labels?.['metallb.io/owner'], 'metallb-system.metallb', 'removed by the finalizer with the rest');
+  const c = (pod(find(objs, 'Deployment')).spec['containers'] as { name: string; args: string[] }[]).find((x) => x.name === 'controller')!;
+  assert.ok(c.args.includes('--webhook-address=0.0.0.0:9443'));
+  assert.equal(render(seed002).some((o) => o.kind === 'ValidatingWebhookConfiguration' || o.kind === 'Service'), false, 'webhook off: none of it');
+  const os = renderManifests({ ...input(seed002, true), webhook: {} }); // service-ca
+  const osHooks = find(os, 'ValidatingWebhookConfiguration', 'metallb-metallb-system-webhook-configuration');
+  assert.equal(osHooks.metadata?.annotations?.['service.beta.openshift.io/inject-cabundle'], 'true');
+  assert.equal(find(os, 'Service', 'webhook-service').metadata?.annotations?.['service.beta.openshift.io/serving-cert-secret-name'], 'webhook-server-cert');
+  assert.ok((osHooks['webhooks'] as { clientConfig: { caBundle?: string } }[]).every((h) => h.clientConfig.caBundle === undefined), 'service-ca injects it');
+  assertGolden(import.meta.url, 'webhook', toYamlDocuments(objs.filter((o) => ['Service', 'ValidatingWebhookConfiguration', 'Deployment'].includes(o.kind ?? ''))));
+});
+
 test('objects and apply order, per mode', () => {
   const ids = (objs: Obj[]): string[] => objs.map((o) => `${o.kind}/${o.metadata?.name}`);
   const common = [
@@ -195,7 +217,7 @@ test('least privilege: Secrets only in the operator namespace; cluster-wide rule
     }
   }
   assert.deepEqual(clusterRules('metallb-metallb-system-speaker').flatMap((r) => r.resources).sort(), ['endpointslices', 'events', 'nodes', 'services']);
-  assert.deepEqual(clusterRules('metallb-metallb-system-controller').flatMap((r) => r.resources).sort(), ['events', 'namespaces', 'services', 'services/status']);
+  assert.deepEqual(clusterRules('metallb-metallb-system-controller').flatMap((r) => r.resources).sort(), ['events', 'namespaces', 'nodes', 'services', 'services/status']);
   assert.ok(!(find(objs, 'Role', 'controller')['rules'] as Rule[]).some((r) => r.resources.includes('secrets')), 'the controller reads no Secrets');
 });
 

@@ -9,7 +9,8 @@ import type { Images } from './images.js';
 import type { Component } from './names.js';
 import { COMPONENT_LABEL, LB_CLASS_ANNOTATION, MANAGED_BY, MANAGED_BY_LABEL, NAME_LABEL, OWNER_LABEL, REQUIRED_SCC_ANNOTATION, clusterName, ownerLabelValue, sccName } from './names.js';
 import { DEFAULT_EXCLUDED_INTERFACES, EXCLUDEL2_KEY, renderExcludeL2 } from '../api/excludel2.js';
-import { CONTROLLER_LEASE, EXCLUDEL2_CONFIGMAP, LEGACY_CONFIGMAP, speakerLeaseName } from '../api/object-names.js';
+import { CONTROLLER_LEASE, EXCLUDEL2_CONFIGMAP, LEGACY_CONFIGMAP, WEBHOOK_CERT_SECRET, WEBHOOK_SERVICE, speakerLeaseName } from '../api/object-names.js';
+import { DEFAULT_WEBHOOK_CERT_DIR, DEFAULT_WEBHOOK_PORT } from '../webhook/server.js';
 import { addedCapabilities, applyWorkloadConfig, nodeSelector, podTemplate, setImageAndArgs, tolerations } from './render-pods.js';
 import { canonical } from '../util/canonical.js';
 
@@ -17,6 +18,17 @@ import { canonical } from '../util/canonical.js';
 export interface ClusterFacts {
   peerSecrets: readonly string[];
   nodes: readonly string[];
+  /** Set when the operator deploys the admission webhook. */
+  webhook?: WebhookFacts;
+}
+
+/**
+ * The admission webhook, when the operator deploys it. `caBundle`: the PEM CA of the certificate
+ * the operator issued (or the user's); absent where OpenShift's service-ca issues the certificate
+ * and injects its CA into the configuration.
+ */
+export interface WebhookFacts {
+  caBundle?: string;
 }
 
 export interface RenderInput {
@@ -27,6 +39,8 @@ export interface RenderInput {
   images: Images;
   openshift: boolean;
   templates: Templates;
+  /** Omitted: no webhook objects, and the controller serves none. */
+  webhook?: WebhookFacts;
 }
 
 type Ref = readonly [kind: string, name: string];
@@ -41,7 +55,7 @@ const ORDER: readonly Ref[] = [
 ];
 /** OpenShift only, before the workloads whose pods need the SCC. */
 const OPENSHIFT: readonly Ref[] = [['SecurityContextConstraints', 'speaker'], ['Role', 'speaker-scc'], ['RoleBinding', 'speaker-scc']];
-const CLUSTER_SCOPED = new Set(['ClusterRole', 'ClusterRoleBinding', 'SecurityContextConstraints']);
+const CLUSTER_SCOPED = new Set(['ClusterRole', 'ClusterRoleBinding', 'SecurityContextConstraints', 'ValidatingWebhookConfiguration']);
 
 /**
  * Placeholders in templates' resourceNames and the names they stand for. A rule left with no
@@ -112,9 +126,41 @@ function controller(in_: RenderInput): Obj {
   const t = podTemplate(d);
   t.spec['nodeSelector'] = nodeSelector(t.spec['nodeSelector'], spec.controllerNodeSelector);
   if (spec.controllerTolerations?.length) t.spec['tolerations'] = tolerations(spec.controllerTolerations);
-  setImageAndArgs(t.spec, 'controller', in_.images.controller, commonArgs(in_.metallb));
+  setImageAndArgs(t.spec, 'controller', in_.images.controller, [...commonArgs(in_.metallb), ...(in_.webhook ? [`--webhook-address=0.0.0.0:${DEFAULT_WEBHOOK_PORT}`] : [])]);
+  if (in_.webhook) serveWebhook(t.spec);
   applyWorkloadConfig(t, spec.controllerConfig, 'controller');
   return d;
+}
+
+type Container = { name: string; ports?: unknown[]; volumeMounts?: unknown[] };
+
+/** The controller's webhook port and its certificate, mounted where the program looks by default. */
+function serveWebhook(pod: Record<string, unknown>): void {
+  const c = (pod['containers'] as Container[]).find((x) => x.name === 'controller')!;
+  c.ports = [...(c.ports ?? []), { name: 'webhook', containerPort: DEFAULT_WEBHOOK_PORT, protocol: 'TCP' }];
+  c.volumeMounts = [...(c.volumeMounts ?? []), { name: 'webhook-cert', mountPath: DEFAULT_WEBHOOK_CERT_DIR, readOnly: true }];
+  // Only the serving pair: the CA key the operator keeps in the same Secret never reaches the pod.
+  const items = [{ key: 'tls.crt', path: 'tls.crt' }, { key: 'tls.key', path: 'tls.key' }];
+  pod['volumes'] = [...((pod['volumes'] as unknown[] | undefined) ?? []), { name: 'webhook-cert', secret: { secretName: WEBHOOK_CERT_SECRET, items } }];
+}
+
+const SERVING_CERT_ANNOTATION = 'service.beta.openshift.io/serving-cert-secret-name';
+const INJECT_CABUNDLE_ANNOTATION = 'service.beta.openshift.io/inject-cabundle';
+
+/** The webhook Service and configuration: this namespace only, the CA from the operator or service-ca. */
+function webhookObjects(in_: RenderInput, w: WebhookFacts): Obj[] {
+  const svc = place(findTemplate(in_.templates, 'Service', WEBHOOK_SERVICE), in_);
+  const vwc = place(findTemplate(in_.templates, 'ValidatingWebhookConfiguration', 'webhook-configuration'), in_);
+  if (w.caBundle === undefined) {
+    svc.metadata!.annotations = canonical({ ...(svc.metadata!.annotations ?? {}), [SERVING_CERT_ANNOTATION]: WEBHOOK_CERT_SECRET });
+    vwc.metadata!.annotations = canonical({ ...(vwc.metadata!.annotations ?? {}), [INJECT_CABUNDLE_ANNOTATION]: 'true' });
+  }
+  for (const hook of vwc['webhooks'] as { clientConfig: { service: { namespace: string }; caBundle?: string }; namespaceSelector?: unknown }[]) {
+    hook.clientConfig.service.namespace = in_.namespace;
+    if (w.caBundle !== undefined) hook.clientConfig.caBundle = Buffer.from(w.caBundle).toString('base64');
+    hook.namespaceSelector = { matchLabels: { 'kubernetes.io/metadata.name': in_.namespace } };
+  }
+  return [svc, vwc];
 }
 
 function speaker(in_: RenderInput): Obj {
@@ -145,5 +191,6 @@ export function renderManifests(in_: RenderInput): Obj[] {
     out.push(scc, ...rbac);
   }
   out.push(place(controller(in_), in_), ds);
+  if (in_.webhook) out.push(...webhookObjects(in_, in_.webhook));
   return out;
 }

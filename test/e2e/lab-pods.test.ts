@@ -9,6 +9,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { main } from '../../src/cli.js';
 import { LAB_NAME_ENV, labPrefix, readState } from '../../src/lab/state.js';
 import { alive, sleep } from '../../src/lab/procs.js';
@@ -161,6 +163,27 @@ test('the user\'s check: `kubectl exec <speaker> -c frr -- vtysh` shows the rout
     assert.equal(bfd.status, 'up');
     // The same through the lab's shortcut (`lab vtysh NODE` is this exec).
     assert.match((await lab('vtysh', node, '-c', 'show bgp summary')).out, new RegExp(`^${ROUTER.replace(/\./g, '\\.')}\\s+4\\s+64521`, 'm'));
+  }
+});
+
+test('the admission webhook, called by the apiserver over the pod network: `kubectl apply` of an overlapping pool is refused, a good one accepted', async () => {
+  const file = join(tmpdir(), `metallb-e2e-webhook-${process.pid}.yaml`);
+  const pool = (name: string, cidr: string): string => `apiVersion: metallb.io/v1beta1\nkind: IPAddressPool\nmetadata:\n  name: ${name}\n  namespace: ${NS}\nspec:\n  addresses: [${cidr}]\n`;
+  try {
+    writeFileSync(file, pool('e2e-overlap', '192.168.5.128/25'));
+    const refused = await lab('kubectl', 'apply', '-f', file);
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.err, /admission webhook "ipaddresspoolvalidationwebhook\.metallb\.io" denied the request: pool "first-pool" \(192\.168\.5\.0\/24\) overlaps pool "e2e-overlap" \(192\.168\.5\.128\/25\)|denied the request: pool "e2e-overlap" \(192\.168\.5\.128\/25\) overlaps pool "first-pool"/);
+    measured['webhookRefusal'] = refused.err.trim();
+    writeFileSync(file, pool('e2e-fine', '192.168.250.0/28'));
+    assert.equal((await lab('kubectl', 'apply', '-f', file)).code, 0);
+    await kubectl('-n', NS, 'delete', 'ipaddresspool', 'e2e-fine');
+    // Served with the certificate the operator issued (no service-ca here): its CA is the bundle.
+    const vwc = JSON.parse(await kubectl('get', 'validatingwebhookconfiguration', `metallb-${NS}-webhook-configuration`, '-o', 'json')) as { webhooks: { clientConfig: { caBundle?: string; service?: { name: string } } }[] };
+    const secretCA = await kubectl('-n', NS, 'get', 'secret', 'webhook-server-cert', '-o', 'jsonpath={.data.ca\\.crt}');
+    assert.ok(vwc.webhooks.length === 7 && vwc.webhooks.every((h) => h.clientConfig.caBundle === secretCA && h.clientConfig.service?.name === 'webhook-service'));
+  } finally {
+    rmSync(file, { force: true });
   }
 });
 

@@ -1,0 +1,159 @@
+// The validating admission webhook's HTTPS endpoint, served by every controller replica (leader or
+// not: admission must not wait for an election). Each review reads the namespace's objects from
+// the apiserver at that moment, not from an informer cache: GitOps applies a pool and the
+// advertisement naming it milliseconds apart, and a lagging cache would refuse the second.
+// The serving certificate is re-read when its files change (OLM, service-ca and the operator all
+// rotate it by rewriting the mounted files), without a restart.
+import { createServer } from 'node:https';
+import type { Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Kube, Obj } from '../k8s/client.js';
+import type { KubeObject } from '../api/yaml.js';
+import type { Logger } from '../util/log.js';
+import { errorMessage } from '../util/errors.js';
+import { decide } from './admission.js';
+import type { AdmissionRequest, Decision } from './admission.js';
+
+/** What a review compares against: every kind a cross-object rule reads. */
+const STORED_KINDS: readonly [apiVersion: string, kind: string][] = [
+  ['metallb.io/v1beta1', 'IPAddressPool'],
+  ['metallb.io/v1beta1', 'AddressPool'],
+  ['metallb.io/v1beta2', 'BGPPeer'],
+  ['metallb.io/v1beta1', 'BFDProfile'],
+  ['metallb.io/v1beta1', 'BGPAdvertisement'],
+  ['metallb.io/v1beta1', 'L2Advertisement'],
+  ['metallb.io/v1beta1', 'Community'],
+];
+
+/** controller-runtime's default, which OLM's webhook certificate mount also fills (tls.crt, tls.key). */
+export const DEFAULT_WEBHOOK_CERT_DIR = '/tmp/k8s-webhook-server/serving-certs';
+export const DEFAULT_WEBHOOK_PORT = 9443;
+const MAX_BODY = 4 << 20;
+const CERT_POLL_MS = 10_000;
+
+export interface WebhookOptions {
+  kube: Kube;
+  log: Logger;
+  /** The installation's namespace: objects elsewhere are not ours and are allowed untouched. */
+  namespace: string;
+  host: string;
+  port: number;
+  certDir: string;
+}
+
+export interface WebhookHandle {
+  port: number;
+  stop(): Promise<void>;
+}
+
+interface Tls {
+  cert: string;
+  key: string;
+}
+
+function readTls(dir: string): Tls | undefined {
+  try {
+    return { cert: readFileSync(join(dir, 'tls.crt'), 'utf8'), key: readFileSync(join(dir, 'tls.key'), 'utf8') };
+  } catch {
+    return undefined;
+  }
+}
+
+async function stored(kube: Kube, namespace: string): Promise<KubeObject[]> {
+  const lists = await Promise.all([...STORED_KINDS.map(([v, k]) => kube.list<Obj>(v, k, namespace)), kube.list<Obj>('v1', 'Node')]);
+  // Nodes are reduced to what the peer rules read: names and labels.
+  const nodes = lists.pop()!.map((n): KubeObject => ({ apiVersion: 'v1', kind: 'Node', metadata: { name: n.metadata?.name ?? '', labels: n.metadata?.labels ?? {} } }));
+  return [...(lists.flat() as unknown as KubeObject[]), ...nodes];
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        reject(new Error(`request body over ${MAX_BODY} bytes`));
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function reply(res: ServerResponse, code: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(code, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function review(uid: string, d: Decision, code = 403): unknown {
+  const response: Record<string, unknown> = { uid, allowed: d.allowed };
+  if (!d.allowed) response['status'] = { code, reason: code === 403 ? 'Forbidden' : 'InternalError', message: d.message ?? 'refused' };
+  return { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response };
+}
+
+export async function startWebhook(o: WebhookOptions): Promise<WebhookHandle> {
+  let tls = readTls(o.certDir);
+  if (!tls) throw new Error(`no serving certificate in ${o.certDir} (tls.crt and tls.key): the webhook cannot start`);
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (req.method === 'GET' && req.url === '/healthz') return reply(res, 200, { ok: true });
+    if (req.method !== 'POST' || !req.url?.startsWith('/validate')) return reply(res, 404, { error: 'not found' });
+    let ar: { request?: AdmissionRequest };
+    try {
+      ar = JSON.parse(await readBody(req)) as { request?: AdmissionRequest };
+    } catch (err) {
+      return reply(res, 400, { error: `not an AdmissionReview: ${errorMessage(err)}` });
+    }
+    const r = ar.request;
+    if (!r?.uid || !r.kind?.kind) return reply(res, 400, { error: 'AdmissionReview without request.uid and request.kind' });
+    if (r.kind.group !== 'metallb.io' || r.namespace !== o.namespace) return reply(res, 200, review(r.uid, { allowed: true }));
+    let d: Decision;
+    try {
+      d = decide(r, await stored(o.kube, o.namespace));
+    } catch (err) {
+      // Refused rather than waved through: failurePolicy Fail means the user would rather retry.
+      o.log.error('admission review failed', { event: 'admission-error', kind: r.kind.kind, name: r.name, error: errorMessage(err) });
+      return reply(res, 200, review(r.uid, { allowed: false, message: `the MetalLB webhook could not read the current configuration: ${errorMessage(err)}` }, 500));
+    }
+    if (!d.allowed) o.log.info('admission denied', { event: 'admission-denied', kind: r.kind.kind, name: r.name, operation: r.operation, reason: d.message });
+    reply(res, 200, review(r.uid, d));
+  };
+  const server: Server = createServer({ cert: tls.cert, key: tls.key }, (req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      o.log.error('admission handler failed', { event: 'admission-error', error: errorMessage(err) });
+      if (!res.headersSent) reply(res, 500, { error: errorMessage(err) });
+    });
+  });
+  const poll = setInterval(() => {
+    const next = readTls(o.certDir);
+    if (!next || (next.cert === tls?.cert && next.key === tls.key)) return;
+    try {
+      server.setSecureContext({ cert: next.cert, key: next.key });
+      tls = next;
+      o.log.info('webhook serving certificate reloaded', { event: 'webhook-cert-reloaded', dir: o.certDir });
+    } catch (err) {
+      o.log.warn('new webhook certificate unusable; keeping the old one', { event: 'webhook-cert-invalid', error: errorMessage(err) });
+    }
+  }, CERT_POLL_MS);
+  poll.unref();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.port, o.host, () => resolve());
+  });
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : o.port;
+  o.log.info('admission webhook serving', { event: 'webhook-listening', host: o.host, port, certDir: o.certDir });
+  return {
+    port,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        clearInterval(poll);
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,140 @@
+// The validating admission webhook through a real apiserver (issues 15.1 and 18.2): the
+// configuration the operator renders (only its clientConfig pointed at this process instead of
+// the Service: no pod network here), the controller serving it with the controller
+// ServiceAccount's rendered RBAC, and every rule refused with the message kubectl prints.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { getTestCluster } from '../helpers/controlplane.js';
+import type { ControlPlane } from '../helpers/controlplane.js';
+import { Kube } from '../../src/k8s/client.js';
+import type { Obj } from '../../src/k8s/client.js';
+import { loadKubeConfig } from '../../src/k8s/kubeconfig.js';
+import { silentLogger } from '../../src/util/log.js';
+import { runController } from '../../src/controller/run.js';
+import type { ControllerHandle } from '../../src/controller/run.js';
+import { operatorRender } from '../../src/operator/wiring.js';
+import type { MetalLB } from '../../src/api/metallb.js';
+import { issueServing, makeCA } from '../../src/util/x509.js';
+import { serviceAccountKubeconfig } from '../helpers/service-account.js';
+import { parseObjects } from '../../src/api/yaml.js';
+import { readFileSync } from 'node:fs';
+import { repoRoot } from '../../src/util/golden.js';
+
+const NS = 'metallb-wh';
+const OTHER = 'metallb-wh-other';
+let cp: ControlPlane;
+let admin: Kube;
+let controller: ControllerHandle;
+let dir: string;
+let vwcName = '';
+
+const obj = (kind: string, name: string, spec: Record<string, unknown>, apiVersion = 'metallb.io/v1beta1', namespace = NS): Obj => ({ apiVersion, kind, metadata: { name, namespace }, spec }) as Obj;
+const peer = (name: string, spec: Record<string, unknown>, apiVersion = 'metallb.io/v1beta2'): Obj => obj('BGPPeer', name, { myASN: 64520, peerASN: 64501, ...spec }, apiVersion);
+
+/** What the apiserver answers a create with: '' when it was stored, else the error message. */
+async function create(o: Obj): Promise<string> {
+  try {
+    await admin.request('POST', await admin.collectionPath(o.apiVersion!, o.kind!, o.metadata?.namespace), o);
+    return '';
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
+const denied = (hook: string, message: string): RegExp => new RegExp(`admission webhook "${hook}" denied the request: ${message.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`);
+
+before(async () => {
+  cp = await getTestCluster();
+  admin = new Kube(loadKubeConfig(cp.kubeconfigPath), 'wh-admin');
+  dir = mkdtempSync(join(tmpdir(), 'metallb-wh-'));
+  for (const ns of [NS, OTHER]) await admin.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } } as Obj);
+  const ca = makeCA('metallb-webhook-test-ca', 1);
+  const leaf = issueServing(ca, '127.0.0.1', ['127.0.0.1'], 1);
+  writeFileSync(join(dir, 'tls.crt'), leaf.certPem);
+  writeFileSync(join(dir, 'tls.key'), leaf.keyPem, { mode: 0o600 });
+  // The operator's rendering: the controller's identity and RBAC, and the webhook configuration.
+  const cr = { apiVersion: 'metallb.io/v1beta1', kind: 'MetalLB', metadata: { name: 'metallb', namespace: NS }, spec: {} } as MetalLB;
+  const rendered = operatorRender(NS)(cr, false, { peerSecrets: [], nodes: [], webhook: { caBundle: ca.certPem } });
+  const isController = (o: Obj): boolean => o.metadata?.labels?.['app.kubernetes.io/component'] === 'controller';
+  for (const o of rendered.filter((x) => isController(x) && ['ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding'].includes(x.kind ?? ''))) await admin.apply(o);
+  const sa = new Kube(loadKubeConfig(await serviceAccountKubeconfig(admin, cp.kubeconfigPath, NS, 'controller', dir)), 'wh-controller');
+  controller = await runController({ kube: sa, log: silentLogger(), namespace: NS, identity: 'wh', webhook: { host: '127.0.0.1', port: 0, certDir: dir } });
+  const vwc = rendered.find((o) => o.kind === 'ValidatingWebhookConfiguration')!;
+  vwcName = vwc.metadata!.name!;
+  for (const h of vwc['webhooks'] as { clientConfig: { service?: { path: string }; url?: string; caBundle?: string } }[]) {
+    h.clientConfig = { url: `https://127.0.0.1:${controller.webhookPort()}${h.clientConfig.service!.path}`, caBundle: h.clientConfig.caBundle! };
+  }
+  await admin.apply(vwc);
+  // The configuration takes effect when the apiserver's informer sees it: wait for a refusal.
+  await admin.apply(obj('IPAddressPool', 'probe-a', { addresses: ['203.0.113.0/28'] }));
+  const t0 = Date.now();
+  while (!(await create(obj('IPAddressPool', 'probe-b', { addresses: ['203.0.113.0/28'] })))) {
+    await admin.delete({ apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool', name: 'probe-b', namespace: NS });
+    assert.ok(Date.now() - t0 < 30_000, 'the webhook configuration never took effect');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  await admin.delete({ apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool', name: 'probe-a', namespace: NS });
+});
+
+after(async () => {
+  if (vwcName) await admin.delete({ apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingWebhookConfiguration', name: vwcName }).catch(() => undefined);
+  await controller?.stop();
+  for (const ns of [NS, OTHER]) await admin.delete({ apiVersion: 'v1', kind: 'Namespace', name: ns }).catch(() => undefined);
+  admin?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('config/samples (the seeds\' objects) are accepted as they are', async () => {
+  for (const f of ['addresspool', 'bfdprofile', 'bgppeer', 'ipaddresspool', 'bgpadvertisement']) {
+    for (const o of parseObjects(readFileSync(join(repoRoot(), `config/samples/metallb_v1beta1_${f}.yaml`), 'utf8'))) {
+      assert.equal(await create({ ...o, metadata: { ...o.metadata, namespace: NS } } as Obj), '', `config/samples ${f}`);
+    }
+  }
+});
+
+test('an overlapping IPAddressPool is refused, naming both pools; another namespace is not ours', async () => {
+  assert.equal(await create(obj('IPAddressPool', 'wh-a', { addresses: ['198.51.100.0/24'] })), '');
+  const msg = await create(obj('IPAddressPool', 'wh-b', { addresses: ['198.51.100.128/25'] }));
+  assert.match(msg, denied('ipaddresspoolvalidationwebhook.metallb.io', 'pool "wh-b" (198.51.100.128/25) overlaps pool "wh-a" (198.51.100.0/24)'));
+  assert.equal(await create(obj('IPAddressPool', 'wh-b', { addresses: ['198.51.100.128/25'] }, 'metallb.io/v1beta1', OTHER)), '', 'the namespaceSelector keeps other namespaces out');
+  // An AddressPool (the deprecated kind) is checked against IPAddressPools too.
+  const legacy = await create(obj('AddressPool', 'wh-c', { protocol: 'layer2', addresses: ['198.51.100.10-198.51.100.20'] }));
+  assert.match(legacy, denied('addresspoolvalidationwebhook.metallb.io', 'pool "wh-c" (198.51.100.10-198.51.100.20) overlaps pool "wh-a" (198.51.100.0/24)'));
+});
+
+test('BGPPeers: same address and VRF, a missing BFDProfile, another myASN in the VRF; v1beta1 too', async () => {
+  assert.equal(await create(peer('wh-p1', { peerAddress: '192.0.2.1' })), '');
+  assert.match(await create(peer('wh-p2', { peerAddress: '192.0.2.1', peerASN: 64502 })), denied('bgppeervalidationwebhook.metallb.io', 'BGPPeer wh-p2: an older BGPPeer already peers with 192.0.2.1 in the default VRF'));
+  assert.match(await create(peer('wh-p2', { peerAddress: '192.0.2.1', peerASN: 64502 }, 'metallb.io/v1beta1')), denied('bgppeervalidationwebhook.metallb.io', 'BGPPeer wh-p2: an older BGPPeer already peers with 192.0.2.1'), 'a v1beta1 write is checked as v1beta2');
+  assert.equal(await create(peer('wh-p2', { peerAddress: '192.0.2.1', vrf: 'red' })), '', 'another VRF is another session');
+  assert.match(await create(peer('wh-p3', { peerAddress: '192.0.2.3', bfdProfile: 'no-such-profile' })), denied('bgppeervalidationwebhook.metallb.io', 'BGPPeer wh-p3: BFDProfile "no-such-profile" does not exist'));
+  assert.match(await create(peer('wh-p4', { peerAddress: '192.0.2.4', myASN: 64999 })), denied('bgppeervalidationwebhook.metallb.io', 'BGPPeer wh-p4: myASN 64999 differs from 64520 used by an older peer in the default VRF'));
+});
+
+test('advertisements: a missing pool, and aggregationLength 0 (a default route) refused at apply time (18.2)', async () => {
+  assert.equal(await create(obj('IPAddressPool', 'wh-agg', { addresses: ['100.64.10.0/24'] })), '');
+  assert.match(await create(obj('L2Advertisement', 'wh-l2', { ipAddressPools: ['no-such-pool'] })), denied('l2advertisementvalidationwebhook.metallb.io', 'L2Advertisement wh-l2: ipAddressPools names pool "no-such-pool", which does not exist'));
+  assert.match(await create(obj('BGPAdvertisement', 'wh-bgp', { ipAddressPools: ['no-such-pool'] })), denied('bgpadvertisementvalidationwebhook.metallb.io', 'BGPAdvertisement wh-bgp: ipAddressPools names pool "no-such-pool"'));
+  assert.match(await create(obj('BGPAdvertisement', 'wh-zero', { ipAddressPools: ['wh-agg'], aggregationLength: 0 })), denied('bgpadvertisementvalidationwebhook.metallb.io', 'BGPAdvertisement wh-zero: aggregationLength 0 is shorter than /24 in pool wh-agg'));
+  assert.equal(await create(obj('BGPAdvertisement', 'wh-24', { ipAddressPools: ['wh-agg'], aggregationLength: 24 })), '');
+  // Narrowing the pool under it would make the same announcement leave the pool: refused on the pool.
+  const pool = (await admin.get<Obj>({ apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool', name: 'wh-agg', namespace: NS }))!;
+  const narrowed = { ...pool, spec: { addresses: ['100.64.10.0/26'] } };
+  const msg = await admin.request('PUT', await admin.resourcePath({ apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool', name: 'wh-agg', namespace: NS }), narrowed).then(() => '', (e: Error) => e.message);
+  assert.match(msg, denied('ipaddresspoolvalidationwebhook.metallb.io', 'BGPAdvertisement wh-24: aggregationLength 24 is shorter than /26 in pool wh-agg'));
+});
+
+test('a BFDProfile in use cannot be deleted; once no peer names it, it can', async () => {
+  assert.equal(await create(obj('BFDProfile', 'wh-fast', { receiveInterval: 300 })), '');
+  assert.equal(await create(peer('wh-bfd', { peerAddress: '192.0.2.9', bfdProfile: 'wh-fast' })), '');
+  const ref = { apiVersion: 'metallb.io/v1beta1', kind: 'BFDProfile', name: 'wh-fast', namespace: NS };
+  const msg = await admin.delete(ref).then(() => '', (e: Error) => e.message);
+  assert.match(msg, denied('bfdprofilevalidationwebhook.metallb.io', 'BFDProfile wh-fast is used by BGPPeer wh-bfd: remove spec.bfdProfile from it first'));
+  assert.ok(await admin.get(ref), 'still there');
+  await admin.mergePatch({ apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', name: 'wh-bfd', namespace: NS }, { spec: { bfdProfile: null } });
+  await admin.delete(ref);
+  assert.equal(await admin.get(ref), undefined);
+});
