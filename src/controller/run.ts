@@ -24,7 +24,7 @@ export interface ControllerDeps {
   loadBalancerClass?: string;
   metricsAddress?: { host: string; port: number };
   /** Serve the validating admission webhook (every replica, leader or not). */
-  webhook?: { host: string; port: number; certDir: string };
+  webhook?: { host: string; port: number; certDir: string; certPollMs?: number };
   leaseDurationSeconds?: number;
   renewMs?: number;
 }

@@ -41,6 +41,8 @@ export interface WebhookOptions {
   host: string;
   port: number;
   certDir: string;
+  /** How often the certificate files are re-read (default 10 s). */
+  certPollMs?: number;
 }
 
 export interface WebhookHandle {
@@ -138,7 +140,7 @@ export async function startWebhook(o: WebhookOptions): Promise<WebhookHandle> {
     } catch (err) {
       o.log.warn('new webhook certificate unusable; keeping the old one', { event: 'webhook-cert-invalid', error: errorMessage(err) });
     }
-  }, CERT_POLL_MS);
+  }, o.certPollMs ?? CERT_POLL_MS);
   poll.unref();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -61,7 +61,7 @@ before(async () => {
   const isController = (o: Obj): boolean => o.metadata?.labels?.['app.kubernetes.io/component'] === 'controller';
   for (const o of rendered.filter((x) => isController(x) && ['ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding'].includes(x.kind ?? ''))) await admin.apply(o);
   const sa = new Kube(loadKubeConfig(await serviceAccountKubeconfig(admin, cp.kubeconfigPath, NS, 'controller', dir)), 'wh-controller');
-  controller = await runController({ kube: sa, log: silentLogger(), namespace: NS, identity: 'wh', webhook: { host: '127.0.0.1', port: 0, certDir: dir } });
+  controller = await runController({ kube: sa, log: silentLogger(), namespace: NS, identity: 'wh', webhook: { host: '127.0.0.1', port: 0, certDir: dir, certPollMs: 500 } });
   const vwc = rendered.find((o) => o.kind === 'ValidatingWebhookConfiguration')!;
   vwcName = vwc.metadata!.name!;
   for (const h of vwc['webhooks'] as { clientConfig: { service?: { path: string }; url?: string; caBundle?: string } }[]) {
@@ -137,4 +137,24 @@ test('a BFDProfile in use cannot be deleted; once no peer names it, it can', asy
   await admin.mergePatch({ apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', name: 'wh-bfd', namespace: NS }, { spec: { bfdProfile: null } });
   await admin.delete(ref);
   assert.equal(await admin.get(ref), undefined);
+});
+
+test('a renewed certificate (another CA) is served without a restart once the files change', async () => {
+  const ca = makeCA('metallb-webhook-test-ca-2', 1);
+  const leaf = issueServing(ca, '127.0.0.1', ['127.0.0.1'], 1);
+  const vwc = (await admin.get<Obj>({ apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingWebhookConfiguration', name: vwcName }))!;
+  for (const h of vwc['webhooks'] as { clientConfig: { caBundle?: string } }[]) h.clientConfig.caBundle = Buffer.from(ca.certPem).toString('base64');
+  await admin.request('PUT', await admin.resourcePath({ apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingWebhookConfiguration', name: vwcName }), vwc);
+  writeFileSync(join(dir, 'tls.key'), leaf.keyPem, { mode: 0o600 });
+  writeFileSync(join(dir, 'tls.crt'), leaf.certPem);
+  // Until both the apiserver's bundle and our served certificate are the new ones, calls fail
+  // with a TLS error; then the webhook answers again, refusing as before.
+  const t0 = Date.now();
+  let msg = '';
+  while (Date.now() - t0 < 30_000) {
+    msg = await create(obj('IPAddressPool', 'wh-rot', { addresses: ['198.51.100.0/30'] }));
+    if (/denied the request/.test(msg)) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  assert.match(msg, denied('ipaddresspoolvalidationwebhook.metallb.io', 'pool "wh-rot" (198.51.100.0/30) overlaps pool "wh-a" (198.51.100.0/24)'));
 });
