@@ -21,9 +21,8 @@ import type { Logger } from '../util/log.js';
 import { errorMessage } from '../util/errors.js';
 import { legacyNotice } from './legacy-notice.js';
 import { specNotes, specProblem } from './spec-notices.js';
-import { LEGACY_CONFIGMAP } from '../api/object-names.js';
+import { LEGACY_CONFIGMAP, WEBHOOK_CERT_SECRET } from '../api/object-names.js';
 import { COMPONENT_LABEL, CREATE_ONLY_ANNOTATION, MANAGED_BY, MANAGED_BY_LABEL, NAME_LABEL } from './names.js';
-import { WEBHOOK_CERT_SECRET } from '../api/object-names.js';
 import { caBundleOf, renewal, renewedSecret } from './webhook-cert.js';
 
 import { OWNER_LABEL, MANAGED_SELECTOR as MANAGED } from './reconciler-labels.js';

@@ -62,7 +62,7 @@ test('tolerations, logLevel, loadBalancerClass and every speakerConfig/controlle
 test('OpenShift mode (golden)', () => assertGolden(import.meta.url, 'openshift', toYamlDocuments(render(seed002, true))));
 
 test('webhook on: Service, configuration for this namespace with the CA, the controller serving it (golden)', () => {
-  const objs = renderManifests({ ...input(seed002), webhook: { caBundle: 'CA PEM' } });
+  const objs = renderManifests(input(seed002, false, { peerSecrets: [], nodes: [], webhook: { caBundle: 'CA PEM' } }));
   const vwc = find(objs, 'ValidatingWebhookConfiguration', 'metallb-metallb-system-webhook-configuration');
   const hooks = vwc['webhooks'] as { name: string; clientConfig: { caBundle?: string; service: { namespace: string } }; namespaceSelector: unknown }[];
   assert.deepEqual(hooks.map((h) => h.name), ['ipaddresspoolvalidationwebhook.metallb.io', 'addresspoolvalidationwebhook.metallb.io', 'bgppeervalidationwebhook.metallb.io', 'bfdprofilevalidationwebhook.metallb.io', 'bgpadvertisementvalidationwebhook.metallb.io', 'l2advertisementvalidationwebhook.metallb.io', 'communityvalidationwebhook.metallb.io']);
@@ -75,7 +75,7 @@ test('webhook on: Service, configuration for this namespace with the CA, the con
   const c = (pod(find(objs, 'Deployment')).spec['containers'] as { name: string; args: string[] }[]).find((x) => x.name === 'controller')!;
   assert.ok(c.args.includes('--webhook-address=0.0.0.0:9443'));
   assert.equal(render(seed002).some((o) => o.kind === 'ValidatingWebhookConfiguration' || o.kind === 'Service'), false, 'webhook off: none of it');
-  const os = renderManifests({ ...input(seed002, true), webhook: {} }); // service-ca
+  const os = renderManifests(input(seed002, true, { peerSecrets: [], nodes: [], webhook: {} })); // service-ca
   const osHooks = find(os, 'ValidatingWebhookConfiguration', 'metallb-metallb-system-webhook-configuration');
   assert.equal(osHooks.metadata?.annotations?.['service.beta.openshift.io/inject-cabundle'], 'true');
   assert.equal(find(os, 'Service', 'webhook-service').metadata?.annotations?.['service.beta.openshift.io/serving-cert-secret-name'], 'webhook-server-cert');

@@ -18,7 +18,7 @@ import { canonical } from '../util/canonical.js';
 export interface ClusterFacts {
   peerSecrets: readonly string[];
   nodes: readonly string[];
-  /** Set when the operator deploys the admission webhook. */
+  /** Set when the operator deploys the admission webhook; omitted: no webhook objects, and the controller serves none. */
   webhook?: WebhookFacts;
 }
 
@@ -39,8 +39,6 @@ export interface RenderInput {
   images: Images;
   openshift: boolean;
   templates: Templates;
-  /** Omitted: no webhook objects, and the controller serves none. */
-  webhook?: WebhookFacts;
 }
 
 type Ref = readonly [kind: string, name: string];
@@ -126,8 +124,9 @@ function controller(in_: RenderInput): Obj {
   const t = podTemplate(d);
   t.spec['nodeSelector'] = nodeSelector(t.spec['nodeSelector'], spec.controllerNodeSelector);
   if (spec.controllerTolerations?.length) t.spec['tolerations'] = tolerations(spec.controllerTolerations);
-  setImageAndArgs(t.spec, 'controller', in_.images.controller, [...commonArgs(in_.metallb), ...(in_.webhook ? [`--webhook-address=0.0.0.0:${DEFAULT_WEBHOOK_PORT}`] : [])]);
-  if (in_.webhook) serveWebhook(t.spec);
+  const webhook = in_.cluster?.webhook;
+  setImageAndArgs(t.spec, 'controller', in_.images.controller, [...commonArgs(in_.metallb), ...(webhook ? [`--webhook-address=0.0.0.0:${DEFAULT_WEBHOOK_PORT}`] : [])]);
+  if (webhook) serveWebhook(t.spec);
   applyWorkloadConfig(t, spec.controllerConfig, 'controller');
   return d;
 }
@@ -191,6 +190,6 @@ export function renderManifests(in_: RenderInput): Obj[] {
     out.push(scc, ...rbac);
   }
   out.push(place(controller(in_), in_), ds);
-  if (in_.webhook) out.push(...webhookObjects(in_, in_.webhook));
+  if (in_.cluster?.webhook) out.push(...webhookObjects(in_, in_.cluster.webhook));
   return out;
 }

@@ -10,5 +10,5 @@ import { imagesFromEnv } from './images.js';
 export function operatorRender(namespace?: string, templatesDir?: string, env: NodeJS.ProcessEnv = process.env): (cr: MetalLB, openshift: boolean, cluster?: ClusterFacts) => Obj[] {
   const templates = loadTemplates(templatesDir);
   const images = imagesFromEnv(env);
-  return (cr, openshift, cluster) => renderManifests({ metallb: cr, namespace: namespace ?? cr.metadata.namespace ?? 'metallb-system', images, openshift, templates, ...(cluster ? { cluster } : {}), ...(cluster?.webhook ? { webhook: cluster.webhook } : {}) });
+  return (cr, openshift, cluster) => renderManifests({ metallb: cr, namespace: namespace ?? cr.metadata.namespace ?? 'metallb-system', images, openshift, templates, ...(cluster ? { cluster } : {}) });
 }

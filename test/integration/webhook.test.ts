@@ -4,7 +4,7 @@
 // ServiceAccount's rendered RBAC, and every rule refused with the message kubectl prints.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getTestCluster } from '../helpers/controlplane.js';
@@ -20,7 +20,6 @@ import type { MetalLB } from '../../src/api/metallb.js';
 import { issueServing, makeCA } from '../../src/util/x509.js';
 import { serviceAccountKubeconfig } from '../helpers/service-account.js';
 import { parseObjects } from '../../src/api/yaml.js';
-import { readFileSync } from 'node:fs';
 import { repoRoot } from '../../src/util/golden.js';
 
 const NS = 'metallb-wh';
