@@ -3,11 +3,16 @@
 // (olm.package and olm.gvk properties, olm.csv.metadata for the console, relatedImages), so a
 // CatalogSource serving it resolves the Subscription without unpacking anything first.
 import type { Bundle } from './csv.js';
-import { CHANNEL, PACKAGE } from './csv.js';
+import { CHANNEL, PACKAGE, SKIP_RANGE } from './csv.js';
 
 type Doc = Record<string, unknown>;
 
-const channelEntry = (name: string, replaces: string | undefined): Doc => (replaces ? { name, replaces } : { name });
+/** A channel entry: what it replaces and, from its CSV's olm.skipRange, which older versions it skips. */
+const channelEntry = (name: string, replaces: string | undefined, skipRange: string | undefined): Doc => ({ name, ...(replaces ? { replaces } : {}), ...(skipRange ? { skipRange } : {}) });
+
+/** The olm.skipRange a bundle document's CSV metadata carries. */
+const skipRangeOfBundle = (d: Doc): string | undefined =>
+  ((d['properties'] as { type: string; value: { annotations?: Record<string, string> } }[] | undefined) ?? []).find((p) => p.type === 'olm.csv.metadata')?.value.annotations?.[SKIP_RANGE];
 
 /**
  * The catalog for `b`; with `previous` (the olm.bundle documents of the versions it upgrades, from
@@ -38,7 +43,7 @@ export function catalogDocuments(b: Bundle, image: string, icon: string, previou
   };
   return [
     { schema: 'olm.package', name: PACKAGE, defaultChannel: CHANNEL, icon: { base64data: Buffer.from(icon).toString('base64'), mediatype: 'image/svg+xml' }, description: String(spec['description'] ?? '') },
-    { schema: 'olm.channel', package: PACKAGE, name: CHANNEL, entries: [...previous.map((d, i) => channelEntry(String(d['name']), i > 0 ? String(previous[i - 1]!['name']) : undefined)), channelEntry(csv.metadata.name, typeof spec['replaces'] === 'string' ? spec['replaces'] : undefined)] },
+    { schema: 'olm.channel', package: PACKAGE, name: CHANNEL, entries: [...previous.map((d, i) => channelEntry(String(d['name']), i > 0 ? String(previous[i - 1]!['name']) : undefined, skipRangeOfBundle(d))), channelEntry(csv.metadata.name, typeof spec['replaces'] === 'string' ? spec['replaces'] : undefined, csv.metadata.annotations[SKIP_RANGE])] },
     ...previous,
     {
       schema: 'olm.bundle',

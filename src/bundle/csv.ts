@@ -1,6 +1,7 @@
 // The ClusterServiceVersion (pure): the hand-written base of config/manifests completed from what
 // `kubectl kustomize config/manifests` yields. What OLM must create (the Deployment, the
-// ServiceAccount's Role and ClusterRole) moves into the install strategy, exactly as
+// ServiceAccounts' Roles and ClusterRoles: the operator's, the controller's and the speaker's
+// cluster-wide ones) moves into the install strategy, exactly as
 // config/default would install it with `kubectl apply -k`; CRDs become bundle files; samples
 // become alm-examples.
 import type { KubeObject } from '../api/yaml.js';
@@ -9,6 +10,9 @@ import { ownedCRDs } from './descriptors.js';
 
 export const PACKAGE = 'metallb-operator';
 export const CHANNEL = 'stable';
+/** The CSV annotation (and catalog channel entry field) OLM reads the versions a bundle skips from. */
+export const SKIP_RANGE = 'olm.skipRange';
+export const skipRangeOf = (version: string): string => `<${version}`;
 
 export interface BundleInput {
   /** Everything `kubectl kustomize config/manifests` printed. */
@@ -56,6 +60,12 @@ function boundRules(objects: readonly KubeObject[], sa: string, bindingKind: str
   return objects.filter((o) => isKind(o, roleKind) && names.includes(nameOf(o))).flatMap((r) => (r['rules'] as Rule[] | undefined) ?? []);
 }
 
+/** Every ServiceAccount a (Cluster)RoleBinding of the objects binds, in order of appearance. */
+function boundServiceAccounts(objects: readonly KubeObject[]): string[] {
+  const bindings = objects.filter((o) => isKind(o, 'RoleBinding') || isKind(o, 'ClusterRoleBinding')) as unknown as (Binding & KubeObject)[];
+  return bindings.flatMap((b) => (b.subjects ?? []).filter((s) => s.kind === 'ServiceAccount').map((s) => s.name));
+}
+
 function images(deployments: readonly KubeObject[]): { name: string; image: string }[] {
   const seen = new Map<string, string>();
   for (const d of deployments) {
@@ -81,16 +91,22 @@ export function buildBundle(input: BundleInput): Bundle {
   const handled = new Set(['ClusterServiceVersion', 'CustomResourceDefinition', 'Deployment', 'Namespace', 'ServiceAccount', 'Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding']);
   const extra = input.objects.filter((o) => !handled.has(o.kind ?? '') && !o.apiVersion?.startsWith('metallb.io/'));
 
-  const saNames = [...new Set(deployments.map((d) => (((d['spec'] as JSONSchema)['template'] as JSONSchema)['spec'] as { serviceAccountName?: string }).serviceAccountName ?? 'default'))];
-  for (const sa of saNames) {
+  const deploymentSAs = [...new Set(deployments.map((d) => (((d['spec'] as JSONSchema)['template'] as JSONSchema)['spec'] as { serviceAccountName?: string }).serviceAccountName ?? 'default'))];
+  for (const sa of deploymentSAs) {
     if (!input.objects.some((o) => isKind(o, 'ServiceAccount') && nameOf(o) === sa)) throw new BundleError(`the Deployment's ServiceAccount ${sa} is not in config/manifests`);
   }
+  // Also the ServiceAccounts of what the operator deploys (controller, speaker): OLM creates them
+  // with the RBAC bound to them here, so the operator never holds cluster-wide RBAC rights.
+  const saNames = [...new Set([...deploymentSAs, ...boundServiceAccounts(input.objects)])];
   const permissions = saNames.map((sa) => ({ serviceAccountName: sa, rules: boundRules(input.objects, sa, 'RoleBinding', 'Role') })).filter((p) => p.rules.length > 0);
   const clusterPermissions = saNames.map((sa) => ({ serviceAccountName: sa, rules: boundRules(input.objects, sa, 'ClusterRoleBinding', 'ClusterRole') })).filter((p) => p.rules.length > 0);
 
   const operatorImage = (((deployments[0]!['spec'] as JSONSchema)['template'] as JSONSchema)['spec'] as { containers: { image: string }[] }).containers[0]!.image;
   const meta = base.metadata;
-  const annotations = { ...(meta['annotations'] as Record<string, string>), 'alm-examples': examples(input.objects), containerImage: operatorImage };
+  // The upgrade path (docs/install.md, Versions and upgrades): a release replaces the one before it
+  // and skips from any older one, so a cluster several releases behind upgrades in one step.
+  const upgrade = input.replaces ? { [SKIP_RANGE]: skipRangeOf(input.version) } : {};
+  const annotations = { ...(meta['annotations'] as Record<string, string>), 'alm-examples': examples(input.objects), containerImage: operatorImage, ...upgrade };
   const csv: KubeObject = {
     apiVersion: base.apiVersion,
     kind: base.kind,

@@ -21,9 +21,11 @@ export const command: Command = {
   usage: `usage: metallb render-manifests -f metallb.yaml [--openshift] [--namespace NS] [--templates DIR]
 
 Prints, as multi-document YAML, every object the operator would server-side apply for the MetalLB
-CR in the file ('-' for stdin), in apply order: ServiceAccounts, RBAC, the FRR startup ConfigMap,
-with --openshift the speaker's SecurityContextConstraints and the RBAC to use it, the controller
-Deployment and the speaker DaemonSet. The CR is validated as the CRD would; exit 1 when it is
+CR in the file ('-' for stdin), in apply order: ServiceAccounts, their Roles in the namespace, the
+FRR startup ConfigMap, with --openshift the speakers' SecurityContextConstraints (metallb-speaker,
+shared by every installation) and the Role to use it, the controller Deployment and the speaker
+DaemonSet. Not their ClusterRoles: those come with the install (config/rbac/workloads.yaml, the
+CSV's clusterPermissions). The CR is validated as the CRD would; exit 1 when it is
 invalid or is not the MetalLB the operator reconciles (name "metallb" in the operator namespace).
 The RBAC names objects the operator reads from the cluster: BGPPeers and Nodes in the same files
 stand for them (the Secrets their passwordSecret names; each node's speaker Lease). Without them

@@ -1,34 +1,30 @@
 // One installation per set of Services (pure). Two operators in two namespaces would each run a
 // controller that allocates IPs for the same LoadBalancer Services: duplicate IPs. Installations
-// find each other by the controller ClusterRole each renders (cluster-scoped, labelled with its
-// owner and annotated with its loadBalancerClass); the oldest one of a class keeps it.
+// find each other by their MetalLB CRs (every operator lists them cluster-wide): one counts once
+// its operator has claimed it, that is carries the operator's finalizer and the annotation saying
+// since when it serves; the oldest one of a class keeps it. A MetalLB with no operator claims
+// nothing. (Before ADR 0014 this was read from the controller ClusterRole each operator rendered.)
 import type { Obj } from '../k8s/client.js';
-import { COMPONENT_LABEL, LB_CLASS_ANNOTATION, MANAGED_BY, MANAGED_BY_LABEL, OWNER_LABEL } from './names.js';
+import { SERVING_SINCE_ANNOTATION } from './names.js';
+import { SINGLETON_NAME } from './singleton.js';
 
 export interface Installation {
   namespace: string;
   /** The Services it serves: spec.loadBalancerClass of its MetalLB ("" = the default class). */
   loadBalancerClass: string;
-  /** When its controller ClusterRole was created: the older installation keeps the class. */
+  /** When its operator first claimed it: the older installation keeps the class. */
   since: string;
 }
 
-/** The label selector of every installation's controller ClusterRole. */
-export const INSTALLATION_SELECTOR = `${COMPONENT_LABEL}=controller,${MANAGED_BY_LABEL}=${MANAGED_BY},${OWNER_LABEL}`;
-
-/**
- * The installations these controller ClusterRoles stand for, counting only those whose MetalLB
- * still exists and is not being deleted (a leftover ClusterRole claims nothing).
- */
-export function installationsOf(clusterRoles: readonly Obj[], metallb: (namespace: string, name: string) => Obj | undefined): Installation[] {
+/** The installations these MetalLB CRs stand for: claimed (finalizer + annotation), not being deleted. */
+export function installationsOf(metallbs: readonly Obj[], finalizer: string): Installation[] {
   const out: Installation[] = [];
-  for (const r of clusterRoles) {
-    const owner = r.metadata?.labels?.[OWNER_LABEL] ?? '';
-    const dot = owner.indexOf('.');
-    if (dot <= 0) continue;
-    const cr = metallb(owner.slice(0, dot), owner.slice(dot + 1));
-    if (!cr || cr.metadata?.deletionTimestamp) continue;
-    out.push({ namespace: owner.slice(0, dot), loadBalancerClass: r.metadata?.annotations?.[LB_CLASS_ANNOTATION] ?? '', since: r.metadata?.creationTimestamp ?? '' });
+  for (const cr of metallbs) {
+    const m = cr.metadata;
+    const since = m?.annotations?.[SERVING_SINCE_ANNOTATION];
+    if (m?.name !== SINGLETON_NAME || !m.namespace || m.deletionTimestamp || !since || !(m.finalizers ?? []).includes(finalizer)) continue;
+    const spec = cr['spec'] as { loadBalancerClass?: string } | undefined;
+    out.push({ namespace: m.namespace, loadBalancerClass: spec?.loadBalancerClass ?? '', since });
   }
   return out;
 }
@@ -37,8 +33,7 @@ const older = (a: Installation, b: Installation): boolean => (a.since !== b.sinc
 
 /**
  * Why the installation in `namespace` (serving `loadBalancerClass`) must not deploy, or undefined.
- * Ours counts with its own ClusterRole's age when it has one; without one, any other serving the
- * class was there first.
+ * Ours counts with its own age once claimed; before that, any other serving the class was there first.
  */
 export function installationConflict(namespace: string, loadBalancerClass: string, all: readonly Installation[]): string | undefined {
   const ours = all.find((i) => i.namespace === namespace);

@@ -1,6 +1,7 @@
-// Names and labels of what the operator creates. Cluster-scoped objects carry the namespace, so two
-// installations in different namespaces never collide, and an owner label, so the operator's
-// finalizer finds them (ownerReferences cannot point from cluster-scoped to namespaced objects).
+// Names and labels of what the operator creates. Cluster-scoped objects of one installation carry
+// the namespace, so two installations in different namespaces never collide, and an owner label,
+// so the operator's finalizer finds them (ownerReferences cannot point from cluster-scoped to
+// namespaced objects). The speaker's SCC is the exception: one for all, by a fixed name (ADR 0014).
 export { SINGLETON_NAME } from './singleton.js';
 export { OWNER_LABEL } from './reconciler-labels.js';
 
@@ -8,8 +9,8 @@ export const NAME_LABEL = 'app.kubernetes.io/name';
 export const COMPONENT_LABEL = 'app.kubernetes.io/component';
 export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
 export const MANAGED_BY = 'metallb-operator';
-/** On the controller ClusterRole: the loadBalancerClass this installation serves (installations.ts). */
-export const LB_CLASS_ANNOTATION = 'metallb.io/load-balancer-class';
+/** On a MetalLB CR: when its operator first deployed it (installations.ts: the older installation keeps its Services). */
+export const SERVING_SINCE_ANNOTATION = 'metallb.io/serving-since';
 /** Pod annotation that pins OpenShift's SCC admission to one SCC. */
 export const REQUIRED_SCC_ANNOTATION = 'openshift.io/required-scc';
 
@@ -20,10 +21,11 @@ export function clusterName(namespace: string, name: string): string {
   return `metallb-${namespace}-${name}`;
 }
 
-/** The speaker's SecurityContextConstraints (OpenShift). */
-export function sccName(namespace: string): string {
-  return clusterName(namespace, 'speaker');
-}
+/**
+ * The speakers' SecurityContextConstraints (OpenShift), shared by every installation: a name the
+ * operator's RBAC can hold by resourceNames, since a CSV cannot name the install namespace.
+ */
+export const SPEAKER_SCC = 'metallb-speaker';
 
 /** Value of OWNER_LABEL on cluster-scoped objects: `<namespace>.<MetalLB name>`. */
 export function ownerLabelValue(namespace: string, crName: string): string {

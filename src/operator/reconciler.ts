@@ -14,7 +14,7 @@ import type { AppliedRecord } from './applied.js';
 import type { MetalLB } from '../api/metallb.js';
 import type { ClusterFacts } from './render.js';
 import { passwordSecretNames } from '../api/bgppeer.js';
-import { INSTALLATION_SELECTOR, installationConflict, installationsOf } from './installations.js';
+import { installationConflict, installationsOf } from './installations.js';
 import type { Installation } from './installations.js';
 import type { Condition } from '../api/common.js';
 import type { Logger } from '../util/log.js';
@@ -22,7 +22,7 @@ import { errorMessage } from '../util/errors.js';
 import { legacyNotice } from './legacy-notice.js';
 import { specNotes, specProblem } from './spec-notices.js';
 import { LEGACY_CONFIGMAP, WEBHOOK_CERT_SECRET } from '../api/object-names.js';
-import { COMPONENT_LABEL, CREATE_ONLY_ANNOTATION, MANAGED_BY, MANAGED_BY_LABEL, NAME_LABEL } from './names.js';
+import { COMPONENT_LABEL, CREATE_ONLY_ANNOTATION, MANAGED_BY, MANAGED_BY_LABEL, NAME_LABEL, SERVING_SINCE_ANNOTATION, SPEAKER_SCC } from './names.js';
 import { caBundleOf, renewal, renewedSecret } from './webhook-cert.js';
 
 import { OWNER_LABEL, MANAGED_SELECTOR as MANAGED } from './reconciler-labels.js';
@@ -46,18 +46,19 @@ export interface ReconcilerDeps {
 /** Certificates are checked for renewal at least this often, events or not. */
 const CERT_CHECK_MS = 6 * 3600_000;
 
-/** Kinds the operator owns, watched so that drift (or deletion) is repaired. */
-function ownedInformerSpecs(ns: string, openshift: boolean, webhook: boolean): { apiVersion: string; kind: string; namespace?: string; labelSelector: string }[] {
+type OwnedSpec = { apiVersion: string; kind: string; namespace?: string; labelSelector?: string; fieldSelector?: string };
+
+/**
+ * Kinds the operator owns, watched so that drift (or deletion) is repaired. The shared SCC is
+ * watched by name: the operator may read no other (ADR 0014).
+ */
+function ownedInformerSpecs(ns: string, openshift: boolean, webhook: boolean): OwnedSpec[] {
   const namespaced = ['v1/ServiceAccount', 'v1/ConfigMap', 'rbac.authorization.k8s.io/v1/Role', 'rbac.authorization.k8s.io/v1/RoleBinding', 'apps/v1/Deployment', 'apps/v1/DaemonSet', ...(webhook ? ['v1/Service'] : [])];
-  const cluster = [
-    'rbac.authorization.k8s.io/v1/ClusterRole', 'rbac.authorization.k8s.io/v1/ClusterRoleBinding',
-    ...(openshift ? ['security.openshift.io/v1/SecurityContextConstraints'] : []),
-    ...(webhook ? ['admissionregistration.k8s.io/v1/ValidatingWebhookConfiguration'] : []),
-  ];
   const split = (s: string): { apiVersion: string; kind: string } => ({ apiVersion: s.slice(0, s.lastIndexOf('/')), kind: s.slice(s.lastIndexOf('/') + 1) });
   return [
     ...namespaced.map((s) => ({ ...split(s), namespace: ns, labelSelector: MANAGED })),
-    ...cluster.map((s) => ({ ...split(s), labelSelector: `${OWNER_LABEL}=${ns}.${SINGLETON_NAME}` })),
+    ...(webhook ? [{ apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingWebhookConfiguration', labelSelector: `${OWNER_LABEL}=${ns}.${SINGLETON_NAME}` }] : []),
+    ...(openshift ? [{ apiVersion: 'security.openshift.io/v1', kind: 'SecurityContextConstraints', fieldSelector: `metadata.name=${SPEAKER_SCC}` }] : []),
   ];
 }
 
@@ -72,8 +73,6 @@ export class MetalLBOperator extends ResilientOperator {
   /** What the rendered RBAC names (ClusterFacts): BGPPeers (their Secrets) and Nodes (their speakers' Leases). */
   private peers: Informer | undefined;
   private nodes: Informer | undefined;
-  /** Every installation's controller ClusterRole, ours included (installations.ts). */
-  private installs: Informer | undefined;
   /** The webhook's certificate Secret, watched by name (self-signed: the operator issues it). */
   private certSecret: Informer | undefined;
   private certTimer: NodeJS.Timeout | undefined;
@@ -111,10 +110,7 @@ export class MetalLBOperator extends ResilientOperator {
     this.peers.on((type, o, old) => (type !== 'MODIFIED' || JSON.stringify(o['spec']) !== JSON.stringify(old?.['spec'])) && this.queue.add(this.singletonKey));
     this.nodes = new Informer(this.kube, { apiVersion: 'v1', kind: 'Node', project: nameOnly }, this.log);
     this.nodes.on((type) => type !== 'MODIFIED' && this.queue.add(this.singletonKey));
-    const metaOnly = (o: Obj): Obj => ({ apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.metadata?.name, resourceVersion: o.metadata?.resourceVersion, creationTimestamp: o.metadata?.creationTimestamp, labels: o.metadata?.labels, annotations: o.metadata?.annotations } }) as Obj;
-    this.installs = new Informer(this.kube, { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', labelSelector: INSTALLATION_SELECTOR, project: metaOnly }, this.log);
-    this.installs.on(() => this.queue.add(this.singletonKey));
-    for (const i of [this.peers, this.nodes, this.installs]) i.start();
+    for (const i of [this.peers, this.nodes]) i.start();
     if (this.deps.webhook === 'self-signed') {
       this.certSecret = new Informer(this.kube, { apiVersion: 'v1', kind: 'Secret', namespace: this.deps.namespace, fieldSelector: `metadata.name=${WEBHOOK_CERT_SECRET}` }, this.log);
       this.certSecret.on(() => this.queue.add(this.singletonKey));
@@ -122,7 +118,7 @@ export class MetalLBOperator extends ResilientOperator {
       this.certTimer = setInterval(() => this.queue.add(this.singletonKey), CERT_CHECK_MS);
       this.certTimer.unref();
     }
-    await Promise.all([...this.owned, this.legacy, this.peers, this.nodes, this.installs, ...(this.certSecret ? [this.certSecret] : [])].map((i) => i.synced));
+    await Promise.all([...this.owned, this.legacy, this.peers, this.nodes, ...(this.certSecret ? [this.certSecret] : [])].map((i) => i.synced));
     await this.watchResource('metallb.io', 'v1beta1', 'metallbs', async (e) => {
       this.queue.add(`${e.meta.namespace ?? ''}/${e.meta.name}`);
       // Another installation's MetalLB coming or going can decide whether ours may deploy.
@@ -136,7 +132,6 @@ export class MetalLBOperator extends ResilientOperator {
     this.legacy?.stop();
     this.peers?.stop();
     this.nodes?.stop();
-    this.installs?.stop();
     this.certSecret?.stop();
     clearInterval(this.certTimer);
     super.stop();
@@ -184,6 +179,11 @@ export class MetalLBOperator extends ResilientOperator {
       return;
     }
     if (await this.finalizer(cr, 'metallbs', FINALIZER, () => this.deleteClusterScoped())) return; // just added; the update re-queues us
+    if (!cr.metadata.annotations?.[SERVING_SINCE_ANNOTATION]) {
+      // Claimed from now on: other installations of the same class see how old ours is (installations.ts).
+      await this.kube.mergePatch(refOf(cr), { metadata: { annotations: { [SERVING_SINCE_ANNOTATION]: now() } } });
+      return; // the update re-queues us
+    }
 
     const conflict = installationConflict(this.deps.namespace, cr.spec?.loadBalancerClass ?? '', this.installations());
     if (conflict) {
@@ -271,7 +271,7 @@ export class MetalLBOperator extends ResilientOperator {
   }
 
   private installations(): Installation[] {
-    return installationsOf(this.installs?.list() ?? [], (n, m) => this.informerFor('MetalLB')?.get(n, m));
+    return installationsOf(this.informerFor('MetalLB')?.list() ?? [], FINALIZER);
   }
 
   private async writeStatus(cr: MetalLB & Obj, conditions: Condition[]): Promise<void> {
@@ -279,9 +279,17 @@ export class MetalLBOperator extends ResilientOperator {
     await this.kube.patchStatus(refOf(cr), { conditions });
   }
 
-  /** Cluster-scoped objects cannot carry an ownerReference to a namespaced CR: delete by label. */
+  /**
+   * Cluster-scoped objects cannot carry an ownerReference to a namespaced CR: ours are deleted by
+   * label; the shared SCC only by the last installation (another's speakers still need it).
+   */
   private async deleteClusterScoped(): Promise<void> {
+    const others = this.installations().filter((i) => i.namespace !== this.deps.namespace);
     for (const spec of ownedInformerSpecs(this.deps.namespace, this.deps.openshift, this.deps.webhook !== undefined).filter((s) => !s.namespace)) {
+      if (spec.kind === 'SecurityContextConstraints') {
+        if (others.length === 0) await this.kube.delete({ apiVersion: spec.apiVersion, kind: spec.kind, name: SPEAKER_SCC });
+        continue;
+      }
       for (const obj of await this.kube.list(spec.apiVersion, spec.kind, undefined, spec.labelSelector)) {
         await this.kube.delete({ apiVersion: spec.apiVersion, kind: spec.kind, name: obj.metadata?.name ?? '' });
       }

@@ -87,12 +87,10 @@ test('objects and apply order, per mode', () => {
   const ids = (objs: Obj[]): string[] => objs.map((o) => `${o.kind}/${o.metadata?.name}`);
   const common = [
     'ServiceAccount/controller', 'ServiceAccount/speaker',
-    'ClusterRole/metallb-metallb-system-controller', 'ClusterRole/metallb-metallb-system-speaker',
-    'ClusterRoleBinding/metallb-metallb-system-controller', 'ClusterRoleBinding/metallb-metallb-system-speaker',
     'Role/controller', 'Role/speaker', 'Role/speaker-secrets', 'RoleBinding/controller', 'RoleBinding/speaker', 'RoleBinding/speaker-secrets', 'ConfigMap/frr-startup', 'ConfigMap/metallb-excludel2',
   ];
   assert.deepEqual(ids(render(seed002)), [...common, 'Deployment/controller', 'DaemonSet/speaker']);
-  assert.deepEqual(ids(render(seed002, true)), [...common, 'SecurityContextConstraints/metallb-metallb-system-speaker', 'Role/speaker-scc', 'RoleBinding/speaker-scc', 'Deployment/controller', 'DaemonSet/speaker']);
+  assert.deepEqual(ids(render(seed002, true)), [...common, 'SecurityContextConstraints/metallb-speaker', 'Role/speaker-scc', 'RoleBinding/speaker-scc', 'Deployment/controller', 'DaemonSet/speaker']);
 });
 
 test('the controller never carries a fixed runAsUser or fsGroup (seed 000 failure)', () => {
@@ -126,7 +124,7 @@ test('the SCC: host network and ports, nothing privileged, granted only through 
   const objs = render(seed002, true);
   const scc = find(objs, 'SecurityContextConstraints');
   assert.equal(scc.metadata?.namespace, undefined);
-  assert.equal(scc.metadata?.labels?.['metallb.io/owner'], 'metallb-system.metallb');
+  assert.equal(scc.metadata?.labels?.['metallb.io/owner'], undefined, 'shared by every installation: rendered the same by each');
   assert.equal(scc.metadata?.ownerReferences, undefined);
   for (const [k, v] of Object.entries({
     allowHostNetwork: true, allowHostPorts: true, allowPrivilegedContainer: false, allowPrivilegeEscalation: false,
@@ -134,9 +132,9 @@ test('the SCC: host network and ports, nothing privileged, granted only through 
     fsGroup: { type: 'RunAsAny' }, supplementalGroups: { type: 'RunAsAny' }, seccompProfiles: ['runtime/default'],
     volumes: ['configMap', 'emptyDir', 'projected', 'secret', 'downwardAPI'], users: [], groups: [],
   })) assert.deepEqual(scc[k], v, k);
-  assert.deepEqual(find(objs, 'Role', 'speaker-scc')['rules'], [{ apiGroups: ['security.openshift.io'], resources: ['securitycontextconstraints'], resourceNames: ['metallb-metallb-system-speaker'], verbs: ['use'] }]);
+  assert.deepEqual(find(objs, 'Role', 'speaker-scc')['rules'], [{ apiGroups: ['security.openshift.io'], resources: ['securitycontextconstraints'], resourceNames: ['metallb-speaker'], verbs: ['use'] }]);
   assert.deepEqual(find(objs, 'RoleBinding', 'speaker-scc')['subjects'], [{ kind: 'ServiceAccount', name: 'speaker', namespace: 'metallb-system' }]);
-  assert.equal(pod(find(objs, 'DaemonSet')).metadata.annotations?.['openshift.io/required-scc'], 'metallb-metallb-system-speaker');
+  assert.equal(pod(find(objs, 'DaemonSet')).metadata.annotations?.['openshift.io/required-scc'], 'metallb-speaker');
   // Every volume type the speaker pod uses is allowed.
   const types = pod(find(objs, 'DaemonSet')).spec['volumes'] as Record<string, unknown>[];
   for (const v of types) for (const t of Object.keys(v).filter((k) => k !== 'name')) assert.ok((scc['volumes'] as string[]).includes(t), t);
@@ -173,7 +171,7 @@ test('rendering changes neither the CR nor the templates', () => {
   assert.equal(cr.spec.speakerTolerations?.[0]?.key, 'node-role.kubernetes.io/master');
 });
 
-test('labels and ownership: namespaced objects owned by the CR, cluster-scoped ones labelled for the finalizer', () => {
+test('labels and ownership: namespaced objects owned by the CR; the SCC, shared, carries no owner', () => {
   for (const openshift of [false, true]) {
     for (const o of render(seed002, openshift)) {
       const id = `${o.kind}/${o.metadata?.name}`;
@@ -181,10 +179,11 @@ test('labels and ownership: namespaced objects owned by the CR, cluster-scoped o
       assert.equal(l['app.kubernetes.io/name'], 'metallb', id);
       assert.equal(l['app.kubernetes.io/managed-by'], 'metallb-operator', id);
       assert.ok(['controller', 'speaker'].includes(l['app.kubernetes.io/component'] ?? ''), id);
-      if (['ClusterRole', 'ClusterRoleBinding', 'SecurityContextConstraints'].includes(o.kind ?? '')) {
-        assert.match(o.metadata?.name ?? '', /^metallb-metallb-system-/, id);
+      assert.ok(!['ClusterRole', 'ClusterRoleBinding'].includes(o.kind ?? ''), `${id}: cluster-wide RBAC comes with the install`);
+      if (o.kind === 'SecurityContextConstraints') {
+        assert.equal(o.metadata?.name, 'metallb-speaker', id);
         assert.equal(o.metadata?.namespace, undefined, id);
-        assert.equal(l['metallb.io/owner'], 'metallb-system.metallb', id);
+        assert.equal(l['metallb.io/owner'], undefined, id);
       } else {
         assert.equal(o.metadata?.namespace, 'metallb-system', id);
         assert.deepEqual(o.metadata?.ownerReferences, [{ apiVersion: 'metallb.io/v1beta1', kind: 'MetalLB', name: 'metallb', uid: UID, controller: true, blockOwnerDeletion: true }], id);
@@ -196,28 +195,32 @@ test('labels and ownership: namespaced objects owned by the CR, cluster-scoped o
   assert.ok(offline.every((o) => o.metadata?.ownerReferences === undefined));
 });
 
-test('another namespace: cluster-scoped names, bindings and the SCC follow it', () => {
-  const objs = renderManifests({ ...input(seed002, true), namespace: 'lb' });
-  assert.deepEqual(find(objs, 'ClusterRoleBinding', 'metallb-lb-speaker')['roleRef'], { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'metallb-lb-speaker' });
-  assert.deepEqual(find(objs, 'ClusterRoleBinding', 'metallb-lb-controller')['subjects'], [{ kind: 'ServiceAccount', name: 'controller', namespace: 'lb' }]);
+test('another namespace: bindings and the webhook configuration follow it; the SCC is the same one, rendered the same', () => {
+  const cluster: ClusterFacts = { peerSecrets: [], nodes: [], webhook: { caBundle: 'CA' } };
+  const objs = renderManifests({ ...input(seed002, true), namespace: 'lb', cluster });
   assert.deepEqual(find(objs, 'RoleBinding', 'speaker')['roleRef'], { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'speaker' });
-  assert.equal(find(objs, 'SecurityContextConstraints').metadata?.name, 'metallb-lb-speaker');
-  assert.equal(find(objs, 'SecurityContextConstraints').metadata?.labels?.['metallb.io/owner'], 'lb.metallb');
+  assert.deepEqual(find(objs, 'RoleBinding', 'speaker-scc')['subjects'], [{ kind: 'ServiceAccount', name: 'speaker', namespace: 'lb' }]);
+  assert.equal(find(objs, 'ValidatingWebhookConfiguration').metadata?.name, 'metallb-lb-webhook-configuration');
+  assert.equal(find(objs, 'ValidatingWebhookConfiguration').metadata?.labels?.['metallb.io/owner'], 'lb.metallb');
+  const scc = (o: Obj[]): string => JSON.stringify(find(o, 'SecurityContextConstraints'));
+  assert.equal(scc(objs), scc(renderManifests({ ...input(seed002, true), cluster })), 'two installations never fight over it');
   assert.ok(objs.every((o) => o.metadata?.namespace === undefined || o.metadata.namespace === 'lb'));
 });
 
 test('least privilege: Secrets only in the operator namespace; cluster-wide rules are the listed ones', () => {
   const objs = render(seed002, true);
-  const clusterRules = (name: string): Rule[] => find(objs, 'ClusterRole', name)['rules'] as Rule[];
-  for (const name of ['metallb-metallb-system-controller', 'metallb-metallb-system-speaker']) {
+  // The workloads' cluster-wide RBAC is installed with the operator (ADR 0014).
+  const workloads = parseObjects(readFileSync(join(repoRoot(), 'config/rbac/workloads.yaml'), 'utf8'));
+  const clusterRules = (name: string): Rule[] => find(workloads as Obj[], 'ClusterRole', name)['rules'] as Rule[];
+  for (const name of ['metallb-controller', 'metallb-speaker']) {
     for (const r of clusterRules(name)) {
       assert.ok(!r.resources.some((x) => x === 'secrets' || x === 'configmaps' || x === '*'), `${name}: ${r.resources}`);
-      assert.ok(!r.verbs.includes('*') && !r.verbs.includes('delete'), `${name}: ${r.verbs}`);
+      assert.ok(!r.verbs.includes('*') && !r.verbs.includes('delete') && !r.verbs.includes('update'), `${name}: ${r.verbs}`);
       assert.ok(!r.apiGroups.includes('metallb.io'), `${name}: metallb.io kinds are namespaced`);
     }
   }
-  assert.deepEqual(clusterRules('metallb-metallb-system-speaker').flatMap((r) => r.resources).sort(), ['endpointslices', 'events', 'nodes', 'services']);
-  assert.deepEqual(clusterRules('metallb-metallb-system-controller').flatMap((r) => r.resources).sort(), ['events', 'namespaces', 'nodes', 'services', 'services/status']);
+  assert.deepEqual(clusterRules('metallb-speaker').flatMap((r) => r.resources).sort(), ['endpointslices', 'events', 'nodes', 'services']);
+  assert.deepEqual(clusterRules('metallb-controller').flatMap((r) => r.resources).sort(), ['events', 'namespaces', 'nodes', 'services', 'services/status']);
   assert.ok(!(find(objs, 'Role', 'controller')['rules'] as Rule[]).some((r) => r.resources.includes('secrets')), 'the controller reads no Secrets');
 });
 
@@ -238,7 +241,7 @@ test('least privilege: Secrets, Leases and the legacy ConfigMap by name; no upda
   ]);
   assert.deepEqual(rules(objs, 'Role', 'controller').filter((r) => r.resources.includes('leases')).map((r) => [r.verbs, r.resourceNames]), [[['create'], undefined], [['get', 'update'], ['metallb-controller']]]);
   // update (a full PUT) only on the controller's Lease: every other write is a patch.
-  const updates = [...namespaced, ...objs.filter((o) => o.kind === 'ClusterRole').flatMap((o) => (o['rules'] as Rule[]).map((r) => ({ role: o.metadata?.name ?? '', ...r })))].filter((r) => r.verbs.includes('update'));
+  const updates = namespaced.filter((r) => r.verbs.includes('update'));
   assert.deepEqual(updates.map((r) => `${r.role}: ${r.resources.join(',')} ${r.resourceNames?.join(',') ?? ''}`), ['controller: leases metallb-controller']);
 });
 

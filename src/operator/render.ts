@@ -7,7 +7,7 @@ import type { Templates } from './templates.js';
 import { findTemplate } from './templates.js';
 import type { Images } from './images.js';
 import type { Component } from './names.js';
-import { COMPONENT_LABEL, LB_CLASS_ANNOTATION, MANAGED_BY, MANAGED_BY_LABEL, NAME_LABEL, OWNER_LABEL, REQUIRED_SCC_ANNOTATION, clusterName, ownerLabelValue, sccName } from './names.js';
+import { COMPONENT_LABEL, MANAGED_BY, MANAGED_BY_LABEL, NAME_LABEL, OWNER_LABEL, REQUIRED_SCC_ANNOTATION, SPEAKER_SCC, clusterName, ownerLabelValue } from './names.js';
 import { DEFAULT_EXCLUDED_INTERFACES, EXCLUDEL2_KEY, renderExcludeL2 } from '../api/excludel2.js';
 import { CONTROLLER_LEASE, EXCLUDEL2_CONFIGMAP, LEGACY_CONFIGMAP, WEBHOOK_CERT_SECRET, WEBHOOK_SERVICE, speakerLeaseName } from '../api/object-names.js';
 import { DEFAULT_WEBHOOK_CERT_DIR, DEFAULT_WEBHOOK_PORT } from '../webhook/server.js';
@@ -42,18 +42,19 @@ export interface RenderInput {
 }
 
 type Ref = readonly [kind: string, name: string];
-/** Apply order: identities, then what they may do, then configuration, then the workloads. */
+/**
+ * Apply order: identities, then what they may do, then configuration, then the workloads. Their
+ * cluster-wide RBAC is not here: it comes with the install (config/rbac/workloads.yaml, ADR 0014).
+ */
 const ORDER: readonly Ref[] = [
   ['ServiceAccount', 'controller'], ['ServiceAccount', 'speaker'],
-  ['ClusterRole', 'controller'], ['ClusterRole', 'speaker'],
-  ['ClusterRoleBinding', 'controller'], ['ClusterRoleBinding', 'speaker'],
   ['Role', 'controller'], ['Role', 'speaker'], ['Role', 'speaker-secrets'],
   ['RoleBinding', 'controller'], ['RoleBinding', 'speaker'], ['RoleBinding', 'speaker-secrets'],
   ['ConfigMap', 'frr-startup'], ['ConfigMap', EXCLUDEL2_CONFIGMAP],
 ];
 /** OpenShift only, before the workloads whose pods need the SCC. */
 const OPENSHIFT: readonly Ref[] = [['SecurityContextConstraints', 'speaker'], ['Role', 'speaker-scc'], ['RoleBinding', 'speaker-scc']];
-const CLUSTER_SCOPED = new Set(['ClusterRole', 'ClusterRoleBinding', 'SecurityContextConstraints', 'ValidatingWebhookConfiguration']);
+const CLUSTER_SCOPED = new Set(['SecurityContextConstraints', 'ValidatingWebhookConfiguration']);
 
 /**
  * Placeholders in templates' resourceNames and the names they stand for. A rule left with no
@@ -61,7 +62,7 @@ const CLUSTER_SCOPED = new Set(['ClusterRole', 'ClusterRoleBinding', 'SecurityCo
  */
 function resourceNames(in_: RenderInput): Record<string, readonly string[]> {
   return {
-    SCC_NAME: [sccName(in_.namespace)],
+    SCC_NAME: [SPEAKER_SCC],
     LEGACY_CONFIGMAP: [LEGACY_CONFIGMAP],
     EXCLUDEL2_CONFIGMAP: [EXCLUDEL2_CONFIGMAP],
     CONTROLLER_LEASE: [CONTROLLER_LEASE],
@@ -88,21 +89,23 @@ function place(o: Obj, in_: RenderInput): Obj {
     [COMPONENT_LABEL]: componentOf(o),
     [MANAGED_BY_LABEL]: MANAGED_BY,
   };
-  if (clusterScoped) {
-    meta.name = o.kind === 'SecurityContextConstraints' ? sccName(ns) : clusterName(ns, meta.name ?? '');
+  if (o.kind === 'SecurityContextConstraints') {
+    // One SCC for every installation, by a name the operator's RBAC can hold (ADR 0014): the same
+    // content from each, so two operators never fight over it; no owner label, the last
+    // installation's finalizer removes it.
+    meta.name = SPEAKER_SCC;
+    delete meta.namespace;
+  } else if (clusterScoped) {
+    meta.name = clusterName(ns, meta.name ?? '');
     delete meta.namespace;
     // Removed by the operator's finalizer: an ownerReference cannot point at a namespaced owner.
     labels[OWNER_LABEL] = ownerLabelValue(ns, cr.metadata.name);
-    // Other installations read which Services this one serves from here (installations.ts).
-    if (o.kind === 'ClusterRole' && componentOf(o) === 'controller') meta.annotations = { ...(meta.annotations ?? {}), [LB_CLASS_ANNOTATION]: cr.spec?.loadBalancerClass ?? '' };
   } else {
     meta.namespace = ns;
     const uid = cr.metadata.uid;
     if (uid) meta.ownerReferences = [{ apiVersion: cr.apiVersion || 'metallb.io/v1beta1', kind: 'MetalLB', name: cr.metadata.name, uid, controller: true, blockOwnerDeletion: true }];
   }
   meta.labels = canonical(labels);
-  const roleRef = o['roleRef'] as { kind?: string; name?: string } | undefined;
-  if (roleRef?.kind === 'ClusterRole') roleRef.name = clusterName(ns, roleRef.name ?? '');
   for (const s of (o['subjects'] as { kind?: string; namespace?: string }[] | undefined) ?? []) if (s.kind === 'ServiceAccount') s.namespace = ns;
   if (Array.isArray(o['rules'])) {
     const names = resourceNames(in_);
@@ -173,7 +176,7 @@ function speaker(in_: RenderInput): Obj {
   setImageAndArgs(t.spec, 'speaker', in_.images.speaker, [...commonArgs(in_.metallb), ...(garp ? [`--l2-gratuitous-interval=${garp}`] : [])]);
   setImageAndArgs(t.spec, 'frr', in_.images.frr, []);
   applyWorkloadConfig(t, spec.speakerConfig, 'speaker');
-  if (in_.openshift) t.metadata.annotations = canonical({ ...(t.metadata.annotations ?? {}), [REQUIRED_SCC_ANNOTATION]: sccName(in_.namespace) });
+  if (in_.openshift) t.metadata.annotations = canonical({ ...(t.metadata.annotations ?? {}), [REQUIRED_SCC_ANNOTATION]: SPEAKER_SCC });
   return ds;
 }
 

@@ -3,8 +3,9 @@
 // OperatorGroup and Subscription install the operator; config/samples make it deploy the controller
 // and the speaker DaemonSet (speaker + frr containers); `kubectl exec -c frr -- vtysh` is the
 // verification. Then the drills on pods (a speaker pod deleted, a node cordoned and drained, the
-// MetalLB CR's nodeSelector and tolerations edited), the capabilities the runtime grants, and an
-// upgrade to 0.1.1 through OLM while the router's route is watched.
+// MetalLB CR's nodeSelector and tolerations edited), the capabilities the runtime grants, an
+// upgrade to 0.1.1 through OLM while the router's route is watched, and the OperatorGroup made
+// global (the AllNamespaces install mode).
 // Waits are bounded polls; timings are measured and printed, never asserted.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -428,6 +429,35 @@ test('upgrade through OLM: catalog 0.1.1 → the Subscription upgrades, the spea
   await poll('only 0.1.1 images, by digest', async () => (JSON.stringify(await ours()) === JSON.stringify([pin('/metallb:v0.1.1'), pin('/speaker:v0.1.1')]) ? true : undefined), 180_000, 1000);
   await curlReaches(demoIP, NODES);
 }));
+
+// 15.2: an OperatorGroup without targetNamespaces (upstream's CSV requires one) also installs us.
+// OLM re-checks the running CSV against the changed OperatorGroup: with OwnNamespace alone it
+// would fail it (UnsupportedOperatorGroup) and remove the operator's pod.
+test('install modes: the OperatorGroup made global (AllNamespaces) keeps the CSV Succeeded and the operator reconciling', async () => {
+  await kubectl('-n', NS, 'patch', 'operatorgroup', 'metallb-operator', '--type', 'json', '-p', JSON.stringify([{ op: 'remove', path: '/spec/targetNamespaces' }]));
+  await poll('the OperatorGroup to target all namespaces', async () => ((await kubectl('-n', NS, 'get', 'operatorgroup', 'metallb-operator', '-o', 'jsonpath={.status.namespaces}')) === '[""]' ? true : undefined), 120_000, 1000);
+  const csv = 'metallb-operator.v0.1.1';
+  type Annotated = { metadata: { annotations?: Record<string, string> }; status?: { phase?: string; reason?: string; message?: string } };
+  // OLM copies the OperatorGroup's new target ("" = all) onto the CSV and re-checks it: then Succeeded,
+  // where a CSV without AllNamespaces goes Failed (UnsupportedOperatorGroup).
+  const phase = await poll('CSV Succeeded with olm.targetNamespaces ""', async () => {
+    const c = JSON.parse(await kubectl('-n', NS, 'get', 'csv', csv, '-o', 'json')) as Annotated;
+    assert.notEqual(c.status?.phase, 'Failed', `CSV: ${c.status?.reason}: ${c.status?.message}`);
+    return c.metadata.annotations?.['olm.targetNamespaces'] === '' && c.status?.phase === 'Succeeded' ? `${c.status.phase}/${c.status.reason}` : undefined;
+  }, 300_000, 1000);
+  measured['allNamespaces'] = { csv: phase };
+  await poll('the operator Deployment re-rendered by OLM for all namespaces', async () => {
+    const d = JSON.parse(await kubectl('-n', NS, 'get', 'deployment', 'metallb-operator-controller-manager', '-o', 'json')) as { spec: { template: Annotated } };
+    return d.spec.template.metadata.annotations?.['olm.targetNamespaces'] === '' ? true : undefined;
+  }, 120_000, 1000);
+  await kubectl('-n', NS, 'rollout', 'status', '--timeout=180s', 'deployment/metallb-operator-controller-manager');
+  // The operator still owns the installation: an edit of the MetalLB CR reaches the speakers.
+  await kubectl('-n', NS, 'patch', 'metallb', 'metallb', '--type', 'merge', '-p', JSON.stringify({ spec: { logLevel: 'debug' } }));
+  await poll('the speaker DaemonSet re-rendered with --log-level=debug', async () => ((await kubectl('-n', NS, 'get', 'daemonset', 'speaker', '-o', 'jsonpath={.spec.template.spec.containers[0].args}')).includes('--log-level=debug') ? true : undefined), 120_000, 1000);
+  await kubectl('-n', NS, 'rollout', 'status', '--timeout=300s', 'daemonset/speaker');
+  await kubectl('-n', NS, 'wait', '--for=condition=Available', '--timeout=120s', 'metallb/metallb');
+  await ecmp(demoIP);
+});
 
 test('down leaves nothing: no process, namespace, cgroup or mount of this lab', async () => {
   const s = state();

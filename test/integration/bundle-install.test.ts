@@ -1,11 +1,13 @@
 // The bundle's acceptance test: the CSV's install strategy, applied to a real control plane the way
-// OLM applies it (ServiceAccount, Role + RoleBinding from `permissions`, ClusterRole +
-// ClusterRoleBinding from `clusterPermissions`, the Deployment), creates the operator Deployment
-// and its RBAC; then the operator program, run as that ServiceAccount (a token from the
-// TokenRequest API, nothing else), does all its work on OpenShift (the superset: SCC and its
-// Role too): the seed 002 MetalLB CR becomes the controller Deployment, the speaker DaemonSet,
-// RBAC, the FRR ConfigMap and the SCC; a legacy ConfigMap gets its condition; deleting the CR
-// removes the cluster-scoped objects. Any permission missing from the bundle fails here.
+// OLM applies it (a ServiceAccount per permission entry, Role + RoleBinding from `permissions`,
+// ClusterRole + ClusterRoleBinding from `clusterPermissions`, the Deployment), creates the
+// operator Deployment and its RBAC, and the controller's and the speaker's cluster-wide RBAC;
+// then the operator program, run as that ServiceAccount (a token from the TokenRequest API,
+// nothing else), does all its work on OpenShift (the superset: SCC and its Role too): the seed 002
+// MetalLB CR becomes the controller Deployment, the speaker DaemonSet, namespaced RBAC, the FRR
+// ConfigMap and the SCC; a legacy ConfigMap gets its condition; deleting the CR removes the SCC.
+// Any permission missing from the bundle fails here, and so does one too many on cluster-wide
+// RBAC or SCCs (18.5).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -39,7 +41,8 @@ const install = ((csv['spec'] as { install: { spec: InstallSpec } }).install.spe
 const dep = install.deployments[0]!;
 const sa = dep.spec.template.spec.serviceAccountName;
 const RBAC = 'rbac.authorization.k8s.io/v1';
-const installRole = `${csvName}-${sa}`;
+/** OLM's names for the Role/ClusterRole of a permission entry (one per ServiceAccount here). */
+const installRole = (account: string): string => `${csvName}-${account}`;
 
 let cp: ControlPlane;
 let admin: Kube;
@@ -59,15 +62,18 @@ function refusals(): string[] {
 
 /** What OLM creates from the CSV's install strategy, in its order: identities, RBAC, Deployment. */
 function installStrategyObjects(): Obj[] {
-  const subject = [{ kind: 'ServiceAccount', name: sa, namespace: NS }];
-  const objs: Obj[] = [{ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: sa, namespace: NS } } as Obj];
+  const accounts = [...new Set([sa, ...install.permissions.map((p) => p.serviceAccountName), ...install.clusterPermissions.map((p) => p.serviceAccountName)])];
+  const objs: Obj[] = accounts.map((name) => ({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: NS } }) as Obj);
+  const subject = (account: string): unknown[] => [{ kind: 'ServiceAccount', name: account, namespace: NS }];
   for (const p of install.permissions) {
-    objs.push({ apiVersion: RBAC, kind: 'Role', metadata: { name: installRole, namespace: NS }, rules: p.rules } as Obj);
-    objs.push({ apiVersion: RBAC, kind: 'RoleBinding', metadata: { name: installRole, namespace: NS }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: installRole }, subjects: subject } as Obj);
+    const name = installRole(p.serviceAccountName);
+    objs.push({ apiVersion: RBAC, kind: 'Role', metadata: { name, namespace: NS }, rules: p.rules } as Obj);
+    objs.push({ apiVersion: RBAC, kind: 'RoleBinding', metadata: { name, namespace: NS }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name }, subjects: subject(p.serviceAccountName) } as Obj);
   }
   for (const p of install.clusterPermissions) {
-    objs.push({ apiVersion: RBAC, kind: 'ClusterRole', metadata: { name: installRole }, rules: p.rules } as Obj);
-    objs.push({ apiVersion: RBAC, kind: 'ClusterRoleBinding', metadata: { name: installRole }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: installRole }, subjects: subject } as Obj);
+    const name = installRole(p.serviceAccountName);
+    objs.push({ apiVersion: RBAC, kind: 'ClusterRole', metadata: { name }, rules: p.rules } as Obj);
+    objs.push({ apiVersion: RBAC, kind: 'ClusterRoleBinding', metadata: { name }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name }, subjects: subject(p.serviceAccountName) } as Obj);
   }
   objs.push({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: dep.name, namespace: NS, labels: dep.label ?? {} }, spec: dep.spec } as unknown as Obj);
   return objs;
@@ -85,7 +91,7 @@ before(async () => {
 after(async () => {
   if (operator?.pid) await stopProc(operator.pid);
   await cp.kubectl(['delete', 'metallb', '--all', '-n', NS, '--wait=false']);
-  await cp.kubectl(['delete', 'clusterrole,clusterrolebinding', installRole, '--ignore-not-found']);
+  await cp.kubectl(['delete', 'clusterrole,clusterrolebinding', ...install.clusterPermissions.map((p) => installRole(p.serviceAccountName)), '--ignore-not-found']);
   await cp.kubectl(['delete', 'namespace', NS, '--wait=false']);
   await cp.kubectl(['delete', 'crd', 'securitycontextconstraints.security.openshift.io', '--wait=true']);
   rmSync(dir, { recursive: true, force: true });
@@ -105,6 +111,33 @@ test('the install strategy creates the operator Deployment, its ServiceAccount a
   assert.equal(can.stdout.trim(), 'yes');
   const cannot = await cp.kubectl(['auth', 'can-i', 'get', 'secrets', '-n', 'kube-system', `--as=system:serviceaccount:${NS}:${sa}`]);
   assert.equal(cannot.stdout.trim(), 'no', 'the operator must not read Secrets outside its namespace');
+  // The workloads' cluster-wide rules come with the install, bound to their ServiceAccounts.
+  assert.deepEqual(install.clusterPermissions.map((p) => p.serviceAccountName), [sa, 'controller', 'speaker']);
+  for (const [who, verb, what] of [['controller', 'patch', 'services/status'], ['speaker', 'watch', 'endpointslices.discovery.k8s.io']] as const) {
+    const r = await cp.kubectl(['auth', 'can-i', verb, what, '--all-namespaces', `--as=system:serviceaccount:${NS}:${who}`]);
+    assert.equal(r.stdout.trim(), 'yes', `${who} ${verb} ${what}`);
+  }
+});
+
+// 18.5: what a stolen operator token could do to cluster-wide RBAC and SCCs, asked of the apiserver.
+test('the operator may touch no ClusterRole or ClusterRoleBinding and no SCC but metallb-speaker, nor use another SCC', async () => {
+  const can = async (...args: string[]): Promise<string> => (await cp.kubectl(['auth', 'can-i', ...args, `--as=system:serviceaccount:${NS}:${sa}`])).stdout.trim();
+  const answers: Record<string, string> = {};
+  for (const q of [
+    ['patch', 'clusterroles/cluster-admin'], ['create', 'clusterrolebindings'], ['delete', 'clusterroles/system:node'], ['patch', 'clusterrolebindings/cluster-admin'],
+    ['patch', 'securitycontextconstraints/privileged'], ['create', 'securitycontextconstraints'], ['delete', 'securitycontextconstraints/restricted-v2'],
+    ['use', 'securitycontextconstraints/privileged', '-n', NS],
+    ['patch', 'securitycontextconstraints/metallb-speaker'], ['create', 'securitycontextconstraints/metallb-speaker'], ['use', 'securitycontextconstraints/metallb-speaker', '-n', NS],
+  ]) answers[q.join(' ')] = await can(...q);
+  assert.deepEqual(answers, {
+    'patch clusterroles/cluster-admin': 'no', 'create clusterrolebindings': 'no', 'delete clusterroles/system:node': 'no', 'patch clusterrolebindings/cluster-admin': 'no',
+    'patch securitycontextconstraints/privileged': 'no', 'create securitycontextconstraints': 'no', 'delete securitycontextconstraints/restricted-v2': 'no',
+    [`use securitycontextconstraints/privileged -n ${NS}`]: 'no',
+    'patch securitycontextconstraints/metallb-speaker': 'yes', 'create securitycontextconstraints/metallb-speaker': 'yes', [`use securitycontextconstraints/metallb-speaker -n ${NS}`]: 'yes',
+  });
+  // And in practice: the operator's token cannot create another SCC, even by server-side apply.
+  const op = new Kube(loadKubeConfig(await serviceAccountKubeconfig(admin, cp.kubeconfigPath, NS, sa, dir)), 'bundle-operator-probe');
+  await assert.rejects(op.apply({ apiVersion: 'security.openshift.io/v1', kind: 'SecurityContextConstraints', metadata: { name: 'not-metallbs' }, allowPrivilegedContainer: true } as Obj), /forbidden/);
 });
 
 test('the operator, run with only that ServiceAccount token, reconciles the seed 002 MetalLB CR into everything', async () => {
@@ -122,11 +155,9 @@ test('the operator, run with only that ServiceAccount token, reconciles the seed
 
   const expected: [string, string, string, string | undefined][] = [
     ['v1', 'ServiceAccount', 'controller', NS], ['v1', 'ServiceAccount', 'speaker', NS], ['v1', 'ConfigMap', 'frr-startup', NS],
-    [RBAC, 'ClusterRole', `metallb-${NS}-controller`, undefined], [RBAC, 'ClusterRole', `metallb-${NS}-speaker`, undefined],
-    [RBAC, 'ClusterRoleBinding', `metallb-${NS}-controller`, undefined], [RBAC, 'ClusterRoleBinding', `metallb-${NS}-speaker`, undefined],
     [RBAC, 'Role', 'controller', NS], [RBAC, 'Role', 'speaker', NS], [RBAC, 'Role', 'speaker-scc', NS],
     [RBAC, 'RoleBinding', 'controller', NS], [RBAC, 'RoleBinding', 'speaker', NS], [RBAC, 'RoleBinding', 'speaker-scc', NS],
-    ['security.openshift.io/v1', 'SecurityContextConstraints', `metallb-${NS}-speaker`, undefined],
+    ['security.openshift.io/v1', 'SecurityContextConstraints', 'metallb-speaker', undefined],
     ['apps/v1', 'Deployment', 'controller', NS], ['apps/v1', 'DaemonSet', 'speaker', NS],
   ];
   for (const [apiVersion, kind, name, ns] of expected) await poll(`${kind} ${name} (operator log: ${logFile})`, () => get(apiVersion, kind, name, ns), 60_000);
@@ -170,10 +201,9 @@ test('a legacy ConfigMap with an unknown key: the condition gives the conversion
   await admin.delete({ apiVersion: 'v1', kind: 'ConfigMap', name: 'config', namespace: NS });
 });
 
-test('deleting the CR: the operator (same token) removes the cluster-scoped objects and its finalizer', async () => {
+test('deleting the CR: the operator (same token) removes the SCC (the last installation) and its finalizer', async () => {
   await admin.delete({ apiVersion: 'metallb.io/v1beta1', kind: 'MetalLB', name: 'metallb', namespace: NS });
   await poll('the CR gone', async () => ((await get('metallb.io/v1beta1', 'MetalLB', 'metallb', NS)) ? undefined : true));
-  await poll('ClusterRoles removed', async () => ((await admin.list(RBAC, 'ClusterRole', undefined, `metallb.io/owner=${NS}.metallb`)).length === 0 ? true : undefined));
-  await poll('SCC removed', async () => ((await get('security.openshift.io/v1', 'SecurityContextConstraints', `metallb-${NS}-speaker`)) ? undefined : true));
+  await poll('SCC removed', async () => ((await get('security.openshift.io/v1', 'SecurityContextConstraints', 'metallb-speaker')) ? undefined : true));
   assert.deepEqual(refusals(), []);
 });

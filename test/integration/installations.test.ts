@@ -57,7 +57,7 @@ test('a second installation for the same Services is refused, deploys nothing, a
   await admin.apply(metallb(B));
   const d = await reason(B, 'AnotherInstallation');
   assert.equal(d.status, 'True');
-  assert.match(d.message, new RegExp(`installation in namespace "${A}" \\(since [0-9TZ:-]+\\) already serves the default loadBalancerClass.*different spec.loadBalancerClass`));
+  assert.match(d.message, new RegExp(`installation in namespace "${A}" \\(since [0-9TZ:.-]+\\) already serves the default loadBalancerClass.*different spec.loadBalancerClass`));
   assert.deepEqual(await workloads(B), []);
   // The first installation's MetalLB keeps its own operator's conditions (no NotTheSingleton from B's).
   assert.equal((await degraded(A))?.reason, 'AsExpected');
@@ -67,7 +67,7 @@ test('with a loadBalancerClass of its own it deploys; back on the same class its
   await admin.apply(metallb(B, { loadBalancerClass: 'metallb.io/b' }));
   await poll('B deployed', async () => ((await workloads(B)).length === 2 ? true : undefined), 30_000);
   assert.equal((await degraded(B))?.reason, 'AsExpected');
-  // B now has its own ClusterRole, younger than A's: going back to A's class, B yields again.
+  // B is claimed now (metallb.io/serving-since), later than A: going back to A's class, B yields again.
   await admin.apply(metallb(B, { logLevel: 'info' }));
   await reason(B, 'AnotherInstallation');
   await poll('B\'s workloads removed', async () => ((await workloads(B)).length === 0 ? true : undefined), 30_000);

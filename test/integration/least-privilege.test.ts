@@ -11,6 +11,7 @@ import { Kube } from '../../src/k8s/client.js';
 import type { Obj } from '../../src/k8s/client.js';
 import { loadKubeConfig } from '../../src/k8s/kubeconfig.js';
 import { serviceAccountKubeconfig } from '../helpers/service-account.js';
+import { installWorkloadClusterRBAC } from '../helpers/workload-rbac.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +32,7 @@ let op: MetalLBOperator;
 let speaker: Kube;
 let controller: Kube;
 let dir: string;
+let removeClusterRBAC: (() => Promise<void>) | undefined;
 
 const secret = (name: string, type: string, data: Record<string, string>): Obj =>
   ({ apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: NS }, type, stringData: data }) as Obj;
@@ -63,6 +65,7 @@ before(async () => {
   await admin.apply(secret('bgp-auth', 'kubernetes.io/basic-auth', { username: 'ignored', password: 's3cret' }));
   await admin.apply(secret('unrelated', 'Opaque', { token: 'not-for-the-speaker' }));
   await admin.apply(peer('router-1', 'bgp-auth'));
+  removeClusterRBAC = await installWorkloadClusterRBAC(admin, NS);
   op = await runOperator({ kube: new Kube(loadKubeConfig(cp.kubeconfigPath), 'metallb-operator'), log: silentLogger(), namespace: NS, render: operatorRender(), openshift: false });
   await admin.apply({ apiVersion: 'metallb.io/v1beta1', kind: 'MetalLB', metadata: { name: 'metallb', namespace: NS }, spec: {} } as Obj);
   await poll('the speaker and controller ServiceAccounts and Roles', async () => ((await admin.get({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', name: 'speaker-secrets', namespace: NS })) ? true : undefined));
@@ -76,6 +79,7 @@ after(async () => {
   // With the operator still running, so its finalizer removes the cluster-scoped objects.
   await cp.kubectl(['delete', 'metallb', '--all', '-n', NS, '--timeout=60s']);
   op?.stop();
+  await removeClusterRBAC?.();
   for (const n of NODES) await admin.delete({ apiVersion: 'v1', kind: 'Node', name: n });
   await cp.kubectl(['delete', 'namespace', NS, '--wait=false']);
   rmSync(dir, { recursive: true, force: true });

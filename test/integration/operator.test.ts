@@ -189,7 +189,7 @@ test('deleting the CR removes everything the operator created', async () => {
   await admin.delete({ apiVersion: 'metallb.io/v1beta1', kind: 'MetalLB', name: 'metallb', namespace: NS });
   await poll('the CR to be gone (finalizer removed)', async () => ((await admin.get({ apiVersion: 'metallb.io/v1beta1', kind: 'MetalLB', name: 'metallb', namespace: NS })) ? undefined : true));
   await poll('namespaced objects garbage-collected', async () => ((await ds()) === undefined ? true : undefined));
-  await poll('cluster-scoped objects removed', async () => ((await admin.list('rbac.authorization.k8s.io/v1', 'ClusterRole', undefined, `metallb.io/owner=${NS}.metallb`)).length === 0 ? true : undefined));
+  await poll('cluster-scoped objects removed', async () => ((await admin.list('admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration', undefined, `metallb.io/owner=${NS}.metallb`)).length === 0 ? true : undefined));
   for (const kind of ['ServiceAccount', 'ConfigMap']) {
     const left = await admin.list('v1', kind, NS, 'app.kubernetes.io/managed-by=metallb-operator');
     await poll(`${kind}s garbage-collected`, async () => ((await admin.list('v1', kind, NS, 'app.kubernetes.io/managed-by=metallb-operator')).length === 0 ? true : undefined));

@@ -19,6 +19,7 @@ import { operatorRender } from '../../src/operator/wiring.js';
 import type { MetalLB } from '../../src/api/metallb.js';
 import { issueServing, makeCA } from '../../src/util/x509.js';
 import { serviceAccountKubeconfig } from '../helpers/service-account.js';
+import { installWorkloadClusterRBAC } from '../helpers/workload-rbac.js';
 import { parseObjects } from '../../src/api/yaml.js';
 import { repoRoot } from '../../src/util/golden.js';
 
@@ -29,6 +30,7 @@ let admin: Kube;
 let controller: ControllerHandle;
 let dir: string;
 let vwcName = '';
+let removeClusterRBAC: (() => Promise<void>) | undefined;
 
 const obj = (kind: string, name: string, spec: Record<string, unknown>, apiVersion = 'metallb.io/v1beta1', namespace = NS): Obj => ({ apiVersion, kind, metadata: { name, namespace }, spec }) as Obj;
 const peer = (name: string, spec: Record<string, unknown>, apiVersion = 'metallb.io/v1beta2'): Obj => obj('BGPPeer', name, { myASN: 64520, peerASN: 64501, ...spec }, apiVersion);
@@ -58,7 +60,9 @@ before(async () => {
   const cr = { apiVersion: 'metallb.io/v1beta1', kind: 'MetalLB', metadata: { name: 'metallb', namespace: NS }, spec: {} } as MetalLB;
   const rendered = operatorRender(NS)(cr, false, { peerSecrets: [], nodes: [], webhook: { caBundle: ca.certPem } });
   const isController = (o: Obj): boolean => o.metadata?.labels?.['app.kubernetes.io/component'] === 'controller';
-  for (const o of rendered.filter((x) => isController(x) && ['ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding'].includes(x.kind ?? ''))) await admin.apply(o);
+  for (const o of rendered.filter((x) => isController(x) && ['ServiceAccount', 'Role', 'RoleBinding'].includes(x.kind ?? ''))) await admin.apply(o);
+  // Its cluster-wide rules, as the install creates them.
+  removeClusterRBAC = await installWorkloadClusterRBAC(admin, NS);
   const sa = new Kube(loadKubeConfig(await serviceAccountKubeconfig(admin, cp.kubeconfigPath, NS, 'controller', dir)), 'wh-controller');
   controller = await runController({ kube: sa, log: silentLogger(), namespace: NS, identity: 'wh', webhook: { host: '127.0.0.1', port: 0, certDir: dir, certPollMs: 500 } });
   const vwc = rendered.find((o) => o.kind === 'ValidatingWebhookConfiguration')!;
@@ -81,6 +85,7 @@ before(async () => {
 after(async () => {
   if (vwcName) await admin.delete({ apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingWebhookConfiguration', name: vwcName }).catch(() => undefined);
   await controller?.stop();
+  await removeClusterRBAC?.();
   for (const ns of [NS, OTHER]) await admin.delete({ apiVersion: 'v1', kind: 'Namespace', name: ns }).catch(() => undefined);
   admin?.close();
   rmSync(dir, { recursive: true, force: true });

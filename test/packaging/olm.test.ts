@@ -31,7 +31,7 @@ function tool(name: string): string {
  * version; only v1beta1 was removed. Fixed upstream in operator-framework/api v0.43.0
  * (issue operator-framework/api#378); the speaker needs EndpointSlices, so the rule stays.
  */
-const KNOWN_FALSE_POSITIVE = /level=warning msg="Warning: Value metallb-operator\.v[0-9.]+: this bundle is using APIs which were deprecated and removed in v1\.25\. .* Migrate the API\(s\) for endpointslices: \(\[\\"ClusterServiceVersion\.Spec\.InstallStrategy\.StrategySpec\.ClusterPermissions\[0\]\.Rules\[\d+\]\\"\]\)"$/;
+const KNOWN_FALSE_POSITIVE = /level=warning msg="Warning: Value metallb-operator\.v[0-9.]+: this bundle is using APIs which were deprecated and removed in v1\.25\. .* Migrate the API\(s\) for endpointslices: \(\[\\"ClusterServiceVersion\.Spec\.InstallStrategy\.StrategySpec\.ClusterPermissions\[\d+\]\.Rules\[\d+\]\\"\]\)"$/;
 
 test('make bundle is diff-free: bundle/ and operator/catalog/ are what config/ generates', async () => {
   const files = await generatePackaging(root);
@@ -69,7 +69,8 @@ test("seed 002's flow: the catalog serves package metallb-operator on channel st
   assert.equal(bundle['name'], csv.metadata?.name);
   // OperatorGroup metallb-operator with targetNamespaces [metallb-system] in metallb-system: OwnNamespace
   const modes = (csv['spec'] as { installModes: { type: string; supported: boolean }[] }).installModes;
-  assert.deepEqual(modes.filter((m) => m.supported).map((m) => m.type), ['OwnNamespace']);
+  // ... and AllNamespaces (an OperatorGroup without targetNamespaces), as upstream's CSV
+  assert.deepEqual(modes.filter((m) => m.supported).map((m) => m.type), ['OwnNamespace', 'AllNamespaces']);
   assert.equal((csv.metadata?.['annotations'] as Record<string, string>)['operatorframework.io/suggested-namespace'], 'metallb-system');
   // every CRD of the bundle is served as a GVK of the catalog's bundle
   const gvks = (bundle['properties'] as { type: string; value: { kind: string; version: string } }[]).filter((p) => p.type === 'olm.gvk').map((p) => `${p.value.kind}/${p.value.version}`);
@@ -137,9 +138,13 @@ test('generate-bundle --image-digests: a release whose CSV and catalog name our 
     assert.deepEqual(Object.fromEntries((pod.env ?? []).filter((e) => e.name.endsWith('_IMAGE')).map((e) => [e.name, e.value])), { CONTROLLER_IMAGE: `${repo}/metallb@${d('c')}`, SPEAKER_IMAGE: `${repo}/speaker@${d('e')}`, FRR_IMAGE: `${repo}/speaker@${d('e')}` });
     assert.deepEqual(csv.spec.relatedImages.map((r) => r.image).sort(), [`${repo}/metallb@${d('c')}`, `${repo}/speaker@${d('e')}`]);
     assert.doesNotMatch(csvText, /metallb-operator-ts\/[a-z-]+:v/);
+    // the upgrade path: replaces the previous release, and skips straight from any older one
+    assert.equal(csv.metadata.annotations['olm.skipRange'], '<0.1.1');
     // the catalog keeps serving 0.1.0, whose related images are pinned too
     const catalog = readFileSync(join(dir, 'out/operator/catalog/metallb-operator/catalog.yaml'), 'utf8');
     assert.match(catalog, new RegExp(`${repo}/speaker@${d('b')}`));
+    const entries = (parseObjects(catalog) as unknown as { schema: string; entries?: unknown[] }[]).find((x) => x.schema === 'olm.channel')!.entries;
+    assert.deepEqual(entries, [{ name: 'metallb-operator.v0.1.0' }, { name: 'metallb-operator.v0.1.1', replaces: 'metallb-operator.v0.1.0', skipRange: '<0.1.1' }]);
     assert.deepEqual([...catalog.matchAll(/metallb-operator-ts\/([a-z-]+):v[0-9.]+/g)].map((m) => m[1]).filter((n, i, a) => a.indexOf(n) === i), ['metallb-operator-bundle']);
     const v = await run(tool('operator-sdk'), ['bundle', 'validate', join(dir, 'out/bundle'), '--select-optional', 'suite=operatorframework'], { env: { ...process.env, HOME: process.env['HOME'] ?? '/root' } });
     assert.equal(v.code, 0, `${v.stdout}${v.stderr}`);
