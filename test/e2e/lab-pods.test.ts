@@ -147,6 +147,12 @@ test('OLM installs seed 002 from an empty cluster: CSV Succeeded, every pod Read
   const conditions = await kubectl('-n', NS, 'get', 'metallb', 'metallb', '-o', 'jsonpath={range .status.conditions[*]}{.type}={.status} {end}');
   assert.match(conditions, /Available=True/);
   assert.match(conditions, /Degraded=False/);
+  // With exactly the CSV's RBAC (and the ServiceAccounts OLM created for its clusterPermissions),
+  // the operator was refused nothing.
+  const log = await kubectl('-n', NS, 'logs', 'deployment/metallb-operator-controller-manager');
+  assert.deepEqual(log.split('\n').filter((l) => /forbidden/i.test(l)).map((l) => l.slice(0, 300)), []);
+  const bound = (await kubectl('get', 'clusterrolebinding', '-o', 'jsonpath={range .items[*]}{range .subjects[*]}{.namespace}/{.name}{" "}{end}{end}')).split(/\s+/);
+  assert.ok(bound.includes(`${NS}/controller`) && bound.includes(`${NS}/speaker`), 'OLM bound the workloads\' ClusterRoles from the CSV\'s clusterPermissions');
 });
 
 test('the user\'s check: `kubectl exec <speaker> -c frr -- vtysh` shows the router Established with BFD up', async () => {
