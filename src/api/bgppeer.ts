@@ -73,7 +73,7 @@ export const bgpPeerSpecV1beta2 = s
         patternHint: 'must be a lowercase DNS-1123 name (a-z, 0-9, "-", ".")',
         maxLength: BFD_PROFILE_NAME_MAX_LENGTH,
       }),
-      ebgpMultiHop: s.bool({ description: 'The eBGP peer is several hops away' }),
+      ebgpMultiHop: s.bool({ description: 'The eBGP peer is several hops away. Without it an IPv6 eBGP session is opened with FRR disable-connected-check (as upstream): a node whose IPv6 address is a /128 has no connected prefix covering its router' }),
       vrf: s
         .str({ description: 'The VRF the session lives in (default: the default VRF)', pattern: IFNAME_PATTERN, patternHint: `must be a VRF name (${IFNAME_HINT})` })
         .rule({ rule: "self != 'default'", message: 'leave vrf unset for the default VRF ("default" is not a VRF device)', check: (v) => v !== 'default' }),

@@ -37,6 +37,8 @@ export interface ControllerHandle {
   metrics: Metrics;
   /** The webhook's port once it serves (0 before, or without one). */
   webhookPort(): number;
+  /** What /readyz answers: true unless a webhook was asked for and does not serve yet. */
+  ready(): boolean;
   stop(): Promise<void>;
 }
 
@@ -148,9 +150,12 @@ export async function runController(d: ControllerDeps): Promise<ControllerHandle
     },
   });
   elector.start();
-  const server = d.metricsAddress ? await serveMetrics(metrics, d.metricsAddress.port, d.metricsAddress.host, () => true) : undefined;
   // A missing certificate (its Secret not written yet) must not stop IP allocation: retried.
   let webhook: WebhookHandle | undefined;
+  // Ready once the webhook (when asked for) serves: the webhook Service then sends the apiserver's
+  // admission calls only to replicas that answer them, and `rollout status` waits for it.
+  const ready = (): boolean => !d.webhook || webhook !== undefined;
+  const server = d.metricsAddress ? await serveMetrics(metrics, d.metricsAddress.port, d.metricsAddress.host, () => true, ready) : undefined;
   let webhookRetry: NodeJS.Timeout | undefined;
   let stopped = false;
   const serveWebhook = async (): Promise<void> => {
@@ -171,6 +176,7 @@ export async function runController(d: ControllerDeps): Promise<ControllerHandle
     elector,
     metrics,
     webhookPort: () => webhook?.port ?? 0,
+    ready,
     async stop(): Promise<void> {
       stopped = true;
       clearTimeout(webhookRetry);

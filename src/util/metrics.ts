@@ -68,14 +68,19 @@ export class Metrics {
   }
 }
 
-/** Serves /metrics and /healthz (healthy() decides the latter) on host:port. */
-export function serveMetrics(metrics: Metrics, port: number, host: string, healthy: () => boolean): Promise<Server> {
+/**
+ * Serves /metrics, /healthz (liveness: healthy()) and /readyz (readiness: ready(), by default the
+ * same) on host:port. They differ where a process is alive but not yet useful to its Service (the
+ * controller before its admission webhook serves): not ready keeps it out of the endpoints
+ * without the kubelet restarting it.
+ */
+export function serveMetrics(metrics: Metrics, port: number, host: string, healthy: () => boolean, ready: () => boolean = healthy): Promise<Server> {
   const server = createServer((req, res) => {
     if (req.url === '/metrics') {
       res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' });
       res.end(metrics.text());
     } else if (req.url === '/healthz' || req.url === '/readyz') {
-      const ok = healthy();
+      const ok = req.url === '/healthz' ? healthy() : ready();
       res.writeHead(ok ? 200 : 503);
       res.end(ok ? 'ok\n' : 'not ready\n');
     } else {

@@ -224,3 +224,47 @@ test('aggregationLength 0 never reaches FRR: no default route at the router, an 
   await admin.delete({ apiVersion: 'metallb.io/v1beta1', kind: 'BGPAdvertisement', name: 'to-default', namespace: NS });
   await admin.delete({ apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool', name: 'agg-pool', namespace: NS });
 });
+
+// 15.8: dynamicASN, with the router configured to match: `remote-as external` against the
+// router's 64521, then iBGP (`remote-as internal`, both sides in 64521), then back to the seed.
+test('dynamicASN external and internal: sessions Established with the AS learned, the prefix received at the router', async (t) => {
+  const peerRef = { apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', name: 'peer-test', namespace: NS };
+  type Neighbor = { bgpState?: string; remoteAs?: number; localAs?: number };
+  const nodeSide = async (): Promise<{ state: string; remoteAs: number; localAs: number }[]> => Promise.all(lab.nodes.map(async (n) => {
+    const p = (await showJson<Record<string, Neighbor>>(n.vtysh, `show bgp neighbor ${ROUTER_IP} json`))[ROUTER_IP] ?? {};
+    return { state: p.bgpState ?? '', remoteAs: p.remoteAs ?? 0, localAs: p.localAs ?? 0 };
+  }));
+  const configured = (re: RegExp): Promise<true> => waitFor(`${re} in both nodes' running config`, async () =>
+    ((await Promise.all(lab.nodes.map((n) => n.vtysh.run(['-c', 'show running-config'])))).every((r) => re.test(r.stdout)) ? true : undefined), 30_000);
+  const sessions = (localAs: number): Promise<unknown> => waitFor(`both nodes Established as AS ${localAs} with the router's 64521`, async () => {
+    const s = await nodeSide();
+    return s.every((x) => x.state === 'Established' && x.remoteAs === 64521 && x.localAs === localAs) ? s : undefined;
+  }, 60_000).catch(async (e: unknown) => { throw new Error(`${String(e)}: ${JSON.stringify(await nodeSide())}`); });
+  const received = (ip: string, n: number): Promise<unknown> => waitFor(`${ip}/32 at the router from ${n} node(s)`, async () => ((await routerNexthops(`${ip}/32`)).length >= n ? true : undefined), 60_000);
+  const routerConf = (...lines: string[]): Promise<unknown> => lab.router.vtysh.run(['-c', 'configure terminal', '-c', 'router bgp 64521', ...lines.flatMap((l) => ['-c', l])]);
+
+  await admin.apply(service('dyn'));
+  await admin.apply(slice('dyn', NODES));
+  const ip = await ipOf('dyn');
+  await received(ip, 2);
+
+  await admin.mergePatch(peerRef, { spec: { peerASN: null, dynamicASN: 'external' } });
+  await configured(/neighbor 192\.168\.133\.1 remote-as external/);
+  t.diagnostic(`dynamicASN external: ${JSON.stringify(await sessions(64520))}`);
+  await received(ip, 2);
+
+  // iBGP: the router takes the nodes as internal peers, the nodes move into AS 64521.
+  await routerConf('neighbor metallb remote-as internal');
+  await admin.mergePatch(peerRef, { spec: { myASN: 64521, dynamicASN: 'internal' } });
+  await configured(/router bgp 64521[\s\S]*neighbor 192\.168\.133\.1 remote-as internal/);
+  t.diagnostic(`dynamicASN internal: ${JSON.stringify(await sessions(64521))}`);
+  await received(ip, 1);
+
+  // Back to seed 002 as written.
+  await admin.mergePatch(peerRef, { spec: { myASN: 64520, dynamicASN: null, peerASN: 64521 } });
+  await routerConf('neighbor metallb remote-as 64520');
+  await configured(/router bgp 64520[\s\S]*neighbor 192\.168\.133\.1 remote-as 64521/);
+  await sessions(64520);
+  await received(ip, 2);
+  await admin.delete({ apiVersion: 'v1', kind: 'Service', name: 'dyn', namespace: APPS });
+});

@@ -162,3 +162,32 @@ test('a renewed certificate (another CA) is served without a restart once the fi
   }
   assert.match(msg, denied('ipaddresspoolvalidationwebhook.metallb.io', 'pool "wh-rot" (198.51.100.0/30) overlaps pool "wh-a" (198.51.100.0/24)'));
 });
+
+test('readiness: a replica is not Ready (/readyz 503, /healthz 200) until its webhook serves; it is once the certificate appears', async () => {
+  const { createServer } = await import('node:net');
+  const port = await new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
+  const empty = mkdtempSync(join(tmpdir(), 'metallb-wh-nocert-'));
+  const sa = new Kube(loadKubeConfig(await serviceAccountKubeconfig(admin, cp.kubeconfigPath, NS, 'controller', dir)), 'wh-controller-2');
+  const second = await runController({ kube: sa, log: silentLogger(), namespace: NS, identity: 'wh-2', metricsAddress: { host: '127.0.0.1', port }, webhook: { host: '127.0.0.1', port: 0, certDir: empty, certPollMs: 500 } });
+  const code = async (path: string): Promise<number> => (await fetch(`http://127.0.0.1:${port}${path}`)).status;
+  try {
+    assert.deepEqual({ readyz: await code('/readyz'), healthz: await code('/healthz'), ready: second.ready() }, { readyz: 503, healthz: 200, ready: false });
+    const ca = makeCA('metallb-webhook-test-ca-3', 1);
+    const leaf = issueServing(ca, '127.0.0.1', ['127.0.0.1'], 1);
+    writeFileSync(join(empty, 'tls.key'), leaf.keyPem, { mode: 0o600 });
+    writeFileSync(join(empty, 'tls.crt'), leaf.certPem);
+    // The start is retried every 5 s.
+    const t0 = Date.now();
+    while (Date.now() - t0 < 15_000 && (await code('/readyz')) !== 200) await new Promise((r) => setTimeout(r, 250));
+    assert.deepEqual({ readyz: await code('/readyz'), healthz: await code('/healthz'), ready: second.ready() }, { readyz: 200, healthz: 200, ready: true });
+    assert.ok(second.webhookPort() > 0);
+  } finally {
+    await second.stop();
+    rmSync(empty, { recursive: true, force: true });
+  }
+});

@@ -48,3 +48,25 @@ test('every BGPPeer the CRD accepts is configured by the speaker, and every one 
   // Both outcomes are exercised.
   assert.ok(accepted > 10 && accepted < CANDIDATES.length - 10, `${accepted} of ${CANDIDATES.length} accepted`);
 });
+
+test('disable-connected-check exactly for single-hop IPv6 eBGP (upstream\'s rule), eBGP judged by the AS the session presents', () => {
+  const v6 = { peerAddress: 'fc00:133::1' };
+  const cases: [string, Record<string, unknown>, boolean][] = [
+    ['IPv6 eBGP', v6, true],
+    ['IPv6 iBGP', { ...v6, peerASN: 64520 }, false],
+    ['IPv6 eBGP multihop', { ...v6, ebgpMultiHop: true }, false],
+    ['IPv6 dynamicASN external', { ...v6, peerASN: undefined, dynamicASN: 'external' }, true],
+    ['IPv6 dynamicASN internal', { ...v6, peerASN: undefined, dynamicASN: 'internal' }, false],
+    ['IPv6, local-as equal to the peer\'s AS: iBGP to FRR', { ...v6, localASN: 64521 }, false],
+    ['IPv6, local-as differing from the peer\'s', { ...v6, peerASN: 64520, localASN: 64530 }, true],
+    ['IPv4 eBGP', {}, false],
+  ];
+  const got = cases.map(([what, spec]) => {
+    const o = peer(spec);
+    o['spec'] = Object.fromEntries(Object.entries(o['spec'] as Record<string, unknown>).filter(([, x]) => x !== undefined));
+    const r = planPeers(snapshotFromObjects([{ apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' } }, o]), { name: 'n1', labels: {}, networkUnavailable: false });
+    assert.deepEqual(r.skipped, [], what);
+    return [what, r.sessions[0]!.neighbor.disableConnectedCheck === true];
+  });
+  assert.deepEqual(got, cases.map(([what, , want]) => [what, want]));
+});

@@ -68,6 +68,7 @@ function neighborOf(p: BGPPeer, s: Snapshot, skip: (why: string) => void): Neigh
   }
   if (spec.sourceAddress !== undefined) n.sourceAddress = spec.sourceAddress;
   if (spec.ebgpMultiHop) n.ebgpMultihop = true;
+  if (singleHopIpv6Ebgp(p)) n.disableConnectedCheck = true;
   Object.assign(n, timers(p));
   if (spec.connectTime !== undefined) n.connectTime = Math.floor(seconds(spec.connectTime));
   if (spec.bfdProfile !== undefined) {
@@ -78,6 +79,21 @@ function neighborOf(p: BGPPeer, s: Snapshot, skip: (why: string) => void): Neigh
   if (spec.localASN !== undefined) n.localAsn = spec.localASN;
   for (const f of families(p)) n.families[f] = { advertisements: [] };
   return n;
+}
+
+/**
+ * An IPv6 eBGP session without ebgpMultiHop (upstream's rule, matched): FRR opens a single-hop
+ * eBGP session only to an address a connected prefix of the node covers, and IPv6 nodes often
+ * have none that does (a /128 from DHCPv6 or a cloud, the router reached through a route from a
+ * Router Advertisement): the session would stay Active. TTL 1 still keeps it single-hop. eBGP as
+ * FRR decides it: the peer's AS differs from the one this session presents (local-as, else myASN).
+ * IPv4 keeps the check, as upstream; BGP unnumbered (`interface`) peers over link-local need none.
+ */
+function singleHopIpv6Ebgp(p: BGPPeer): boolean {
+  const spec = p.spec;
+  if (spec.ebgpMultiHop || spec.interface !== undefined || ipFamily(spec.peerAddress ?? '') !== 6) return false;
+  if (spec.dynamicASN !== undefined) return spec.dynamicASN === 'external';
+  return spec.peerASN !== undefined && spec.peerASN !== (spec.localASN ?? spec.myASN);
 }
 
 /** A BFDProfile as FRR gets it, or why FRR would refuse it. */

@@ -50,6 +50,11 @@ export interface NeighborConfig {
   sourceAddress?: string;
   /** `ebgp-multihop` (FRR prints 255 when no hop count is given). */
   ebgpMultihop?: boolean;
+  /**
+   * `disable-connected-check`: open a single-hop eBGP session to an address no connected prefix
+   * of the node covers (decided by the planner: IPv6 single-hop eBGP, as upstream).
+   */
+  disableConnectedCheck?: boolean;
   /** Seconds; rendered as `timers KEEPALIVE HOLD`, 30 90 when both are unset. */
   holdTime?: number;
   keepaliveTime?: number;

@@ -61,6 +61,8 @@ const ipv6: FrrConfig = {
         {
           address: 'FC00:0133:0000:0000:0000:0000:0000:0001',
           remoteAsn: 'external',
+          // What the planner sets for single-hop IPv6 eBGP.
+          disableConnectedCheck: true,
           bfdEnabled: true,
           holdTime: 30,
           families: { ipv6: { advertisements: [{ prefix: '2001:db8:155::10/128', communities: ['64520:6'] }, { prefix: '2001:db8:156::/64' }] } },

@@ -36,6 +36,7 @@ function neighborLines(n: NeighborConfig): string[] {
   if (n.password !== undefined) out.push(`${p} password ${n.password}`);
   if (n.port !== undefined) out.push(`${p} port ${n.port}`);
   if (n.ebgpMultihop) out.push(`${p} ebgp-multihop 255`);
+  if (n.disableConnectedCheck) out.push(`${p} disable-connected-check`);
   if (n.sourceAddress !== undefined) out.push(`${p} update-source ${canonicalIp(n.sourceAddress) ?? n.sourceAddress}`);
   const t = neighborTimers(n);
   out.push(`${p} timers ${t.keepalive} ${t.hold}`);

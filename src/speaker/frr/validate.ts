@@ -109,6 +109,7 @@ function checkNeighbor(p: Problems, path: string, n: NeighborConfig, r: RouterCo
     else if (!parseIp(n.sourceAddress) && !IFACE_RE.test(n.sourceAddress)) p.add(`${path}.sourceAddress`, 'is neither an IP address nor an interface name');
   }
   p.bool(`${path}.ebgpMultihop`, n.ebgpMultihop);
+  p.bool(`${path}.disableConnectedCheck`, n.disableConnectedCheck);
   if (n.holdTime !== undefined && n.holdTime !== 0) p.int(`${path}.holdTime`, n.holdTime, 3, BGP_TIMER_MAX_SECONDS);
   p.int(`${path}.keepaliveTime`, n.keepaliveTime, 0, BGP_TIMER_MAX_SECONDS);
   if (isInt(n.holdTime, 3, BGP_TIMER_MAX_SECONDS) && isInt(n.keepaliveTime, 0, BGP_TIMER_MAX_SECONDS) && (n.keepaliveTime as number) > (n.holdTime as number)) {
