@@ -2,7 +2,8 @@
 // and an iBGP peer "ibgp" (AS 64520), all on one bridge inside ext's namespace:
 //   node eth0 10.10.0.2/24 + 10.10.0.3/24, fc00:10::2/64   ext br0 10.10.0.1/24, fc00:10::1/64, lo 10.255.0.1
 //   ibgp eth0 10.10.0.4/24
-// The node reaches ext's loopback through a kernel route, so that session needs eBGP multihop.
+// The node reaches ext's loopback through a kernel route, so that session needs eBGP multihop (and
+// its BFD is multihop BFD).
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -11,7 +12,7 @@ import { promisify } from 'node:util';
 import { applyModel } from '../../src/speaker/frr/apply.js';
 import type { FrrConfig } from '../../src/speaker/frr/model.js';
 import { repoRoot } from '../../src/util/golden.js';
-import { frrUnavailable, Lab, runningConfig, waitFor, type FrrInstance } from '../../src/lab/netns.js';
+import { frrUnavailable, Lab, runningConfig, showJson, waitFor, type FrrInstance } from '../../src/lab/netns.js';
 import { bgpPaths, bgpPeers, directReadDiff, reloadTestDiff, ribNexthops, waitEstablished } from './seed-lab.js';
 
 const skip = frrUnavailable();
@@ -27,6 +28,7 @@ router bgp 64530
  neighbor 10.10.0.3 remote-as 64520
  neighbor 10.10.0.3 ebgp-multihop 2
  neighbor 10.10.0.3 update-source 10.255.0.1
+ neighbor 10.10.0.3 bfd
  neighbor fc00:10::2 remote-as 64520
  address-family ipv4 unicast
   neighbor 10.10.0.2 activate
@@ -59,13 +61,14 @@ const nodeModel = (): FrrConfig => ({
       neighbors: [
         { address: '10.10.0.1', remoteAsn: 64530, password: PASSWORD, families: { ipv4: { advertisements: [{ prefix: '192.168.155.160/32', communities: ['64520:160'] }] } } },
         { address: '10.10.0.4', remoteAsn: 'internal', families: { ipv4: { advertisements: [{ prefix: '192.168.155.160/32', localPref: 250 }] } } },
-        { address: '10.255.0.1', remoteAsn: 64530, ebgpMultihop: true, sourceAddress: '10.10.0.3', families: { ipv4: { advertisements: [{ prefix: '192.168.155.161/32' }] } } },
+        { address: '10.255.0.1', remoteAsn: 64530, ebgpMultihop: true, sourceAddress: '10.10.0.3', bfdEnabled: true, bfdProfile: 'multihop', families: { ipv4: { advertisements: [{ prefix: '192.168.155.161/32' }] } } },
         { address: 'fc00:10::1', remoteAsn: 64530, families: { ipv6: { advertisements: [{ prefix: '2001:db8:155::10/128', largeCommunities: ['64520:6:6'] }] } } },
       ],
       networks: { ipv4: ['192.168.155.160/32', '192.168.155.161/32'], ipv6: ['2001:db8:155::10/128'] },
     },
   ],
-  bfdProfiles: [],
+  // minimumTtl would matter to multihop BFD only; see the multihop test for what FRR makes of it.
+  bfdProfiles: [{ name: 'multihop', detectMultiplier: 4, minimumTtl: 250 }],
 });
 
 describe('BGP peer features on real FRR', { skip }, () => {
@@ -112,10 +115,21 @@ describe('BGP peer features on real FRR', { skip }, () => {
     assert.ok((await runningConfig(node.vtysh)).includes(`neighbor 10.10.0.1 password ${PASSWORD}\n`));
   });
 
-  test('eBGP multihop session to a loopback (update-source) is Established', async () => {
+  test('eBGP multihop session to a loopback (update-source) is Established, with a multihop BFD session up on both ends (15.8)', async (t) => {
     await waitEstablished(node.vtysh, '10.255.0.1');
     await waitFor('192.168.155.161/32 at ext', async () => ((await bgpPaths(ext.vtysh, '192.168.155.161/32')).length > 0 ? true : undefined));
     assert.equal((await bgpPeers(ext.vtysh))['10.10.0.3']?.state, 'Established');
+    type BfdPeer = { peer: string; local?: string; multihop?: boolean; status: string; 'detect-multiplier'?: number; 'remote-detect-multiplier'?: number; 'minimum-ttl'?: number };
+    const up = (vtysh: FrrInstance['vtysh'], peer: string): Promise<BfdPeer> => waitFor(`multihop BFD to ${peer} up`, async () =>
+      (await showJson<BfdPeer[]>(vtysh, 'show bfd peers json')).find((p) => p.peer === peer && p.multihop === true && p.status === 'up'), 30_000);
+    const [n, e] = [await up(node.vtysh, '10.255.0.1'), await up(ext.vtysh, '10.10.0.3')];
+    t.diagnostic(JSON.stringify({ node: [n.peer, n.local, n.multihop, n.status, n['detect-multiplier'], n['minimum-ttl']], ext: [e.peer, e.local, e.multihop, e.status, e['remote-detect-multiplier']] }));
+    assert.deepEqual([n.local, e.local], ['10.10.0.3', '10.255.0.1']);
+    // The node's BFD profile is in force on the multihop session: its multiplier reaches ext. Its
+    // minimumTtl is not: bgpd gives the session the TTL floor of `ebgp-multihop 255` (1), which FRR
+    // 8.4 lets win over the profile (seen: minimum-ttl 1 with the profile's 250).
+    assert.deepEqual([n['detect-multiplier'], e['remote-detect-multiplier'], n['minimum-ttl']], [4, 4, 1]);
+    assert.match(await runningConfig(node.vtysh), /^ profile multihop\n(  .*\n)* {2}minimum-ttl 250$/m, 'the profile does say 250');
   });
 
   test('IPv6 peer learns the IPv6 Service prefix, with its large community', async () => {
