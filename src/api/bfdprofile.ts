@@ -18,7 +18,7 @@ export const bfdProfileSpec = s.obj({
   echoInterval: interval('The minimum interval at which echo packets are sent/received'),
   echoMode: s.bool({ description: 'Enables echo mode (the peer loops packets back; lowers CPU use on the sender)' }),
   passiveMode: s.bool({ description: 'Waits for the peer to send the first control packet' }),
-  minimumTtl: s.int({ description: 'Minimum expected TTL of incoming packets, for multi-hop sessions (1-254; default 254)', minimum: BFD_LIMITS.minimumTtl[0], maximum: BFD_LIMITS.minimumTtl[1] }),
+  minimumTtl: s.int({ description: 'Minimum expected TTL of incoming packets, for multi-hop sessions (1-254; default 254). FRR 8.4 does not apply it to the session of a BGPPeer with ebgpMultiHop: bgpd sets that session floor itself (1)', minimum: BFD_LIMITS.minimumTtl[0], maximum: BFD_LIMITS.minimumTtl[1] }),
 });
 export type BFDProfileSpec = Infer<typeof bfdProfileSpec>;
 export type BFDProfile = Resource<'BFDProfile', BFDProfileSpec>;

@@ -167,12 +167,16 @@ test('a MetalLB with another name, or in another namespace, is Degraded with wha
   assert.equal((await admin.list('apps/v1', 'DaemonSet', 'elsewhere')).length, 0);
 });
 
-test('restarting the apiserver does not kill the operator, and it does not re-apply', async () => {
+test('restarting the apiserver does not kill the operator, and it does not re-apply', async (t) => {
   await op.queue.idle();
-  const writes = opKube.totalWrites;
+  // Objects only: a status write is allowed when a condition really changed (the workloads' own
+  // status moves while kube-controller-manager reconnects; seen once in about ten runs).
+  const objectWrites = (): number => opKube.writes.apply + opKube.writes.patch + opKube.writes.create + opKube.writes.delete;
+  const [objects, statuses] = [objectWrites(), opKube.writes.status];
   await cp.restartApiServer(1000);
   await sleep(3000);
-  assert.equal(opKube.totalWrites, writes, 'the operator re-applied after the restart');
+  t.diagnostic(`status writes during the restart: ${opKube.writes.status - statuses}`);
+  assert.equal(objectWrites(), objects, 'the operator re-applied after the restart');
   // still reconciling: a change after the restart reaches the DaemonSet (the operator's part) ...
   await admin.apply(metallb({ nodeSelector: { 'node-role.kubernetes.io/worker': '' } }));
   await poll('the new nodeSelector in the DaemonSet', async () => {
@@ -189,7 +193,8 @@ test('deleting the CR removes everything the operator created', async () => {
   await admin.delete({ apiVersion: 'metallb.io/v1beta1', kind: 'MetalLB', name: 'metallb', namespace: NS });
   await poll('the CR to be gone (finalizer removed)', async () => ((await admin.get({ apiVersion: 'metallb.io/v1beta1', kind: 'MetalLB', name: 'metallb', namespace: NS })) ? undefined : true));
   await poll('namespaced objects garbage-collected', async () => ((await ds()) === undefined ? true : undefined));
-  await poll('cluster-scoped objects removed', async () => ((await admin.list('admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration', undefined, `metallb.io/owner=${NS}.metallb`)).length === 0 ? true : undefined));
+  // Without the webhook and off OpenShift it has no cluster-scoped object at all: it never creates RBAC there (ADR 0014).
+  for (const kind of ['ClusterRole', 'ClusterRoleBinding']) assert.deepEqual(await admin.list('rbac.authorization.k8s.io/v1', kind, undefined, 'app.kubernetes.io/managed-by=metallb-operator'), [], kind);
   for (const kind of ['ServiceAccount', 'ConfigMap']) {
     const left = await admin.list('v1', kind, NS, 'app.kubernetes.io/managed-by=metallb-operator');
     await poll(`${kind}s garbage-collected`, async () => ((await admin.list('v1', kind, NS, 'app.kubernetes.io/managed-by=metallb-operator')).length === 0 ? true : undefined));
