@@ -52,7 +52,7 @@ check-generated: build
 	node dist/src/cli.js generate-crds --check
 
 # One `node --test` run over every tier, inside one control plane started for the whole run.
-test: deps build controlplane tools images ## run all tests (unit, golden, real apiserver, real FRR)
+test: deps build controlplane apiserver-1.27 tools images ## run all tests (unit, golden, real apiserver, real FRR)
 	node dist/test/helpers/with-controlplane.js -- node --test $(NODE_TEST_FLAGS) $$(find dist -name '*.test.js' | sort)
 
 unit: build ## unit and golden tests only (no control plane, no FRR)

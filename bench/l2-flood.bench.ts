@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { Lab } from '../src/lab/netns.js';
 import { repoRoot } from '../src/util/golden.js';
 import { silentLogger } from '../src/util/log.js';
-import { Metrics } from '../src/util/metrics.js';
+import { Metrics } from '../src/metrics/registry.js';
+import { M } from '../src/metrics/catalog.js';
 import { packetIO } from '../src/speaker/l2/raw.js';
 import type { PacketIO, PacketOptions } from '../src/speaker/l2/raw.js';
 import { InterfaceResponder } from '../src/speaker/l2/responder.js';
@@ -28,7 +29,7 @@ async function once(nsA: string, nsB: string, opts: PacketOptions): Promise<Reco
   const io = packetIO(nsA);
   const limited: PacketIO = { interfaces: () => io.interfaces(), open: (name, onFrame) => io.open(name, onFrame, opts) };
   const iface = io.interfaces().find((i) => i.name === 'eth0')!;
-  const metrics = new Metrics();
+  const metrics = new Metrics('speaker');
   const r = new InterfaceResponder(limited, iface, silentLogger(), metrics);
   r.add(IP);
   await sleep(2000); // the takeover announcements are over
@@ -46,7 +47,7 @@ async function once(nsA: string, nsB: string, opts: PacketOptions): Promise<Reco
   const seconds = (performance.now() - start) / 1000;
   const used = process.cpuUsage(cpu);
   clearInterval(timer);
-  const replies = metrics.get('metallb_layer2_responses_sent', { ip: IP }) ?? 0;
+  const replies = (await metrics.get(M.l2Responses, { ip: IP })) ?? 0;
   const dropped = r.drops().total;
   r.close();
   const sent = (JSON.parse(stdout.trim()) as { sent: number }).sent;

@@ -28,3 +28,8 @@ export const EXCLUDEL2_CONFIGMAP = 'metallb-excludel2';
 /** The admission webhook's Service and its serving certificate (tls.crt, tls.key; ca.crt when the operator issued it). */
 export const WEBHOOK_SERVICE = 'webhook-service';
 export const WEBHOOK_CERT_SECRET = 'webhook-server-cert';
+/** The metrics endpoints' Services and certificate Secrets (upstream's names: its ServiceMonitors and docs use them). */
+export const CONTROLLER_METRICS_SERVICE = 'controller-monitor-service';
+export const SPEAKER_METRICS_SERVICE = 'speaker-monitor-service';
+export const CONTROLLER_METRICS_SECRET = 'controller-certs-secret';
+export const SPEAKER_METRICS_SECRET = 'speaker-certs-secret';

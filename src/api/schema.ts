@@ -1,7 +1,8 @@
 // A small schema language: one definition per API kind yields the TypeScript type (Infer<>), the
 // OpenAPI v3 schema of the CRD (toJSON), and an offline validator/defaulter for YAML read by the
 // offline commands. CEL rules carry a TypeScript twin (`check`); test/integration proves against
-// the real kube-apiserver that both reject the same objects, so the rules are stated once per kind.
+// the real kube-apiserver (1.33, and 1.27 with the webhook) that both reject the same objects, so
+// the rules are stated once per kind.
 
 export interface JSONSchema {
   [key: string]: unknown;
@@ -11,10 +12,24 @@ export interface JSONSchema {
 export interface Rule<T> {
   rule: string;
   message: string;
-  /** JSONPath relative to the node, so the apiserver's error names the field. */
+  /**
+   * JSONPath relative to the node: where the offline validator and the webhook report it. Not
+   * written into the CRD: Kubernetes < 1.28 refuses the field (strict decoding), so there the
+   * apiserver names the parent object and the message names the field.
+   */
   fieldPath?: string;
   check: (self: T) => boolean;
 }
+
+/**
+ * CEL's IP and CIDR libraries (isIP, ip(), isCIDR, cidr()) exist from Kubernetes 1.31 only; we
+ * support 1.27 (OpenShift 4.14). A rule that uses them is not written into the CRD: the admission
+ * webhook applies its TypeScript twin (src/webhook/admission.ts), the offline validator too.
+ */
+const NEEDS_CEL_IP_LIBRARY = /\b(?:isIP|isCIDR|ip|cidr)\(/;
+
+/** Whether the CRD carries this rule (else only the webhook and the offline validator check it). */
+export const inCRD = (r: Pick<Rule<unknown>, 'rule'>): boolean => !NEEDS_CEL_IP_LIBRARY.test(r.rule);
 
 export interface Problem {
   path: string;
@@ -42,15 +57,14 @@ export abstract class Schema<T> {
 
   toJSON(): JSONSchema {
     const out: JSONSchema = {};
-    if (this.common.description) out['description'] = this.common.description;
+    // What only the webhook checks is still said where users read the schema (kubectl explain, the API reference).
+    const webhookOnly = this.rules.filter((r) => !inCRD(r)).map((r) => r.message);
+    const own = this.common.description && webhookOnly.length ? this.common.description.replace(/([^.])$/, '$1.') : this.common.description;
+    const description = [own, ...(webhookOnly.length ? [`Checked by the admission webhook: ${webhookOnly.join('; ')}.`] : [])].filter(Boolean).join(' ');
+    if (description) out['description'] = description;
     Object.assign(out, this.body());
-    if (this.rules.length > 0) {
-      out['x-kubernetes-validations'] = this.rules.map((r) => {
-        const v: JSONSchema = { rule: r.rule, message: r.message };
-        if (r.fieldPath) v['fieldPath'] = r.fieldPath;
-        return v;
-      });
-    }
+    const rules = this.rules.filter(inCRD);
+    if (rules.length > 0) out['x-kubernetes-validations'] = rules.map((r): JSONSchema => ({ rule: r.rule, message: r.message }));
     return out;
   }
 

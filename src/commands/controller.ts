@@ -2,19 +2,18 @@
 import { parseArgs } from 'node:util';
 import { hostname } from 'node:os';
 import type { Command } from './command.js';
-import { installProcessHandlers, programKube } from './program.js';
+import { hostPort, installProcessHandlers, metricsAddressOf, programKube } from './program.js';
 import { makeLogger } from '../util/log.js';
 import type { LogLevel } from '../util/log.js';
 import { runController } from '../controller/run.js';
 import { DEFAULT_WEBHOOK_CERT_DIR } from '../webhook/server.js';
 
-const hostPort = (a: string): { host: string; port: number } => ({ host: a.slice(0, a.lastIndexOf(':')), port: Number(a.slice(a.lastIndexOf(':') + 1)) });
 
 export const command: Command = {
   name: 'controller',
   summary: 'run the controller: allocate LoadBalancer IPs',
   usage: `usage: metallb controller [--namespace NS] [--kubeconfig FILE] [--lb-class CLASS] [--log-level LEVEL]
-                          [--metrics-address HOST:PORT] [--identity ID]
+                          [--metrics-address HOST:PORT|off] [--metrics-cert-dir DIR] [--identity ID]
                           [--webhook-address HOST:PORT|off] [--webhook-cert-dir DIR]
 
 Allocates IPs from IPAddressPools, AddressPools and the legacy "config" ConfigMap to Services of
@@ -23,11 +22,14 @@ annotation, records IPAllocated / AllocationFailed Events and pool usage in IPAd
 Replicas elect a leader through the Lease "metallb-controller"; only the leader allocates.
 With --webhook-address (off by default), every replica also serves the validating admission
 webhook over HTTPS with tls.crt/tls.key from --webhook-cert-dir (default
-${DEFAULT_WEBHOOK_CERT_DIR}), re-read when they change.`,
+${DEFAULT_WEBHOOK_CERT_DIR}), re-read when they change.
+/metrics, /healthz and /readyz listen on --metrics-address (default 0.0.0.0:7472). With
+--metrics-cert-dir (tls.crt, tls.key, re-read when they change) they are HTTPS and /metrics needs a
+bearer token allowed "get" on the non-resource URL /metrics (TokenReview + SubjectAccessReview).`,
   async run(argv) {
     const { values } = parseArgs({
       args: argv,
-      options: { namespace: { type: 'string' }, kubeconfig: { type: 'string' }, 'lb-class': { type: 'string' }, 'log-level': { type: 'string', default: 'info' }, 'metrics-address': { type: 'string', default: '0.0.0.0:7472' }, identity: { type: 'string' }, 'webhook-address': { type: 'string', default: 'off' }, 'webhook-cert-dir': { type: 'string', default: DEFAULT_WEBHOOK_CERT_DIR } },
+      options: { namespace: { type: 'string' }, kubeconfig: { type: 'string' }, 'lb-class': { type: 'string' }, 'log-level': { type: 'string', default: 'info' }, 'metrics-address': { type: 'string', default: '0.0.0.0:7472' }, 'metrics-cert-dir': { type: 'string' }, identity: { type: 'string' }, 'webhook-address': { type: 'string', default: 'off' }, 'webhook-cert-dir': { type: 'string', default: DEFAULT_WEBHOOK_CERT_DIR } },
     });
     const log = makeLogger('controller', values['log-level'] as LogLevel);
     installProcessHandlers(log);
@@ -39,7 +41,7 @@ ${DEFAULT_WEBHOOK_CERT_DIR}), re-read when they change.`,
       namespace: values.namespace ?? process.env['NAMESPACE'] ?? 'metallb-system',
       identity: values.identity ?? process.env['POD_NAME'] ?? `${hostname()}-${process.pid}`,
       ...(values['lb-class'] ? { loadBalancerClass: values['lb-class'] } : {}),
-      ...(ma && ma !== 'off' ? { metricsAddress: hostPort(ma) } : {}),
+      ...metricsAddressOf(ma, values['metrics-cert-dir']),
       ...(wa && wa !== 'off' ? { webhook: { ...hostPort(wa), certDir: values['webhook-cert-dir'] } } : {}),
     });
     await new Promise<void>((resolve) => {

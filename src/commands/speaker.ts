@@ -1,7 +1,7 @@
 // `metallb speaker`: the per-node announcer (BGP through the FRR sidecar).
 import { parseArgs } from 'node:util';
 import type { Command } from './command.js';
-import { installProcessHandlers, programKube } from './program.js';
+import { installProcessHandlers, metricsAddressOf, programKube } from './program.js';
 import { UsageError } from '../util/errors.js';
 import { makeLogger } from '../util/log.js';
 import type { LogLevel } from '../util/log.js';
@@ -15,7 +15,7 @@ export const command: Command = {
   name: 'speaker',
   summary: 'run the speaker on one node: announce by BGP (FRR) and layer 2 (ARP/NDP)',
   usage: `usage: metallb speaker [--node NAME] [--namespace NS] [--kubeconfig FILE] [--vty-socket DIR]
-                       [--log-level LEVEL] [--lb-class CLASS] [--metrics-address HOST:PORT]
+                       [--log-level LEVEL] [--lb-class CLASS] [--metrics-address HOST:PORT] [--metrics-cert-dir DIR]
                        [--l2 on|off] [--l2-interfaces IF,...] [--l2-netns NAME]
                        [--l2-lease-duration SECONDS] [--l2-renew-ms MS] [--l2-gratuitous-interval DURATION]
                        [--heap-growth-percent N]
@@ -30,6 +30,8 @@ make the speaker Pod the owner of those status objects.
   --namespace       where the metallb.io objects live (default $NAMESPACE or metallb-system)
   --vty-socket      FRR's vty socket directory (default: vtysh's own default)
   --metrics-address where /metrics and /healthz listen (default 0.0.0.0:7472; "off" disables)
+  --metrics-cert-dir  serve them over HTTPS (tls.crt, tls.key, re-read when they change); /metrics
+                    then needs a bearer token allowed "get /metrics" (TokenReview + SubjectAccessReview)
   --l2              layer 2 announcements (default on)
   --l2-interfaces   the only interfaces that may answer ARP/NDP (default: every one that is up)
   --l2-netns        open the layer 2 sockets in this network namespace (tests, the lab)
@@ -45,7 +47,7 @@ make the speaker Pod the owner of those status objects.
       args: argv,
       options: {
         node: { type: 'string' }, namespace: { type: 'string' }, kubeconfig: { type: 'string' }, 'vty-socket': { type: 'string' },
-        'log-level': { type: 'string', default: 'info' }, 'lb-class': { type: 'string' }, 'metrics-address': { type: 'string', default: '0.0.0.0:7472' },
+        'log-level': { type: 'string', default: 'info' }, 'lb-class': { type: 'string' }, 'metrics-address': { type: 'string', default: '0.0.0.0:7472' }, 'metrics-cert-dir': { type: 'string' },
         l2: { type: 'string', default: 'on' }, 'l2-interfaces': { type: 'string' }, 'l2-netns': { type: 'string' },
         'l2-lease-duration': { type: 'string', default: '3' }, 'l2-renew-ms': { type: 'string', default: '1000' },
         'l2-gratuitous-interval': { type: 'string', default: '0s' },
@@ -67,15 +69,13 @@ make the speaker Pod the owner of those status objects.
     const log = makeLogger('speaker', values['log-level'] as LogLevel);
     installProcessHandlers(log);
     const kube = programKube(values.kubeconfig, `metallb-speaker-${node}`.slice(0, 128), log);
-    const ma = values['metrics-address'];
-    const [host, port] = ma && ma !== 'off' ? [ma.slice(0, ma.lastIndexOf(':')), Number(ma.slice(ma.lastIndexOf(':') + 1))] : [undefined, undefined];
     const handle = await runSpeaker({
       kube, log, node,
       namespace: values.namespace ?? process.env['NAMESPACE'] ?? 'metallb-system',
       vtysh: makeVtysh(values['vty-socket'] ? { socketDir: values['vty-socket'] } : {}),
       ...(values['lb-class'] ? { loadBalancerClass: values['lb-class'] } : {}),
       ...(process.env['POD_NAME'] && process.env['POD_UID'] ? { pod: { name: process.env['POD_NAME'], uid: process.env['POD_UID'] } } : {}),
-      ...(host !== undefined && port !== undefined ? { metricsAddress: { host, port } } : {}),
+      ...metricsAddressOf(values['metrics-address'], values['metrics-cert-dir']),
       ...(values.l2 === 'on'
         ? { l2: { io: packetIO(values['l2-netns']), leaseDurationSeconds: duration, renewMs, gratuitousIntervalMs: garp * 1000, ...(values['l2-interfaces'] ? { interfaces: values['l2-interfaces'].split(',').map((x) => x.trim()).filter(Boolean) } : {}) } }
         : {}),

@@ -4,13 +4,18 @@ import { Caches } from '../speaker/watches.js';
 import type { InformerSpec } from '../k8s/informer.js';
 import { WorkQueue } from '../k8s/queue.js';
 import { LeaderElector } from '../k8s/lease.js';
-import { Metrics, serveMetrics } from '../util/metrics.js';
+import { Metrics } from '../metrics/registry.js';
+import { M } from '../metrics/catalog.js';
+import { serveMetrics } from '../metrics/server.js';
+import type { MetricsAddress } from '../metrics/server.js';
+import { kubeAuthorizer } from '../metrics/authz.js';
 import type { Logger } from '../util/log.js';
 import { errorMessage } from '../util/errors.js';
 import { CONTROLLER_LEASE, LEGACY_CONFIGMAP, STATUS_SERVICE_NAME_LABEL, STATUS_SERVICE_NAMESPACE_LABEL } from '../api/object-names.js';
 import { ServiceSync } from './sync.js';
 import type { KubeObject } from '../api/yaml.js';
 import { PoolStatusWriter } from './pool-status.js';
+import type { PoolUsage } from './ipam/types.js';
 import { PeerSummaryWriter } from './peer-summary.js';
 import { layer2AnnotationPatch, recordsFor } from './l2-annotations.js';
 import { startWebhook } from '../webhook/server.js';
@@ -22,7 +27,8 @@ export interface ControllerDeps {
   namespace: string;
   identity: string;
   loadBalancerClass?: string;
-  metricsAddress?: { host: string; port: number };
+  /** host:port for /metrics and the probes (HTTPS with a token check given certDir). */
+  metricsAddress?: MetricsAddress;
   /** Serve the validating admission webhook (every replica, leader or not). */
   webhook?: { host: string; port: number; certDir: string; certPollMs?: number };
   leaseDurationSeconds?: number;
@@ -35,12 +41,18 @@ export interface ControllerHandle {
   queue: WorkQueue;
   elector: LeaderElector;
   metrics: Metrics;
+  /** The port /metrics listens on (0 without metricsAddress). */
+  metricsPort(): number;
   /** The webhook's port once it serves (0 before, or without one). */
   webhookPort(): number;
   /** What /readyz answers: true unless a webhook was asked for and does not serve yet. */
   ready(): boolean;
   stop(): Promise<void>;
 }
+
+const inUse = (u: PoolUsage | undefined): number => (u ? u.assignedIPv4 + u.assignedIPv6 : 0);
+// A gauge is a float: an IPv6 pool's size (up to 2^128) is shown rounded, as upstream does.
+const total = (u: PoolUsage | undefined): number => (u ? inUse(u) + Number(u.availableIPv4) + Number(u.availableIPv6) : 0);
 
 export function controllerInformerSpecs(namespace: string): InformerSpec[] {
   return [
@@ -57,7 +69,7 @@ export function controllerInformerSpecs(namespace: string): InformerSpec[] {
 }
 
 export async function runController(d: ControllerDeps): Promise<ControllerHandle> {
-  const metrics = new Metrics();
+  const metrics = new Metrics('controller');
   const caches = new Caches(d.kube, controllerInformerSpecs(d.namespace), d.log);
   const inf = (kind: string): Obj[] => caches.informers.find((i) => i.spec.kind === kind)?.list() ?? [];
   const sync = new ServiceSync({
@@ -69,6 +81,13 @@ export async function runController(d: ControllerDeps): Promise<ControllerHandle
     services: () => inf('Service'),
     namespaceLabels: (ns) => caches.get('Namespace', undefined, ns)?.metadata?.labels ?? {},
     poolObjects: () => [...inf('IPAddressPool'), ...inf('AddressPool'), ...inf('ConfigMap')] as unknown as KubeObject[],
+  });
+  // Pool usage as the allocator holds it, at scrape time: only the leader allocates, so only it
+  // exports the pool series (two replicas never double a pool's count).
+  metrics.onCollect(() => {
+    const pools = sync.allocator.poolNames();
+    metrics.setSeries(M.addressesInUse, 'allocator', pools.map((pool) => ({ labels: { pool }, value: inUse(sync.allocator.usage(pool)) })));
+    metrics.setSeries(M.addressesTotal, 'allocator', pools.map((pool) => ({ labels: { pool }, value: total(sync.allocator.usage(pool)) })));
   });
   const poolStatus = new PoolStatusWriter(d.kube, d.namespace, d.log);
   const peerSummary = new PeerSummaryWriter(d.kube, d.namespace, d.log);
@@ -104,9 +123,13 @@ export async function runController(d: ControllerDeps): Promise<ControllerHandle
       }
       queue.add('pool-status');
     },
-    (key, err, attempt) => d.log.error('sync failed', { event: 'sync-error', key, attempt, error: errorMessage(err) }),
+    (key, err, attempt) => {
+      metrics.inc(M.k8sUpdateErrors);
+      d.log.error('sync failed', { event: 'sync-error', key, attempt, error: errorMessage(err) });
+    },
   );
   caches.onChange((kind) => {
+    metrics.inc(M.k8sUpdates);
     if (kind === 'IPAddressPool' || kind === 'AddressPool' || kind === 'ConfigMap') queue.add('pools');
     else if (kind === 'Namespace') enqueueAll();
   });
@@ -121,6 +144,8 @@ export async function runController(d: ControllerDeps): Promise<ControllerHandle
   caches.informers.find((i) => i.spec.kind === 'BGPPeer')!.on((t, peer) => t !== 'DELETED' && queue.add(`peer:${peer.metadata?.name}`));
   const enqueuePeers = (): void => inf('BGPPeer').forEach((p) => queue.add(`peer:${p.metadata?.name}`));
   await caches.start();
+  // The configuration is what the caches hold; bad pools are reported (stale_bool, Events), not fatal.
+  metrics.set(M.configLoaded, 1);
 
   const elector = new LeaderElector({
     kube: d.kube,
@@ -155,7 +180,9 @@ export async function runController(d: ControllerDeps): Promise<ControllerHandle
   // Ready once the webhook (when asked for) serves: the webhook Service then sends the apiserver's
   // admission calls only to replicas that answer them, and `rollout status` waits for it.
   const ready = (): boolean => !d.webhook || webhook !== undefined;
-  const server = d.metricsAddress ? await serveMetrics(metrics, d.metricsAddress.port, d.metricsAddress.host, () => true, ready) : undefined;
+  const server = d.metricsAddress
+    ? await serveMetrics(metrics, { ...d.metricsAddress, healthy: () => true, ready, log: d.log, ...(d.metricsAddress.certDir !== undefined ? { authorize: kubeAuthorizer(d.kube) } : {}) })
+    : undefined;
   let webhookRetry: NodeJS.Timeout | undefined;
   let stopped = false;
   const serveWebhook = async (): Promise<void> => {
@@ -176,6 +203,7 @@ export async function runController(d: ControllerDeps): Promise<ControllerHandle
     elector,
     metrics,
     webhookPort: () => webhook?.port ?? 0,
+    metricsPort: () => server?.port ?? 0,
     ready,
     async stop(): Promise<void> {
       stopped = true;
@@ -184,7 +212,7 @@ export async function runController(d: ControllerDeps): Promise<ControllerHandle
       queue.stop();
       await elector.stop();
       caches.stop();
-      await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+      await server?.close();
     },
   };
 }

@@ -9,7 +9,8 @@ import type { KubeObject } from '../api/yaml.js';
 import { expandLegacyConfigMaps } from '../api/convert-legacy.js';
 import { POOL_ANNOTATION } from '../speaker/announce/from-objects.js';
 import type { Logger } from '../util/log.js';
-import type { Metrics } from '../util/metrics.js';
+import type { Metrics } from '../metrics/registry.js';
+import { M } from '../metrics/catalog.js';
 import { errorMessage } from '../util/errors.js';
 
 const COMPONENT = 'metallb-controller';
@@ -78,7 +79,10 @@ export class ServiceSync {
     const fp = JSON.stringify(specs, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
     if (fp === this.poolsFingerprint) return [];
     this.poolsFingerprint = fp;
-    for (const p of [...expanded.problems.map((m) => ({ pool: undefined, message: m })), ...poolProblems(expanded.objects)]) {
+    const problems = [...expanded.problems.map((m) => ({ pool: undefined, message: m })), ...poolProblems(expanded.objects)];
+    // Some pool is not in force as written (upstream's stale configuration, which its alert watches).
+    this.d.metrics.set(M.configStale, problems.length > 0 ? 1 : 0);
+    for (const p of problems) {
       const obj = p.pool ? expanded.objects.find((o) => o.metadata?.name === p.pool && (o.kind === 'IPAddressPool' || o.kind === 'AddressPool')) : undefined;
       if (this.warnedPools.get(p.pool ?? '') === p.message) continue;
       this.warnedPools.set(p.pool ?? '', p.message);
@@ -118,7 +122,7 @@ export class ServiceSync {
     const parsed = parseService(svc as never, this.d.namespaceLabels(ns));
     const result = this.allocator.allocate(parsed.request);
     if (!result.ok) {
-      this.d.metrics.inc('metallb_allocator_failures_total', 'Allocations that failed');
+      this.d.metrics.inc(M.allocationFailures);
       if (this.lastFailure.get(key) !== result.reason) {
         this.lastFailure.set(key, result.reason);
         await this.event(svc, 'Warning', 'AllocationFailed', `Failed to allocate IP for "${key}": ${result.reason}`);

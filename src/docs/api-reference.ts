@@ -48,6 +48,8 @@ function walk(s: JSONSchema, path: string, required: boolean, rows: Row[]): void
   const suffix = t === 'array' ? '[]' : target === s ? '' : '.*';
   if (target !== s) {
     for (const c of constraintsOf(target)) rows[rows.length - 1]!.constraints.push(`each: ${c}`);
+    // An element's own description is where a rule only the webhook checks is said (src/api/schema.ts).
+    if (typeof target['description'] === 'string' && !target['properties']) rows[rows.length - 1]!.constraints.push(`each: ${target['description']}`);
   }
   const props = (target['properties'] ?? {}) as Record<string, JSONSchema>;
   const req = new Set((target['required'] ?? []) as string[]);

@@ -24,3 +24,9 @@ export function isOpenShift(kube: Kube): Promise<boolean> {
 export function hasServiceCA(kube: Kube): Promise<boolean> {
   return servesResource(kube, 'operator.openshift.io/v1', 'servicecas');
 }
+
+/** The Prometheus operator's CRDs (ServiceMonitor and PrometheusRule), as OpenShift monitoring and kube-prometheus serve them. */
+export async function hasMonitoring(kube: Kube): Promise<boolean> {
+  const [sm, rules] = await Promise.all([servesResource(kube, 'monitoring.coreos.com/v1', 'servicemonitors'), servesResource(kube, 'monitoring.coreos.com/v1', 'prometheusrules')]);
+  return sm && rules;
+}

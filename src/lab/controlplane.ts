@@ -20,6 +20,8 @@ export interface StartOptions {
   onStateFile?: (file: string) => void;
   /** Extra environment for every process (the lab tags its own, see pidsTagged). */
   env?: Record<string, string>;
+  /** Another kube-apiserver binary (the API tests on the oldest supported Kubernetes); etcd and kubectl stay the pinned ones. */
+  apiServerBin?: string;
 }
 
 export class ControlPlane {
@@ -115,7 +117,7 @@ export async function startControlPlane(opts: StartOptions = {}): Promise<Contro
     ], join(dir, 'etcd.log'), opts.env);
     save();
     log(`starting kube-apiserver on ${server}`);
-    state.procs['kube-apiserver'] = startProc(join(bins, 'kube-apiserver'), [
+    state.procs['kube-apiserver'] = startProc(opts.apiServerBin ?? join(bins, 'kube-apiserver'), [
       '--etcd-servers', `http://127.0.0.1:${etcdClient}`, '--bind-address', '127.0.0.1', '--advertise-address', '127.0.0.1',
       '--secure-port', String(apiPort), '--cert-dir', join(dir, 'certs'), '--token-auth-file', join(dir, 'tokens.csv'),
       '--authorization-mode', 'RBAC', '--service-account-issuer', 'https://kubernetes.default.svc',

@@ -125,6 +125,9 @@ export async function labUpPods(o: UpOptions): Promise<LabState> {
   const deploy = olmDeployDir();
   await must(cp, ['apply', '--server-side', '-f', join(deploy, 'crds.yaml')]);
   await must(cp, ['wait', '--for=condition=Established', '--timeout=60s', '-f', join(deploy, 'crds.yaml')]);
+  // The monitoring APIs an OpenShift cluster serves, before the operator starts (it looks once).
+  await must(cp, ['apply', '--server-side', '-f', join(repoRoot(), 'config/lab/monitoring-crds.yaml')]);
+  await must(cp, ['wait', '--for=condition=Established', '--timeout=60s', '-f', join(repoRoot(), 'config/lab/monitoring-crds.yaml')]);
   await must(cp, ['create', 'namespace', GLOBAL_CATALOG_NAMESPACE]);
   const olm = olmObjects(readFileSync(join(deploy, 'olm.yaml'), 'utf8'), { olm: images.find((i) => i.ref.startsWith('quay.io/operator-framework/olm:'))!.ref, opm: images.find((i) => i.ref.startsWith('quay.io/operator-framework/opm:'))!.ref });
   await must(cp, ['apply', '--server-side', '-f', '-'], olm.map((x) => `---\n${toYaml(x)}`).join(''));

@@ -12,7 +12,7 @@ import { singletonProblem, SINGLETON_NAME } from './singleton.js';
 import { needsApply, recordOf, withHash } from './applied.js';
 import type { AppliedRecord } from './applied.js';
 import type { MetalLB } from '../api/metallb.js';
-import type { ClusterFacts } from './render.js';
+import type { ClusterFacts, MetricsFacts } from './render.js';
 import { passwordSecretNames } from '../api/bgppeer.js';
 import { installationConflict, installationsOf } from './installations.js';
 import type { Installation } from './installations.js';
@@ -21,9 +21,10 @@ import type { Logger } from '../util/log.js';
 import { errorMessage } from '../util/errors.js';
 import { legacyNotice } from './legacy-notice.js';
 import { specNotes, specProblem } from './spec-notices.js';
-import { LEGACY_CONFIGMAP, WEBHOOK_CERT_SECRET } from '../api/object-names.js';
+import { CONTROLLER_METRICS_SECRET, LEGACY_CONFIGMAP, SPEAKER_METRICS_SECRET, WEBHOOK_CERT_SECRET } from '../api/object-names.js';
 import { COMPONENT_LABEL, CREATE_ONLY_ANNOTATION, MANAGED_BY, MANAGED_BY_LABEL, NAME_LABEL, SERVING_SINCE_ANNOTATION, SPEAKER_SCC } from './names.js';
-import { caBundleOf, renewal, renewedSecret } from './webhook-cert.js';
+import { CONTROLLER_METRICS_CERT, SPEAKER_METRICS_CERT, WEBHOOK_CERT, caBundleOf, renewal, renewedSecret } from './serving-cert.js';
+import type { Served } from './serving-cert.js';
 
 import { OWNER_LABEL, MANAGED_SELECTOR as MANAGED } from './reconciler-labels.js';
 
@@ -41,7 +42,12 @@ export interface ReconcilerDeps {
    * out), with its certificate from OpenShift's service-ca or issued by the operator.
    */
   webhook?: 'service-ca' | 'self-signed';
+  /** Metrics over HTTPS (certificates from service-ca or the operator) and the monitoring objects; omitted: plain HTTP. */
+  metrics?: MetricsFacts;
 }
+
+/** The certificate Secrets the operator may issue, watched (one informer over the namespace's Secrets, reduced to these). */
+const CERT_SECRETS = new Set([WEBHOOK_CERT_SECRET, CONTROLLER_METRICS_SECRET, SPEAKER_METRICS_SECRET]);
 
 /** Certificates are checked for renewal at least this often, events or not. */
 const CERT_CHECK_MS = 6 * 3600_000;
@@ -52,8 +58,11 @@ type OwnedSpec = { apiVersion: string; kind: string; namespace?: string; labelSe
  * Kinds the operator owns, watched so that drift (or deletion) is repaired. The shared SCC is
  * watched by name: the operator may read no other (ADR 0014).
  */
-function ownedInformerSpecs(ns: string, openshift: boolean, webhook: boolean): OwnedSpec[] {
-  const namespaced = ['v1/ServiceAccount', 'v1/ConfigMap', 'rbac.authorization.k8s.io/v1/Role', 'rbac.authorization.k8s.io/v1/RoleBinding', 'apps/v1/Deployment', 'apps/v1/DaemonSet', ...(webhook ? ['v1/Service'] : [])];
+function ownedInformerSpecs(ns: string, openshift: boolean, webhook: boolean, monitoring: boolean): OwnedSpec[] {
+  const namespaced = [
+    'v1/ServiceAccount', 'v1/ConfigMap', 'v1/Service', 'rbac.authorization.k8s.io/v1/Role', 'rbac.authorization.k8s.io/v1/RoleBinding', 'apps/v1/Deployment', 'apps/v1/DaemonSet',
+    ...(monitoring ? ['monitoring.coreos.com/v1/ServiceMonitor', 'monitoring.coreos.com/v1/PrometheusRule'] : []),
+  ];
   const split = (s: string): { apiVersion: string; kind: string } => ({ apiVersion: s.slice(0, s.lastIndexOf('/')), kind: s.slice(s.lastIndexOf('/') + 1) });
   return [
     ...namespaced.map((s) => ({ ...split(s), namespace: ns, labelSelector: MANAGED })),
@@ -90,7 +99,7 @@ export class MetalLBOperator extends ResilientOperator {
   }
 
   protected async init(): Promise<void> {
-    for (const spec of ownedInformerSpecs(this.deps.namespace, this.deps.openshift, this.deps.webhook !== undefined)) {
+    for (const spec of ownedInformerSpecs(this.deps.namespace, this.deps.openshift, this.deps.webhook !== undefined, this.deps.metrics?.monitoring ?? false)) {
       const inf = new Informer(this.kube, spec, this.log);
       inf.on((type, obj) => {
         if (type === 'DELETED') this.records.delete(keyOf(refOf(obj)));
@@ -111,9 +120,11 @@ export class MetalLBOperator extends ResilientOperator {
     this.nodes = new Informer(this.kube, { apiVersion: 'v1', kind: 'Node', project: nameOnly }, this.log);
     this.nodes.on((type) => type !== 'MODIFIED' && this.queue.add(this.singletonKey));
     for (const i of [this.peers, this.nodes]) i.start();
-    if (this.deps.webhook === 'self-signed') {
-      this.certSecret = new Informer(this.kube, { apiVersion: 'v1', kind: 'Secret', namespace: this.deps.namespace, fieldSelector: `metadata.name=${WEBHOOK_CERT_SECRET}` }, this.log);
-      this.certSecret.on(() => this.queue.add(this.singletonKey));
+    if (this.deps.webhook === 'self-signed' || this.deps.metrics?.certificates === 'self-signed') {
+      // Other Secrets are kept as names only: their contents (BGP passwords) are never cached here.
+      const certsOnly = (o: Obj): Obj => (CERT_SECRETS.has(o.metadata?.name ?? '') ? o : ({ apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.metadata?.name, namespace: o.metadata?.namespace } } as Obj));
+      this.certSecret = new Informer(this.kube, { apiVersion: 'v1', kind: 'Secret', namespace: this.deps.namespace, project: certsOnly }, this.log);
+      this.certSecret.on((_t, o) => CERT_SECRETS.has(o.metadata?.name ?? '') && this.queue.add(this.singletonKey));
       this.certSecret.start();
       this.certTimer = setInterval(() => this.queue.add(this.singletonKey), CERT_CHECK_MS);
       this.certTimer.unref();
@@ -206,10 +217,20 @@ export class MetalLBOperator extends ResilientOperator {
     if (this.deps.webhook) {
       if (this.deps.webhook === 'service-ca') cluster.webhook = {};
       else {
-        const ca = await this.webhookCA(cr);
+        const ca = await this.servingCert(cr, WEBHOOK_CERT);
         // Without a CA the configuration would refuse every write: it is not rendered until there is one.
         if ('bundle' in ca) cluster.webhook = { caBundle: ca.bundle };
         else errors.push(ca.error);
+      }
+    }
+    if (this.deps.metrics) {
+      cluster.metrics = this.deps.metrics;
+      if (this.deps.metrics.certificates === 'self-signed') {
+        // A Secret that could not be written leaves its pods waiting for the volume: said in the condition.
+        for (const served of [CONTROLLER_METRICS_CERT, SPEAKER_METRICS_CERT]) {
+          const r = await this.servingCert(cr, served);
+          if ('error' in r) errors.push(r.error);
+        }
       }
     }
     for (const desired of this.deps.render(cr, this.deps.openshift, cluster)) {
@@ -245,28 +266,29 @@ export class MetalLBOperator extends ResilientOperator {
   }
 
   /**
-   * The CA bundle of the webhook's certificate, issuing or renewing it first. A Secret of that
-   * name without our label is the user's (cert-manager, their own CA): used as it is, never
-   * rewritten, and it must carry ca.crt.
+   * The CA bundle of a serving certificate (the webhook's, a metrics endpoint's), issuing or
+   * renewing it first. A Secret of that name without our label is the user's (cert-manager,
+   * their own CA): used as it is, never rewritten, and it must carry ca.crt (the webhook
+   * configuration and the ServiceMonitor need the CA that signed tls.crt).
    */
-  private async webhookCA(cr: MetalLB & Obj): Promise<{ bundle: string } | { error: string }> {
-    const secret = this.certSecret?.get(this.deps.namespace, WEBHOOK_CERT_SECRET);
+  private async servingCert(cr: MetalLB & Obj, served: Served): Promise<{ bundle: string } | { error: string }> {
+    const secret = this.certSecret?.get(this.deps.namespace, served.secret);
     const ours = !secret || secret.metadata?.labels?.[MANAGED_BY_LABEL] === MANAGED_BY;
     if (secret && !ours) {
       const bundle = caBundleOf(secret);
-      return bundle ? { bundle } : { error: `Secret ${WEBHOOK_CERT_SECRET} is not managed by the operator and has no ca.crt: the webhook configuration needs the CA that signed tls.crt` };
+      return bundle ? { bundle } : { error: `Secret ${served.secret} is not managed by the operator and has no ca.crt: its clients need the CA that signed tls.crt` };
     }
-    const what = secret ? renewal(secret, this.deps.namespace, new Date()) : 'all';
+    const what = secret ? renewal(secret, served, this.deps.namespace, new Date()) : 'all';
     if (what === 'none') return { bundle: caBundleOf(secret!) };
-    const next = renewedSecret(secret, this.deps.namespace, what, new Date());
+    const next = renewedSecret(secret, served, this.deps.namespace, what, new Date());
     next.metadata!.labels = { [NAME_LABEL]: 'metallb', [COMPONENT_LABEL]: 'controller', [MANAGED_BY_LABEL]: MANAGED_BY };
     if (cr.metadata.uid) next.metadata!.ownerReferences = [{ apiVersion: cr.apiVersion || 'metallb.io/v1beta1', kind: 'MetalLB', name: cr.metadata.name, uid: cr.metadata.uid, controller: true, blockOwnerDeletion: true }];
     try {
       await this.kube.apply(next);
     } catch (err) {
-      return { error: `writing the webhook certificate Secret ${WEBHOOK_CERT_SECRET}: ${errorMessage(err)}` };
+      return { error: `writing the certificate Secret ${served.secret}: ${errorMessage(err)}` };
     }
-    this.log.info('webhook certificate issued', { event: 'webhook-cert-issued', renewed: what === 'all' ? 'ca and serving certificate' : 'serving certificate', secret: WEBHOOK_CERT_SECRET });
+    this.log.info('serving certificate issued', { event: 'cert-issued', renewed: what === 'all' ? 'ca and serving certificate' : 'serving certificate', secret: served.secret });
     return { bundle: caBundleOf(next) };
   }
 
@@ -285,7 +307,7 @@ export class MetalLBOperator extends ResilientOperator {
    */
   private async deleteClusterScoped(): Promise<void> {
     const others = this.installations().filter((i) => i.namespace !== this.deps.namespace);
-    for (const spec of ownedInformerSpecs(this.deps.namespace, this.deps.openshift, this.deps.webhook !== undefined).filter((s) => !s.namespace)) {
+    for (const spec of ownedInformerSpecs(this.deps.namespace, this.deps.openshift, this.deps.webhook !== undefined, this.deps.metrics?.monitoring ?? false).filter((s) => !s.namespace)) {
       if (spec.kind === 'SecurityContextConstraints') {
         if (others.length === 0) await this.kube.delete({ apiVersion: spec.apiVersion, kind: spec.kind, name: SPEAKER_SCC });
         continue;

@@ -35,7 +35,7 @@ test('seed 002 CR, OpenShift: the objects in apply order, default images, no own
     const { code, out, err } = await run(['-f', SEED, '--openshift']);
     assert.equal(code, 0, err);
     const objs = parseObjects(out);
-    assert.deepEqual(objs.map((o) => o.kind), ['ServiceAccount', 'ServiceAccount', 'Role', 'Role', 'Role', 'RoleBinding', 'RoleBinding', 'RoleBinding', 'ConfigMap', 'ConfigMap', 'SecurityContextConstraints', 'Role', 'RoleBinding', 'Deployment', 'DaemonSet']);
+    assert.deepEqual(objs.map((o) => o.kind), ['ServiceAccount', 'ServiceAccount', 'Role', 'Role', 'Role', 'RoleBinding', 'RoleBinding', 'RoleBinding', 'ConfigMap', 'ConfigMap', 'SecurityContextConstraints', 'Role', 'RoleBinding', 'Deployment', 'DaemonSet', 'Service', 'Service']);
     assert.ok(objs.every((o) => o.metadata?.['ownerReferences'] === undefined));
     assert.deepEqual(images(out), [DEFAULT_IMAGES.controller, DEFAULT_IMAGES.speaker, DEFAULT_IMAGES.frr]);
   } finally {

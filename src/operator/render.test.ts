@@ -74,13 +74,13 @@ test('webhook on: Service, configuration for this namespace with the CA, the con
   assert.equal(vwc.metadata?.labels?.['metallb.io/owner'], 'metallb-system.metallb', 'removed by the finalizer with the rest');
   const c = (pod(find(objs, 'Deployment')).spec['containers'] as { name: string; args: string[] }[]).find((x) => x.name === 'controller')!;
   assert.ok(c.args.includes('--webhook-address=0.0.0.0:9443'));
-  assert.equal(render(seed002).some((o) => o.kind === 'ValidatingWebhookConfiguration' || o.kind === 'Service'), false, 'webhook off: none of it');
+  assert.equal(render(seed002).some((o) => o.kind === 'ValidatingWebhookConfiguration' || o.metadata?.name === 'webhook-service'), false, 'webhook off: none of it');
   const os = renderManifests(input(seed002, true, { peerSecrets: [], nodes: [], webhook: {} })); // service-ca
   const osHooks = find(os, 'ValidatingWebhookConfiguration', 'metallb-metallb-system-webhook-configuration');
   assert.equal(osHooks.metadata?.annotations?.['service.beta.openshift.io/inject-cabundle'], 'true');
   assert.equal(find(os, 'Service', 'webhook-service').metadata?.annotations?.['service.beta.openshift.io/serving-cert-secret-name'], 'webhook-server-cert');
   assert.ok((osHooks['webhooks'] as { clientConfig: { caBundle?: string } }[]).every((h) => h.clientConfig.caBundle === undefined), 'service-ca injects it');
-  assertGolden(import.meta.url, 'webhook', toYamlDocuments(objs.filter((o) => ['Service', 'ValidatingWebhookConfiguration', 'Deployment'].includes(o.kind ?? ''))));
+  assertGolden(import.meta.url, 'webhook', toYamlDocuments(objs.filter((o) => o.metadata?.name === 'webhook-service' || ['ValidatingWebhookConfiguration', 'Deployment'].includes(o.kind ?? ''))));
 });
 
 test('objects and apply order, per mode', () => {
@@ -89,8 +89,12 @@ test('objects and apply order, per mode', () => {
     'ServiceAccount/controller', 'ServiceAccount/speaker',
     'Role/controller', 'Role/speaker', 'Role/speaker-secrets', 'RoleBinding/controller', 'RoleBinding/speaker', 'RoleBinding/speaker-secrets', 'ConfigMap/frr-startup', 'ConfigMap/metallb-excludel2',
   ];
-  assert.deepEqual(ids(render(seed002)), [...common, 'Deployment/controller', 'DaemonSet/speaker']);
-  assert.deepEqual(ids(render(seed002, true)), [...common, 'SecurityContextConstraints/metallb-speaker', 'Role/speaker-scc', 'RoleBinding/speaker-scc', 'Deployment/controller', 'DaemonSet/speaker']);
+  const metrics = ['Service/controller-monitor-service', 'Service/speaker-monitor-service'];
+  assert.deepEqual(ids(render(seed002)), [...common, 'Deployment/controller', 'DaemonSet/speaker', ...metrics]);
+  assert.deepEqual(ids(render(seed002, true)), [...common, 'SecurityContextConstraints/metallb-speaker', 'Role/speaker-scc', 'RoleBinding/speaker-scc', 'Deployment/controller', 'DaemonSet/speaker', ...metrics]);
+  const monitoring: ClusterFacts = { peerSecrets: [], nodes: [], metrics: { certificates: 'service-ca', monitoring: true } };
+  assert.deepEqual(ids(render(seed002, true, monitoring)).slice(-7), [...metrics, 'Role/prometheus-k8s', 'RoleBinding/prometheus-k8s', 'ServiceMonitor/controller-monitor', 'ServiceMonitor/speaker-monitor', 'PrometheusRule/metallb-alerts']);
+  assert.deepEqual(ids(render(seed002, false, { ...monitoring, metrics: { monitoring: true } })).slice(-5), [...metrics, 'ServiceMonitor/controller-monitor', 'ServiceMonitor/speaker-monitor', 'PrometheusRule/metallb-alerts'], 'the Prometheus Role is OpenShift\'s only');
 });
 
 test('the controller never carries a fixed runAsUser or fsGroup (seed 000 failure)', () => {
@@ -219,8 +223,8 @@ test('least privilege: Secrets only in the operator namespace; cluster-wide rule
       assert.ok(!r.apiGroups.includes('metallb.io'), `${name}: metallb.io kinds are namespaced`);
     }
   }
-  assert.deepEqual(clusterRules('metallb-speaker').flatMap((r) => r.resources).sort(), ['endpointslices', 'events', 'nodes', 'services']);
-  assert.deepEqual(clusterRules('metallb-controller').flatMap((r) => r.resources).sort(), ['events', 'namespaces', 'nodes', 'services', 'services/status']);
+  assert.deepEqual(clusterRules('metallb-speaker').flatMap((r) => r.resources).sort(), ['endpointslices', 'events', 'nodes', 'services', 'subjectaccessreviews', 'tokenreviews']);
+  assert.deepEqual(clusterRules('metallb-controller').flatMap((r) => r.resources).sort(), ['events', 'namespaces', 'nodes', 'services', 'services/status', 'subjectaccessreviews', 'tokenreviews']);
   assert.ok(!(find(objs, 'Role', 'controller')['rules'] as Rule[]).some((r) => r.resources.includes('secrets')), 'the controller reads no Secrets');
 });
 
@@ -301,4 +305,33 @@ test('the FRR startup ConfigMap starts zebra, bgpd and bfdd with an integrated v
   assert.match(data['daemons']!, /^bfdd=yes$/m);
   assert.match(data['vtysh.conf']!, /^service integrated-vtysh-config$/m);
   assert.match(data['start.sh']!, /^#!\/bin\/sh/);
+});
+
+test('metrics over HTTPS: the flag, the certificate mount and HTTPS probes; the ServiceMonitors trust the right CA (golden)', () => {
+  const facts = (certificates: 'service-ca' | 'self-signed' | undefined): ClusterFacts => ({ peerSecrets: [], nodes: [], metrics: { monitoring: true, ...(certificates ? { certificates } : {}) } });
+  const self = render(seed002, false, facts('self-signed'));
+  for (const [kind, name, secret] of [['Deployment', 'controller', 'controller-certs-secret'], ['DaemonSet', 'speaker', 'speaker-certs-secret']] as const) {
+    const w = find(self, kind);
+    const c = container(w, name) as Container & { livenessProbe?: { httpGet?: { scheme?: string } }; readinessProbe?: { httpGet?: { scheme?: string } } };
+    assert.ok(c.args?.includes('--metrics-cert-dir=/etc/metallb/metrics-certs'), name);
+    assert.deepEqual(c.volumeMounts?.find((m) => m.name === 'metrics-cert')?.mountPath, '/etc/metallb/metrics-certs');
+    assert.equal(c.livenessProbe?.httpGet?.scheme, 'HTTPS');
+    assert.equal(c.readinessProbe?.httpGet?.scheme, 'HTTPS');
+    const vol = (pod(w).spec['volumes'] as { name: string; secret?: { secretName: string; items: { key: string }[] } }[]).find((v) => v.name === 'metrics-cert');
+    assert.equal(vol?.secret?.secretName, secret);
+    assert.deepEqual(vol?.secret?.items.map((i) => i.key), ['tls.crt', 'tls.key'], 'the CA key in the same Secret never reaches the pod');
+  }
+  const tlsOf = (objs: Obj[], name: string): Record<string, unknown> => ((find(objs, 'ServiceMonitor', name)['spec'] as { endpoints: { tlsConfig: Record<string, unknown> }[] }).endpoints[0]!.tlsConfig);
+  assert.deepEqual(tlsOf(self, 'speaker-monitor'), { ca: { secret: { name: 'speaker-certs-secret', key: 'ca.crt' } }, serverName: 'speaker-monitor-service.metallb-system.svc' });
+  const os = render(seed002, true, facts('service-ca'));
+  assert.deepEqual(tlsOf(os, 'controller-monitor'), { caFile: '/etc/prometheus/configmaps/serving-certs-ca-bundle/service-ca.crt', serverName: 'controller-monitor-service.metallb-system.svc' });
+  assert.equal(find(os, 'Service', 'speaker-monitor-service').metadata?.annotations?.['service.beta.openshift.io/serving-cert-secret-name'], 'speaker-certs-secret');
+  assert.deepEqual(find(os, 'RoleBinding', 'prometheus-k8s')['subjects'], [{ kind: 'ServiceAccount', name: 'prometheus-k8s', namespace: 'openshift-monitoring' }], 'not moved to our namespace');
+  const plain = render(seed002, false, facts(undefined));
+  assert.ok(!(container(find(plain, 'DaemonSet'), 'speaker').args ?? []).some((a) => a.startsWith('--metrics-cert-dir')));
+  assert.deepEqual((find(plain, 'ServiceMonitor', 'speaker-monitor')['spec'] as { endpoints: Record<string, unknown>[] }).endpoints[0]!['scheme'], 'http');
+  const rules = JSON.stringify(find(os, 'PrometheusRule')['spec']);
+  assert.doesNotMatch(rules, /NAMESPACE/);
+  assert.match(rules, /metallb_bgp_session_up\{namespace=\\"metallb-system\\"\} == 0/);
+  assertGolden(import.meta.url, 'metrics', toYamlDocuments(os.filter((o) => ['Service', 'ServiceMonitor', 'PrometheusRule', 'RoleBinding'].includes(o.kind ?? '') && /monitor|prometheus|alerts/.test(o.metadata?.name ?? ''))));
 });

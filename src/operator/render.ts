@@ -9,7 +9,7 @@ import type { Images } from './images.js';
 import type { Component } from './names.js';
 import { COMPONENT_LABEL, MANAGED_BY, MANAGED_BY_LABEL, NAME_LABEL, OWNER_LABEL, REQUIRED_SCC_ANNOTATION, SPEAKER_SCC, clusterName, ownerLabelValue } from './names.js';
 import { DEFAULT_EXCLUDED_INTERFACES, EXCLUDEL2_KEY, renderExcludeL2 } from '../api/excludel2.js';
-import { CONTROLLER_LEASE, EXCLUDEL2_CONFIGMAP, LEGACY_CONFIGMAP, WEBHOOK_CERT_SECRET, WEBHOOK_SERVICE, speakerLeaseName } from '../api/object-names.js';
+import { CONTROLLER_LEASE, CONTROLLER_METRICS_SECRET, CONTROLLER_METRICS_SERVICE, EXCLUDEL2_CONFIGMAP, LEGACY_CONFIGMAP, SPEAKER_METRICS_SECRET, SPEAKER_METRICS_SERVICE, WEBHOOK_CERT_SECRET, WEBHOOK_SERVICE, speakerLeaseName } from '../api/object-names.js';
 import { DEFAULT_WEBHOOK_CERT_DIR, DEFAULT_WEBHOOK_PORT } from '../webhook/server.js';
 import { addedCapabilities, applyWorkloadConfig, nodeSelector, podTemplate, setImageAndArgs, tolerations } from './render-pods.js';
 import { canonical } from '../util/canonical.js';
@@ -20,6 +20,8 @@ export interface ClusterFacts {
   nodes: readonly string[];
   /** Set when the operator deploys the admission webhook; omitted: no webhook objects, and the controller serves none. */
   webhook?: WebhookFacts;
+  /** Omitted: plain HTTP metrics and no monitoring objects. */
+  metrics?: MetricsFacts;
 }
 
 /**
@@ -29,6 +31,17 @@ export interface ClusterFacts {
  */
 export interface WebhookFacts {
   caBundle?: string;
+}
+
+/**
+ * How the programs serve metrics. `certificates`: HTTPS with a token check, the serving
+ * certificates from OpenShift's service-ca or issued by the operator into the Secrets
+ * controller-certs-secret / speaker-certs-secret; omitted: plain HTTP, as before (`--metrics-tls off`).
+ * `monitoring`: the monitoring.coreos.com CRDs exist, so the ServiceMonitors and alerts are rendered.
+ */
+export interface MetricsFacts {
+  certificates?: 'service-ca' | 'self-signed';
+  monitoring: boolean;
 }
 
 export interface RenderInput {
@@ -55,6 +68,8 @@ const ORDER: readonly Ref[] = [
 /** OpenShift only, before the workloads whose pods need the SCC. */
 const OPENSHIFT: readonly Ref[] = [['SecurityContextConstraints', 'speaker'], ['Role', 'speaker-scc'], ['RoleBinding', 'speaker-scc']];
 const CLUSTER_SCOPED = new Set(['SecurityContextConstraints', 'ValidatingWebhookConfiguration']);
+/** Where the programs find their metrics certificate (tls.crt, tls.key). */
+export const METRICS_CERT_DIR = '/etc/metallb/metrics-certs';
 
 /**
  * Placeholders in templates' resourceNames and the names they stand for. A rule left with no
@@ -106,7 +121,8 @@ function place(o: Obj, in_: RenderInput): Obj {
     if (uid) meta.ownerReferences = [{ apiVersion: cr.apiVersion || 'metallb.io/v1beta1', kind: 'MetalLB', name: cr.metadata.name, uid, controller: true, blockOwnerDeletion: true }];
   }
   meta.labels = canonical(labels);
-  for (const s of (o['subjects'] as { kind?: string; namespace?: string }[] | undefined) ?? []) if (s.kind === 'ServiceAccount') s.namespace = ns;
+  // Our ServiceAccounts (the NAMESPACE placeholder) move with the install; others' (OpenShift's Prometheus) stay where they are.
+  for (const s of (o['subjects'] as { kind?: string; namespace?: string }[] | undefined) ?? []) if (s.kind === 'ServiceAccount' && (s.namespace ?? 'NAMESPACE') === 'NAMESPACE') s.namespace = ns;
   if (Array.isArray(o['rules'])) {
     const names = resourceNames(in_);
     const rules = (o['rules'] as { resourceNames?: string[] }[]).map((r) => (r.resourceNames ? { ...r, resourceNames: r.resourceNames.flatMap((n) => names[n] ?? [n]) } : r));
@@ -128,13 +144,25 @@ function controller(in_: RenderInput): Obj {
   t.spec['nodeSelector'] = nodeSelector(t.spec['nodeSelector'], spec.controllerNodeSelector);
   if (spec.controllerTolerations?.length) t.spec['tolerations'] = tolerations(spec.controllerTolerations);
   const webhook = in_.cluster?.webhook;
-  setImageAndArgs(t.spec, 'controller', in_.images.controller, [...commonArgs(in_.metallb), ...(webhook ? [`--webhook-address=0.0.0.0:${DEFAULT_WEBHOOK_PORT}`] : [])]);
+  const tls = in_.cluster?.metrics?.certificates !== undefined;
+  setImageAndArgs(t.spec, 'controller', in_.images.controller, [...commonArgs(in_.metallb), ...(webhook ? [`--webhook-address=0.0.0.0:${DEFAULT_WEBHOOK_PORT}`] : []), ...(tls ? [`--metrics-cert-dir=${METRICS_CERT_DIR}`] : [])]);
   if (webhook) serveWebhook(t.spec);
+  if (tls) serveMetricsTls(t.spec, 'controller', CONTROLLER_METRICS_SECRET);
   applyWorkloadConfig(t, spec.controllerConfig, 'controller');
   return d;
 }
 
-type Container = { name: string; ports?: unknown[]; volumeMounts?: unknown[] };
+type Probe = { httpGet?: { scheme?: string } };
+type Container = { name: string; ports?: unknown[]; volumeMounts?: unknown[]; livenessProbe?: Probe; readinessProbe?: Probe };
+
+/** The metrics certificate mounted for --metrics-cert-dir; the probes then speak HTTPS (the kubelet does not verify). */
+function serveMetricsTls(pod: Record<string, unknown>, container: string, secret: string): void {
+  const c = (pod['containers'] as Container[]).find((x) => x.name === container)!;
+  c.volumeMounts = [...(c.volumeMounts ?? []), { name: 'metrics-cert', mountPath: METRICS_CERT_DIR, readOnly: true }];
+  for (const p of [c.livenessProbe, c.readinessProbe]) if (p?.httpGet) p.httpGet.scheme = 'HTTPS';
+  const items = [{ key: 'tls.crt', path: 'tls.crt' }, { key: 'tls.key', path: 'tls.key' }];
+  pod['volumes'] = [...((pod['volumes'] as unknown[] | undefined) ?? []), { name: 'metrics-cert', secret: { secretName: secret, items } }];
+}
 
 /** The controller's webhook port and its certificate, mounted where the program looks by default. */
 function serveWebhook(pod: Record<string, unknown>): void {
@@ -165,6 +193,45 @@ function webhookObjects(in_: RenderInput, w: WebhookFacts): Obj[] {
   return [svc, vwc];
 }
 
+/**
+ * The metrics Services; with certificates from service-ca, its annotation on each; with the
+ * monitoring CRDs, the ServiceMonitors (TLS settings for where the CA comes from) and the alerts,
+ * plus on OpenShift the Role that lets the cluster Prometheus discover the endpoints.
+ */
+function metricsObjects(in_: RenderInput, m: MetricsFacts | undefined): Obj[] {
+  const ns = in_.namespace;
+  const services = ([[CONTROLLER_METRICS_SERVICE, CONTROLLER_METRICS_SECRET], [SPEAKER_METRICS_SERVICE, SPEAKER_METRICS_SECRET]] as const).map(([name, secret]) => {
+    const svc = place(findTemplate(in_.templates, 'Service', name), in_);
+    if (m?.certificates === 'service-ca') svc.metadata!.annotations = canonical({ ...(svc.metadata!.annotations ?? {}), [SERVING_CERT_ANNOTATION]: secret });
+    return svc;
+  });
+  if (!m?.monitoring) return services;
+  const monitors = ([['controller-monitor', CONTROLLER_METRICS_SECRET], ['speaker-monitor', SPEAKER_METRICS_SECRET]] as const).map(([name, secret]) => {
+    const sm = place(findTemplate(in_.templates, 'ServiceMonitor', name), in_);
+    for (const e of (sm['spec'] as { endpoints: { scheme?: string; bearerTokenFile?: string; tlsConfig?: Record<string, unknown> }[] }).endpoints) {
+      if (m.certificates === undefined) {
+        // Plain HTTP metrics: nothing to verify and no token to send.
+        e.scheme = 'http';
+        delete e.bearerTokenFile;
+        delete e.tlsConfig;
+        continue;
+      }
+      const tls = e.tlsConfig ?? {};
+      tls['serverName'] = String(tls['serverName']).replace('NAMESPACE', ns);
+      // OpenShift's Prometheus mounts service-ca's bundle there; elsewhere the Secret holds its CA.
+      if (m.certificates === 'service-ca') tls['caFile'] = '/etc/prometheus/configmaps/serving-certs-ca-bundle/service-ca.crt';
+      else tls['ca'] = { secret: { name: secret, key: 'ca.crt' } };
+      e.tlsConfig = canonical(tls);
+    }
+    return sm;
+  });
+  const rule = place(findTemplate(in_.templates, 'PrometheusRule', 'metallb-alerts'), in_);
+  // Each installation's alerts watch its own series (two installations share a Prometheus).
+  for (const g of (rule['spec'] as { groups: { rules: { expr: string }[] }[] }).groups) for (const r of g.rules) r.expr = r.expr.replaceAll('"NAMESPACE"', `"${ns}"`);
+  const discovery = in_.openshift ? [place(findTemplate(in_.templates, 'Role', 'prometheus-k8s'), in_), place(findTemplate(in_.templates, 'RoleBinding', 'prometheus-k8s'), in_)] : [];
+  return [...services, ...discovery, ...monitors, rule];
+}
+
 function speaker(in_: RenderInput): Obj {
   const ds = findTemplate(in_.templates, 'DaemonSet', 'speaker');
   const spec = in_.metallb.spec ?? {};
@@ -173,7 +240,9 @@ function speaker(in_: RenderInput): Obj {
   t.spec['nodeSelector'] = nodeSelector(t.spec['nodeSelector'], spec.nodeSelector);
   if (spec.speakerTolerations?.length) t.spec['tolerations'] = tolerations(spec.speakerTolerations);
   const garp = spec.speakerGratuitousARPInterval;
-  setImageAndArgs(t.spec, 'speaker', in_.images.speaker, [...commonArgs(in_.metallb), ...(garp ? [`--l2-gratuitous-interval=${garp}`] : [])]);
+  const tls = in_.cluster?.metrics?.certificates !== undefined;
+  setImageAndArgs(t.spec, 'speaker', in_.images.speaker, [...commonArgs(in_.metallb), ...(garp ? [`--l2-gratuitous-interval=${garp}`] : []), ...(tls ? [`--metrics-cert-dir=${METRICS_CERT_DIR}`] : [])]);
+  if (tls) serveMetricsTls(t.spec, 'speaker', SPEAKER_METRICS_SECRET);
   setImageAndArgs(t.spec, 'frr', in_.images.frr, []);
   applyWorkloadConfig(t, spec.speakerConfig, 'speaker');
   if (in_.openshift) t.metadata.annotations = canonical({ ...(t.metadata.annotations ?? {}), [REQUIRED_SCC_ANNOTATION]: SPEAKER_SCC });
@@ -194,5 +263,6 @@ export function renderManifests(in_: RenderInput): Obj[] {
   }
   out.push(place(controller(in_), in_), ds);
   if (in_.cluster?.webhook) out.push(...webhookObjects(in_, in_.cluster.webhook));
+  out.push(...metricsObjects(in_, in_.cluster?.metrics));
   return out;
 }

@@ -1,9 +1,10 @@
 // Wiring of `metallb operator`: discovery (OpenShift or not), templates, the reconciler.
 import type { Kube, Obj } from '../k8s/client.js';
-import { hasServiceCA, isOpenShift } from '../k8s/discovery.js';
+import { hasMonitoring, hasServiceCA, isOpenShift } from '../k8s/discovery.js';
 import type { Logger } from '../util/log.js';
 import { MetalLBOperator } from './reconciler.js';
 import type { MetalLB } from '../api/metallb.js';
+import type { MetricsFacts } from './render.js';
 
 export interface OperatorDeps {
   kube: Kube;
@@ -15,14 +16,20 @@ export interface OperatorDeps {
   openshift?: boolean;
   /** Deploy the validating admission webhook (the command's default: on). */
   webhook?: boolean;
+  /** Serve metrics over HTTPS with a token check (the command's default: on). */
+  metricsTls?: boolean;
 }
 
 export async function runOperator(d: OperatorDeps): Promise<MetalLBOperator> {
   const openshift = d.openshift ?? (await isOpenShift(d.kube));
   // The webhook's certificate: service-ca's where it runs, else one the operator issues.
-  const webhook = d.webhook ? ((await hasServiceCA(d.kube)) ? 'service-ca' : 'self-signed') : undefined;
-  d.log.info('operator starting', { event: 'start', namespace: d.namespace, openshift, webhook: webhook ?? 'off' });
-  const op = new MetalLBOperator({ kube: d.kube, log: d.log, namespace: d.namespace, openshift, render: d.render, ...(webhook ? { webhook } : {}) });
+  // Certificates (the webhook's, the metrics endpoints'): service-ca's where it runs, else the operator's own.
+  const certificates: 'service-ca' | 'self-signed' = (await hasServiceCA(d.kube)) ? 'service-ca' : 'self-signed';
+  const webhook = d.webhook ? certificates : undefined;
+  // Asked once: CRDs installed later (a Prometheus operator added to the cluster) need an operator restart.
+  const metrics: MetricsFacts = { monitoring: await hasMonitoring(d.kube), ...(d.metricsTls ? { certificates } : {}) };
+  d.log.info('operator starting', { event: 'start', namespace: d.namespace, openshift, webhook: webhook ?? 'off', metricsTls: metrics.certificates ?? 'off', monitoring: metrics.monitoring });
+  const op = new MetalLBOperator({ kube: d.kube, log: d.log, namespace: d.namespace, openshift, render: d.render, metrics, ...(webhook ? { webhook } : {}) });
   await op.start();
   return op;
 }

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { holdBfdUntilEstablished, sessionsEverEstablished } from './bfd-gate.js';
 import type { FrrConfig } from './frr/model.js';
 import { render } from './frr/render.js';
+import { NO_MESSAGES } from '../../test/helpers/sessions.js';
 
 const config: FrrConfig = {
   logLevel: 'informational',
@@ -21,7 +22,7 @@ const config: FrrConfig = {
   ],
 };
 
-const session = (neighbor: string, state: string, connectionsEstablished: number, vrf = '') => ({ vrf, neighbor, state, bfdState: '', connectionsEstablished, prefixesSent: 0 });
+const session = (neighbor: string, state: string, connectionsEstablished: number, vrf = '') => ({ vrf, neighbor, state, bfdState: '', connectionsEstablished, prefixesSent: 0, messages: NO_MESSAGES });
 
 test('BFD of a session bgpd has never brought up is held back; the rest of the config is untouched', () => {
   const ready = sessionsEverEstablished([session('192.168.133.1', 'Active', 0), session('192.168.133.2', 'Established', 1), session('192.168.133.1', 'Connect', 0, 'red')]);

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BgpLoop } from './bgp-loop.js';
 import { silentLogger } from '../util/log.js';
-import { Metrics } from '../util/metrics.js';
+import { Metrics } from '../metrics/registry.js';
 import type { Snapshot } from './announce/snapshot.js';
 
 test('changes before start() (caches still filling) are not planned until start()', async () => {
@@ -16,7 +16,7 @@ test('changes before start() (caches still filling) are not planned until start(
       return { nodes: [], services: [], endpoints: [], pools: [], peers: [], bfdProfiles: [], bgpAdvertisements: [], l2Advertisements: [], communities: [], secrets: {} } as unknown as Snapshot;
     },
     log: silentLogger(),
-    metrics: new Metrics(),
+    metrics: new Metrics('speaker'),
     debounceMs: 1,
   });
   loop.trigger();
@@ -47,7 +47,7 @@ test('a resync with nothing changed re-reads FRR but does not re-plan; a change 
       return { nodes: [{ name: 'n1', labels: {}, networkUnavailable: false }], services: [], endpoints: [], pools: [], peers: [], bfdProfiles: [], bgpAdvertisements: [], l2Advertisements: [], communities: [], secrets: {} } as unknown as Snapshot;
     },
     log: silentLogger(),
-    metrics: new Metrics(),
+    metrics: new Metrics('speaker'),
     debounceMs: 1,
     resyncMs: 60_000,
   });

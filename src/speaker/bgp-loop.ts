@@ -17,7 +17,8 @@ import { holdBfdUntilEstablished, sessionsEverEstablished } from './bfd-gate.js'
 import type { SessionState } from './sessions.js';
 import type { FrrLogLevel } from './frr/model.js';
 import type { Logger } from '../util/log.js';
-import type { Metrics } from '../util/metrics.js';
+import type { Metrics } from '../metrics/registry.js';
+import { M } from '../metrics/catalog.js';
 import { errorMessage } from '../util/errors.js';
 
 export interface BgpLoopDeps {
@@ -33,8 +34,6 @@ export interface BgpLoopDeps {
   resyncMs?: number;
 }
 
-const CONFIG_ERRORS = 'metallb_speaker_config_errors';
-const CONFIG_ERRORS_HELP = 'Configuration errors keeping the last good FRR config (skipped objects are in metallb_speaker_skipped_objects)';
 
 export class BgpLoop {
   private dirty = false;
@@ -166,9 +165,22 @@ export class BgpLoop {
     }
   }
 
+  /**
+   * The plan is in FRR: the configuration is loaded, stale while it leaves objects out (the user's
+   * latest objects are not all in force, which upstream's alert on stale_bool should catch), and
+   * metallb_speaker_announced lists what this node announces by BGP (desired state, as upstream).
+   */
+  private configInForce(plan: BGPPlan): void {
+    const { metrics, node } = this.d;
+    metrics.set(M.configLoaded, 1);
+    metrics.set(M.configStale, plan.skipped.length > 0 ? 1 : 0);
+    metrics.setSeries(M.speakerAnnounced, 'bgp', plan.announcements.map((a) => ({ labels: { ip: a.ip, node, protocol: 'bgp', service: a.service }, value: 1 })));
+  }
+
   private configError(errors: string[]): void {
     this.lastError = errors.join('; ');
-    this.d.metrics.set(CONFIG_ERRORS, CONFIG_ERRORS_HELP, errors.length);
+    this.d.metrics.set(M.configErrors, errors.length);
+    this.d.metrics.set(M.configStale, 1);
     this.d.log.warn('configuration error; keeping the last good FRR config', { event: 'config-error', errors });
   }
 
@@ -200,7 +212,7 @@ export class BgpLoop {
         return this.configError([errorMessage(err)]);
       }
     }
-    metrics.set(CONFIG_ERRORS, CONFIG_ERRORS_HELP, 0);
+    metrics.set(M.configErrors, 0);
     if (!force && desired === this.lastApplied) {
       this.stats.skipped++;
       // FRR already holds this config: whatever failed before is over. The plan may still differ
@@ -208,6 +220,7 @@ export class BgpLoop {
       this.appliedGeneration = generation;
       this.lastPlan = plan;
       this.lastError = undefined;
+      this.configInForce(plan);
       this.d.onApplied?.(plan);
       return;
     }
@@ -239,8 +252,8 @@ export class BgpLoop {
         this.lastChangeEnd = performance.now();
         this.lastChangeMs = result.timingsMs.total;
       }
-      metrics.observe('metallb_frr_apply_duration_seconds', 'Time to apply a config change to FRR', (performance.now() - started) / 1000);
-      metrics.set('metallb_bgp_announced_prefixes', 'Prefixes this node announces', new Set(plan.announcements.map((a) => a.prefix)).size);
+      metrics.observe(M.frrApplyDuration, (performance.now() - started) / 1000);
+      this.configInForce(plan);
       this.d.onApplied?.(plan);
     } catch (err) {
       this.stats.errors++;
@@ -250,7 +263,9 @@ export class BgpLoop {
       // FRR may be restarting: a new bgpd has brought no session up yet.
       this.established.clear();
       this.appliedGeneration = -1;
-      metrics.inc('metallb_frr_apply_errors_total', 'FRR applies that failed');
+      metrics.inc(M.frrApplyErrors);
+      metrics.inc(M.k8sUpdateErrors);
+      metrics.set(M.configStale, 1);
       log.error('FRR apply failed; will retry', { event: 'frr-apply-error', error: this.lastError });
     }
   }

@@ -2,7 +2,11 @@
 import type { Kube, Obj } from '../k8s/client.js';
 import type { Vtysh } from './frr/vtysh.js';
 import type { Logger } from '../util/log.js';
-import { Metrics, serveMetrics } from '../util/metrics.js';
+import { Metrics } from '../metrics/registry.js';
+import { M } from '../metrics/catalog.js';
+import { serveMetrics } from '../metrics/server.js';
+import type { MetricsAddress } from '../metrics/server.js';
+import { kubeAuthorizer } from '../metrics/authz.js';
 import { BgpLoop } from './bgp-loop.js';
 import { Caches, speakerInformerSpecs } from './watches.js';
 import { ReferencedSecrets } from './secrets.js';
@@ -19,6 +23,10 @@ import type { L2Handle, L2Options } from './l2/wiring.js';
 import { ServiceStatusWriter } from './service-status/writer.js';
 import type { SpeakerPod } from './service-status/writer.js';
 import { bgpStatusFields } from './service-status/fields.js';
+import { bfdSeries, bgpSeries, parseBfdPeers } from './frr-metrics.js';
+import type { Series } from './frr-metrics.js';
+import { BFD_SESSION_METRICS, BGP_SESSION_METRICS } from '../metrics/catalog.js';
+import type { MetricDef } from '../metrics/catalog.js';
 
 export interface SpeakerDeps {
   kube: Kube;
@@ -28,8 +36,8 @@ export interface SpeakerDeps {
   log: Logger;
   loadBalancerClass?: string;
   frrLogLevel?: FrrLogLevel;
-  /** host:port for /metrics and /healthz; omitted in tests that run several speakers. */
-  metricsAddress?: { host: string; port: number };
+  /** host:port for /metrics and /healthz (HTTPS with a token check given certDir); omitted in tests that run several speakers. */
+  metricsAddress?: MetricsAddress;
   statusIntervalMs?: number;
   /** Layer 2 (ARP/NDP); omitted: this speaker announces by BGP only. */
   l2?: L2Options;
@@ -42,6 +50,8 @@ export interface SpeakerHandle {
   caches: Caches;
   metrics: Metrics;
   l2?: L2Handle;
+  /** The port /metrics listens on (0 without metricsAddress): a test may ask for port 0. */
+  metricsPort(): number;
   stop(): Promise<void>;
 }
 
@@ -69,8 +79,45 @@ async function readSessions(vtysh: Vtysh): Promise<SessionState[] | undefined> {
   return json === undefined ? undefined : parseNeighbors(json);
 }
 
+/** One show command on one daemon: its socket, else vtysh; undefined while it does not answer. */
+async function show(vtysh: Vtysh, daemon: string, command: string): Promise<string | undefined> {
+  if (vtysh.query) {
+    try {
+      return await vtysh.query(daemon, command);
+    } catch {
+      /* not on its socket: vtysh below */
+    }
+  }
+  const r = await vtysh.run(['-c', command]);
+  return r.code === 0 ? r.stdout : undefined;
+}
+
+/**
+ * The metallb_bgp_* and metallb_bfd_* series, read from FRR at scrape time (upstream's collector
+ * does the same with vtysh): a scrape shows FRR's counters as they are. While a daemon does not
+ * answer, its series keep their last values rather than vanish (an alert on session_up == 0
+ * must not be silenced by a restarting bgpd).
+ */
+function collectFrr(vtysh: Vtysh, metrics: Metrics): () => Promise<void> {
+  const publish = (owner: string, series: Series[]): void => {
+    const byDef = new Map<MetricDef, Series[]>();
+    for (const s of series) byDef.set(s.def, [...(byDef.get(s.def) ?? []), s]);
+    for (const def of owner === 'frr-bgp' ? BGP_SESSION_METRICS : BFD_SESSION_METRICS) metrics.setSeries(def, owner, byDef.get(def) ?? []);
+  };
+  return async () => {
+    const [neighbors, peers, counters] = await Promise.all([
+      neighborsJson(vtysh),
+      show(vtysh, 'bfdd', 'show bfd peers json'),
+      show(vtysh, 'bfdd', 'show bfd peers counters json'),
+    ]);
+    if (neighbors !== undefined) publish('frr-bgp', bgpSeries(parseNeighbors(neighbors)));
+    if (peers !== undefined && counters !== undefined) publish('frr-bfd', bfdSeries(parseBfdPeers(peers, counters)));
+  };
+}
+
 export async function runSpeaker(d: SpeakerDeps): Promise<SpeakerHandle> {
-  const metrics = new Metrics();
+  const metrics = new Metrics('speaker');
+  metrics.onCollect(collectFrr(d.vtysh, metrics));
   const caches = new Caches(d.kube, speakerInformerSpecs(d.namespace), d.log);
   const status = new SpeakerStatus(d.kube, caches, d.node, d.namespace, metrics, d.log);
   const bgpStatuses = new ServiceStatusWriter({ kube: d.kube, kind: 'ServiceBGPStatus', namespace: d.namespace, node: d.node, log: d.log, ...(d.pod ? { pod: d.pod } : {}) });
@@ -98,6 +145,7 @@ export async function runSpeaker(d: SpeakerDeps): Promise<SpeakerHandle> {
   const peers = (): Obj[] => caches.informers.find((i) => i.spec.kind === 'BGPPeer')?.list() ?? [];
   trigger = (): void => loop.trigger();
   caches.onChange((kind) => {
+    metrics.inc(M.k8sUpdates);
     if (kind === 'BGPPeer') void secrets.follow(peers());
     loop.trigger();
   });
@@ -119,7 +167,7 @@ export async function runSpeaker(d: SpeakerDeps): Promise<SpeakerHandle> {
     if (!sessions) return;
     for (const kick of watchdog.check(loop.lastPlan, sessions, Date.now())) {
       d.log.warn('BFD down under an Established session; re-registering it', { event: 'bfd-kick', neighbor: kick.neighbor });
-      metrics.inc('metallb_bfd_reregistrations_total', 'BFD sessions re-registered by the watchdog', { peer: kick.neighbor });
+      metrics.inc(M.bfdReregistrations, { peer: kick.neighbor });
       await d.vtysh.run(kick.commands.flatMap((c) => ['-c', c]));
     }
     await status.sessions(loop.lastPlan, sessions, new Date().toISOString());
@@ -140,12 +188,15 @@ export async function runSpeaker(d: SpeakerDeps): Promise<SpeakerHandle> {
   };
   schedule();
 
-  const server = d.metricsAddress ? await serveMetrics(metrics, d.metricsAddress.port, d.metricsAddress.host, () => loop.healthy()) : undefined;
+  const server = d.metricsAddress
+    ? await serveMetrics(metrics, { ...d.metricsAddress, healthy: () => loop.healthy(), log: d.log, ...(d.metricsAddress.certDir !== undefined ? { authorize: kubeAuthorizer(d.kube) } : {}) })
+    : undefined;
   return {
     loop,
     caches,
     metrics,
     ...(l2 ? { l2 } : {}),
+    metricsPort: () => server?.port ?? 0,
     async stop(): Promise<void> {
       await l2?.stop();
       polling = false;
@@ -154,7 +205,7 @@ export async function runSpeaker(d: SpeakerDeps): Promise<SpeakerHandle> {
       caches.stop();
       bgpStatuses.stop();
       secrets.stop();
-      await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+      await server?.close();
     },
   };
 }

@@ -1,5 +1,19 @@
-// BGP and BFD session state as FRR reports it (`show bgp vrf all neighbors json`), reduced to what
-// the BGPPeer status and the metrics show (pure parsing).
+// BGP session state as FRR reports it (`show bgp vrf all neighbors json`), reduced to what the
+// BGPPeer status and the metrics show (pure parsing).
+
+/** FRR's per-session message counters (its `messageStats`), 0 where FRR leaves one out. */
+export interface MessageStats {
+  opensSent: number;
+  opensRecv: number;
+  notificationsSent: number;
+  updatesSent: number;
+  updatesRecv: number;
+  keepalivesSent: number;
+  keepalivesRecv: number;
+  routeRefreshSent: number;
+  totalSent: number;
+  totalRecv: number;
+}
 export interface SessionState {
   vrf: string;
   neighbor: string;
@@ -7,6 +21,7 @@ export interface SessionState {
   bfdState: string;
   connectionsEstablished: number;
   prefixesSent: number;
+  messages: MessageStats;
 }
 
 type Any = Record<string, unknown>;
@@ -28,6 +43,20 @@ export function parseNeighbors(json: string): SessionState[] {
       const n = v as Any;
       const bfd = n['peerBfdInfo'] as Any | undefined;
       const afs = (n['addressFamilyInfo'] ?? {}) as Record<string, Any>;
+      const stats = (n['messageStats'] ?? {}) as Any;
+      const num = (k: string): number => Number(stats[k] ?? 0) || 0;
+      const messages: MessageStats = {
+        opensSent: num('opensSent'),
+        opensRecv: num('opensRecv'),
+        notificationsSent: num('notificationsSent'),
+        updatesSent: num('updatesSent'),
+        updatesRecv: num('updatesRecv'),
+        keepalivesSent: num('keepalivesSent'),
+        keepalivesRecv: num('keepalivesRecv'),
+        routeRefreshSent: num('routeRefreshSent'),
+        totalSent: num('totalSent'),
+        totalRecv: num('totalRecv'),
+      };
       const sent = Object.values(afs).reduce((acc, af) => acc + (Number(af['sentPrefixCounter'] ?? 0) || 0), 0);
       out.push({
         vrf,
@@ -36,6 +65,7 @@ export function parseNeighbors(json: string): SessionState[] {
         bfdState: bfd ? String(bfd['status'] ?? '') : '',
         connectionsEstablished: Number(n['connectionsEstablished'] ?? 0) || 0,
         prefixesSent: sent,
+        messages,
       });
     }
   }

@@ -4,7 +4,7 @@ import { SpeakerStatus } from './status.js';
 import type { Kube } from '../k8s/client.js';
 import type { Caches } from './watches.js';
 import type { BGPPlan } from './announce/bgp.js';
-import { Metrics } from '../util/metrics.js';
+import { Metrics } from '../metrics/registry.js';
 import { silentLogger } from '../util/log.js';
 
 /** Records the Events written; each write takes `delayMs`, as a real apiserver round-trip does. */
@@ -24,7 +24,7 @@ const plan = (...services: string[]): BGPPlan => ({ announcements: services.map(
 
 test('nodeAssigned: one Event per newly announced Service, even when applies come faster than Events', async () => {
   const { kube, events } = recordingKube(5);
-  const status = new SpeakerStatus(kube, caches, 'n1', 'metallb-system', new Metrics(), silentLogger());
+  const status = new SpeakerStatus(kube, caches, 'n1', 'metallb-system', new Metrics('speaker'), silentLogger());
   // Three applies in a row while the first Events are still being written (not awaited, as the loop calls it).
   const services = Array.from({ length: 20 }, (_, i) => `apps/s${i}`);
   const a = status.announcements(plan(...services.slice(0, 10)));
@@ -39,7 +39,7 @@ test('nodeAssigned: one Event per newly announced Service, even when applies com
 
 test('nodeAssigned: a Service withdrawn before its Event went out gets none', async () => {
   const { kube, events } = recordingKube(5);
-  const status = new SpeakerStatus(kube, caches, 'n1', 'metallb-system', new Metrics(), silentLogger());
+  const status = new SpeakerStatus(kube, caches, 'n1', 'metallb-system', new Metrics('speaker'), silentLogger());
   const first = status.announcements(plan('apps/a', 'apps/b', 'apps/c'));
   const second = status.announcements(plan('apps/a'));
   await Promise.all([first, second]);

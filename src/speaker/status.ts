@@ -1,15 +1,14 @@
 // Publishing what the speaker does where users look: BGPPeer status (one entry per node, applied
 // with a per-node field manager so speakers never overwrite each other), nodeAssigned Events on
-// Services, and session metrics. Writes happen only when something changed.
+// Services, and the skipped-objects metric. Writes happen only when something changed.
 import type { Kube } from '../k8s/client.js';
 import type { Caches } from './watches.js';
 import type { BGPPlan, Skipped } from './announce/bgp.js';
 import type { SessionState } from './sessions.js';
-import type { Metrics } from '../util/metrics.js';
+import type { Metrics } from '../metrics/registry.js';
+import { M } from '../metrics/catalog.js';
 import type { Logger } from '../util/log.js';
 import { errorMessage } from '../util/errors.js';
-
-const SKIPPED = 'metallb_speaker_skipped_objects';
 
 export interface PeerStatusEntry {
   node: string;
@@ -76,10 +75,10 @@ export class SpeakerStatus {
    * status entry for this node (sessions()). Never through /healthz.
    */
   async skipped(list: readonly Skipped[]): Promise<void> {
-    this.metrics.reset(SKIPPED);
+    this.metrics.reset(M.skippedObjects);
     const now = new Map<string, Skipped>();
     for (const x of list) {
-      this.metrics.set(SKIPPED, 'Objects this node leaves out of its FRR config (1 each), with the reason in a ConfigError Event', 1, { kind: x.kind, name: x.name });
+      this.metrics.set(M.skippedObjects, 1, { kind: x.kind, name: x.name });
       now.set(`${x.kind}/${x.name}/${x.message}`, x);
     }
     // Fixed and broken again: reported again.
@@ -99,13 +98,11 @@ export class SpeakerStatus {
 
   /** Session state per BGPPeer; `sessions` is what FRR reports, `plan` maps peers to neighbors. */
   async sessions(plan: BGPPlan | undefined, sessions: SessionState[], now: string): Promise<void> {
-    this.metrics.reset('metallb_bgp_session_up');
     const peers = (this.caches.informers.find((i) => i.spec.kind === 'BGPPeer')?.list() ?? []) as { metadata?: { name?: string }; spec?: { peerAddress?: string; interface?: string; vrf?: string } }[];
     for (const p of peers) {
       const name = p.metadata?.name ?? '';
       const mine = plan?.config.routers.some((r) => (r.vrf ?? '') === (p.spec?.vrf ?? '') && r.neighbors.some((n) => (n.address ?? n.iface) === (p.spec?.peerAddress ?? p.spec?.interface)));
       const s = sessions.find((x) => x.vrf === (p.spec?.vrf ?? '') && x.neighbor === (p.spec?.peerAddress ?? p.spec?.interface));
-      if (mine) this.metrics.set('metallb_bgp_session_up', 'BGP session state (1 = Established)', s?.state === 'Established' ? 1 : 0, { peer: name });
       const problem = plan?.skipped.find((x) => x.kind === 'BGPPeer' && x.name === name)?.message;
       const entries: PeerStatusEntry[] = mine
         ? [{ node: this.node, state: s?.state ?? 'Idle', bfdState: s?.bfdState ?? '', prefixesSent: s?.prefixesSent ?? 0, lastChange: now }]

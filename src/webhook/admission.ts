@@ -5,6 +5,10 @@
 // object itself can still be fixed.
 import type { KubeObject } from '../api/yaml.js';
 import { configProblems, peersUsingProfile } from './config-problems.js';
+import { validateObject } from '../api/validate.js';
+import type { Problem } from '../api/schema.js';
+
+const problemText = (p: Problem): string => `${p.path}: ${p.message}`;
 
 /** The parts of admission.k8s.io/v1 AdmissionRequest the decision reads. */
 export interface AdmissionRequest {
@@ -57,6 +61,12 @@ export function decide(req: AdmissionRequest, stored: readonly KubeObject[]): De
   if (!candidate) return { allowed: true };
   // An object on its way out (finalizers being removed) is not a configuration change.
   if (candidate.metadata?.['deletionTimestamp']) return { allowed: true };
+  // The object's own rules the CRD cannot carry on every supported Kubernetes (CEL's IP library is
+  // 1.31+, src/api/schema.ts); the rest of the schema passes here, the apiserver checked it first.
+  // As below, only what the change adds: an object stored before the webhook can still be labelled.
+  const old = req.oldObject ? new Set(validateObject({ ...req.oldObject, kind }).problems.map(problemText)) : new Set<string>();
+  const invalid = validateObject(candidate).problems.map(problemText).filter((p) => !old.has(p));
+  if (invalid.length > 0) return { allowed: false, message: invalid.join('; ') };
   const after = [...stored.filter((o) => !sameObject(o, kind, name)), candidate];
   const before = new Set(configProblems(stored).map((p) => p.message));
   const added = configProblems(after).filter((p) => !before.has(p.message));

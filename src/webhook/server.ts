@@ -7,12 +7,11 @@
 import { createServer } from 'node:https';
 import type { Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Kube, Obj } from '../k8s/client.js';
 import type { KubeObject } from '../api/yaml.js';
 import type { Logger } from '../util/log.js';
 import { errorMessage } from '../util/errors.js';
+import { readTlsDir, reloadTlsDir } from '../util/tls-files.js';
 import { decide } from './admission.js';
 import type { AdmissionRequest, Decision } from './admission.js';
 
@@ -48,19 +47,6 @@ export interface WebhookOptions {
 export interface WebhookHandle {
   port: number;
   stop(): Promise<void>;
-}
-
-interface Tls {
-  cert: string;
-  key: string;
-}
-
-function readTls(dir: string): Tls | undefined {
-  try {
-    return { cert: readFileSync(join(dir, 'tls.crt'), 'utf8'), key: readFileSync(join(dir, 'tls.key'), 'utf8') };
-  } catch {
-    return undefined;
-  }
 }
 
 async function stored(kube: Kube, namespace: string): Promise<KubeObject[]> {
@@ -99,7 +85,7 @@ function review(uid: string, d: Decision, code = 403): unknown {
 }
 
 export async function startWebhook(o: WebhookOptions): Promise<WebhookHandle> {
-  let tls = readTls(o.certDir);
+  const tls = readTlsDir(o.certDir);
   if (!tls) throw new Error(`no serving certificate in ${o.certDir} (tls.crt and tls.key): the webhook cannot start`);
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (req.method === 'GET' && req.url === '/healthz') return reply(res, 200, { ok: true });
@@ -130,18 +116,7 @@ export async function startWebhook(o: WebhookOptions): Promise<WebhookHandle> {
       if (!res.headersSent) reply(res, 500, { error: errorMessage(err) });
     });
   });
-  const poll = setInterval(() => {
-    const next = readTls(o.certDir);
-    if (!next || (next.cert === tls?.cert && next.key === tls.key)) return;
-    try {
-      server.setSecureContext({ cert: next.cert, key: next.key });
-      tls = next;
-      o.log.info('webhook serving certificate reloaded', { event: 'webhook-cert-reloaded', dir: o.certDir });
-    } catch (err) {
-      o.log.warn('new webhook certificate unusable; keeping the old one', { event: 'webhook-cert-invalid', error: errorMessage(err) });
-    }
-  }, o.certPollMs ?? CERT_POLL_MS);
-  poll.unref();
+  const poll = reloadTlsDir(server, o.certDir, tls, o.certPollMs ?? CERT_POLL_MS, o.log, 'webhook');
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(o.port, o.host, () => resolve());

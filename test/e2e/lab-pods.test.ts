@@ -23,6 +23,8 @@ import { watchRouteGaps } from '../helpers/route-monitor.js';
 import type { RouteEvent } from '../helpers/route-monitor.js';
 import { lab, state, routerVtysh, routeNexthops, neighbors } from './lab-helpers.js';
 import type { Neighbor } from './lab-helpers.js';
+import { sample } from '../helpers/scrape.js';
+import { ALL_METRICS } from '../../src/metrics/catalog.js';
 
 // A lab of this test's own (mlb-e2e-pods-*, .cache/lab-e2e-pods), beside any lab a user has up.
 process.env[LAB_NAME_ENV] = 'e2e-pods';
@@ -193,6 +195,109 @@ test('the admission webhook, called by the apiserver over the pod network: `kube
     const secretCA = await kubectl('-n', NS, 'get', 'secret', 'webhook-server-cert', '-o', 'jsonpath={.data.ca\\.crt}');
     assert.ok(vwc.webhooks.length === 7 && vwc.webhooks.every((h) => h.clientConfig.caBundle === secretCA && h.clientConfig.service?.name === 'webhook-service'));
   } finally {
+    rmSync(file, { force: true });
+  }
+});
+
+/** Scrapes each target as Prometheus would (HTTPS, the CA, serverName, the pod's token) and once without a token; one JSON line each. */
+const SCRAPER = `
+const https = require('node:https');
+const fs = require('node:fs');
+const token = fs.readFileSync('/var/run/secrets/kubernetes.io/serviceaccount/token', 'utf8');
+const get = (t, auth) => new Promise((resolve) => {
+  const req = https.get({ host: t.address, port: t.port, path: '/metrics', ca: fs.readFileSync(t.caFile), servername: t.serverName, headers: auth ? { authorization: 'Bearer ' + token } : {}, timeout: 10000 }, (res) => {
+    let body = ''; res.on('data', (c) => (body += c)); res.on('end', () => resolve({ status: res.statusCode, body }));
+  });
+  req.on('error', (e) => resolve({ status: 0, body: String(e) }));
+  req.on('timeout', () => req.destroy(new Error('timeout')));
+});
+(async () => {
+  for (const t of JSON.parse(process.env.TARGETS)) {
+    const ok = await get(t, true);
+    const anonymous = await get(t, false);
+    console.log(JSON.stringify({ ...t, status: ok.status, body: ok.body, anonymousStatus: anonymous.status }));
+  }
+})();
+`;
+
+test('metrics as the ServiceMonitors say, scraped from a pod: HTTPS with the operator\'s CA and a token allowed "get /metrics"; every name; 401 without a token', async () => {
+  type Endpoint = { port: string; scheme: string; bearerTokenFile?: string; tlsConfig: { serverName: string; ca: { secret: { name: string; key: string } } } };
+  const monitor = async (name: string): Promise<Endpoint> => (JSON.parse(await kubectl('-n', NS, 'get', 'servicemonitor', name, '-o', 'json')) as { spec: { endpoints: Endpoint[] } }).spec.endpoints[0]!;
+  const monitors = { speaker: await monitor('speaker-monitor'), controller: await monitor('controller-monitor') };
+  for (const [who, e] of Object.entries(monitors)) {
+    assert.equal(e.scheme, 'https', who);
+    assert.deepEqual(e.tlsConfig, { ca: { secret: { name: `${who}-certs-secret`, key: 'ca.crt' } }, serverName: `${who}-monitor-service.${NS}.svc` });
+  }
+  const rules = JSON.parse(await kubectl('-n', NS, 'get', 'prometheusrule', 'metallb-alerts', '-o', 'json')) as { spec: { groups: { rules: { alert: string }[] }[] } };
+  assert.deepEqual(rules.spec.groups.flatMap((g) => g.rules.map((r) => r.alert)), ['MetalLBStaleConfig', 'MetalLBConfigNotLoaded', 'MetalLBAddressPoolExhausted', 'MetalLBAddressPoolUsage75Percent', 'MetalLBAddressPoolUsage85Percent', 'MetalLBAddressPoolUsage95Percent', 'MetalLBBGPSessionDown']);
+  // The targets Prometheus would discover: the endpoints of each monitor's Service.
+  const targets: { who: string; address: string; port: number; serverName: string; caFile: string }[] = [];
+  for (const who of ['speaker', 'controller'] as const) {
+    const slices = JSON.parse(await kubectl('-n', NS, 'get', 'endpointslices', '-l', `kubernetes.io/service-name=${who}-monitor-service`, '-o', 'json')) as { items: { endpoints?: { addresses: string[] }[]; ports?: { name: string; port: number }[] }[] };
+    for (const sl of slices.items) for (const ep of sl.endpoints ?? []) targets.push({ who, address: ep.addresses[0]!, port: sl.ports!.find((p) => p.name === monitors[who].port)!.port, serverName: monitors[who].tlsConfig.serverName, caFile: `/ca/${who}/ca.crt` });
+  }
+  assert.deepEqual(targets.filter((t) => t.who === 'speaker').map((t) => t.address).sort(), NODE_IPS, 'one target per speaker, on its node');
+  const image = await kubectl('-n', NS, 'get', 'deployment', 'controller', '-o', 'jsonpath={.spec.template.spec.containers[0].image}');
+  const file = join(tmpdir(), `metallb-e2e-scrape-${process.pid}.yaml`);
+  const caVolume = (who: string): string => `  - name: ca-${who}\n    secret: {secretName: ${who}-certs-secret, items: [{key: ca.crt, path: ca.crt}]}\n`;
+  writeFileSync(file, `apiVersion: v1
+kind: ServiceAccount
+metadata: {name: metrics-e2e, namespace: ${NS}}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: metrics-e2e-reader}
+rules: [{nonResourceURLs: [/metrics], verbs: [get]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: metrics-e2e-reader}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: metrics-e2e-reader}
+subjects: [{kind: ServiceAccount, name: metrics-e2e, namespace: ${NS}}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: metrics-e2e, namespace: ${NS}}
+spec:
+  serviceAccountName: metrics-e2e
+  restartPolicy: Never
+  securityContext: {runAsNonRoot: true, seccompProfile: {type: RuntimeDefault}}
+  containers:
+  - name: scrape
+    image: ${image}
+    command: [node, -e, ${JSON.stringify(SCRAPER)}]
+    env: [{name: TARGETS, value: ${JSON.stringify(JSON.stringify(targets))}}]
+    securityContext: {allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: {drop: [ALL]}}
+    volumeMounts: [{name: ca-speaker, mountPath: /ca/speaker}, {name: ca-controller, mountPath: /ca/controller}]
+  volumes:
+${caVolume('speaker')}${caVolume('controller')}`);
+  try {
+    await kubectl('apply', '-f', file);
+    await poll('the scraping pod to finish', async () => {
+      const phase = await kubectl('-n', NS, 'get', 'pod', 'metrics-e2e', '-o', 'jsonpath={.status.phase}');
+      if (phase === 'Failed') throw new Error(`the scraping pod failed: ${await kubectl('-n', NS, 'logs', 'metrics-e2e')}`);
+      return phase === 'Succeeded' ? true : undefined;
+    }, 120_000, 500);
+    const results = (await kubectl('-n', NS, 'logs', 'metrics-e2e')).trim().split('\n').map((l) => JSON.parse(l) as { who: string; address: string; status: number; body: string; anonymousStatus: number });
+    assert.equal(results.length, targets.length);
+    const catalog = ALL_METRICS;
+    for (const r of results) {
+      assert.equal(r.status, 200, `${r.who} ${r.address}: ${r.body.slice(0, 300)}`);
+      assert.equal(r.anonymousStatus, 401, `${r.who} ${r.address} without a token`);
+      for (const d of catalog.filter((x) => x.programs.includes(r.who as 'speaker' | 'controller'))) assert.match(r.body, new RegExp(`^# TYPE ${d.name} ${d.type}$`, 'm'), `${r.who} ${r.address}: ${d.name}`);
+      assert.equal(sample(r.body, 'metallb_k8s_client_config_loaded_bool'), 1, `${r.who} ${r.address}`);
+      if (r.who === 'speaker') {
+        assert.equal(sample(r.body, 'metallb_bgp_session_up', { peer: ROUTER, vrf: 'default' }), 1, r.address);
+        assert.equal(sample(r.body, 'metallb_bfd_session_up', { peer: ROUTER, vrf: 'default' }), 1, r.address);
+        assert.ok(sample(r.body, 'metallb_bfd_control_packet_input', { peer: ROUTER, vrf: 'default' })! > 0, r.address);
+        assert.equal(sample(r.body, 'metallb_speaker_announced', { ip: demoIP, protocol: 'bgp', service: 'demo/demo' }), 1, r.address);
+      }
+    }
+    // Only the leading controller allocates, so one target exports the pools.
+    assert.ok(results.some((r) => r.who === 'controller' && sample(r.body, 'metallb_allocator_addresses_in_use_total', { pool: 'address-pool-bgp' }) !== undefined), 'the pool series');
+    measured['metricsScrape'] = results.map((r) => ({ who: r.who, address: r.address, status: r.status, anonymous: r.anonymousStatus, lines: r.body.split('\n').length }));
+  } finally {
+    await lab('kubectl', 'delete', '--ignore-not-found', '-f', file);
     rmSync(file, { force: true });
   }
 });

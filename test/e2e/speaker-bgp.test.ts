@@ -16,6 +16,7 @@ import type { SpeakerHandle } from '../../src/speaker/run.js';
 import { startSeedLab, waitEstablished, connectionsEstablished, ribNexthops, NODE_IPS, ROUTER_IP } from '../frr/seed-lab.js';
 import type { SeedLab } from '../frr/seed-lab.js';
 import { frrUnavailable, waitFor, showJson } from '../../src/lab/netns.js';
+import { M } from '../../src/metrics/catalog.js';
 
 const NS = 'metallb-e2e';
 const APPS = 'test-metallb';
@@ -194,12 +195,12 @@ test('bad BGPPeers are skipped one by one: Events and status name them, the rest
   for (const sp of speakers) {
     assert.equal(sp.loop.healthy(), true);
     assert.equal(sp.loop.lastError, undefined);
-    assert.equal(sp.metrics.get('metallb_speaker_skipped_objects', { kind: 'BGPPeer', name: 'bad-secret' }), 1);
+    assert.equal(await sp.metrics.get(M.skippedObjects, { kind: 'BGPPeer', name: 'bad-secret' }), 1);
   }
   for (const name of ['bad-secret', 'no-bfd', 'a-duplicate']) await admin.delete({ apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', name, namespace: NS });
   await admin.delete({ apiVersion: 'v1', kind: 'Secret', name: 'bad-pw', namespace: NS });
   await waitFor('nothing skipped any more', async () => (speakers.every((sp) => sp.loop.lastPlan?.skipped.length === 0) ? true : undefined), 30_000);
-  assert.deepEqual(speakers.map((sp) => sp.metrics.get('metallb_speaker_skipped_objects', { kind: 'BGPPeer', name: 'bad-secret' })), [undefined, undefined]);
+  assert.deepEqual(await Promise.all(speakers.map((sp) => sp.metrics.get(M.skippedObjects, { kind: 'BGPPeer', name: 'bad-secret' }))), [undefined, undefined]);
   assert.deepEqual(await Promise.all(lab.nodes.map((n) => connectionsEstablished(n.vtysh, ROUTER_IP))), [1, 1], 'no session was reset by any of it');
 });
 

@@ -20,6 +20,8 @@ export interface StartOptions {
   withControllerManager?: boolean;
   /** kube-scheduler (default false): binds Pods to Node objects (no kubelet ever runs them). */
   withScheduler?: boolean;
+  /** Run this kube-apiserver version instead of the pinned one (built into .cache/controlplane/<version>/bin). */
+  apiServerVersion?: string;
   log?: (s: string) => void;
 }
 
@@ -236,6 +238,19 @@ function untrackPlane(cp: TestControlPlane): void {
   live.delete(cp);
 }
 
+/** The oldest Kubernetes we support, as pinned in hack/apiserver-1.27/go.mod (only its kube-apiserver is built). */
+export function oldestApiServerVersion(): string {
+  const m = /k8s\.io\/kubernetes (v[0-9.]+)/.exec(readFileSync(join(repoRoot(), 'hack/apiserver-1.27/go.mod'), 'utf8'));
+  if (!m) throw new Error('hack/apiserver-1.27/go.mod does not pin k8s.io/kubernetes');
+  return m[1]!;
+}
+
+function oldApiServer(version: string): string {
+  const bin = join(repoRoot(), '.cache/controlplane', version, 'bin', 'kube-apiserver');
+  if (!existsSync(bin)) throw new Error(`${bin} is missing: run 'make apiserver-1.27'`);
+  return bin;
+}
+
 /** Starts a private control plane; it is killed when this process exits or is interrupted. */
 export async function startControlPlane(opts: StartOptions = {}): Promise<ControlPlane> {
   const log = opts.log ?? ((): void => undefined);
@@ -243,7 +258,8 @@ export async function startControlPlane(opts: StartOptions = {}): Promise<Contro
   const bins = resolveBinDir(opts);
   log(`binaries from ${bins}`);
   const withCM = opts.withControllerManager ?? true;
-  const cp = new TestControlPlane(await startLabPlane({ withControllerManager: withCM, log }));
+  const apiServerBin = opts.apiServerVersion ? oldApiServer(opts.apiServerVersion) : undefined;
+  const cp = new TestControlPlane(await startLabPlane({ withControllerManager: withCM, log, ...(apiServerBin ? { apiServerBin } : {}) }));
   trackPlane(cp);
   try {
     const kcm = cp.state()['procs']['kube-controller-manager'];

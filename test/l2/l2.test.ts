@@ -23,6 +23,9 @@ import { parseArp } from '../../src/speaker/l2/arp.js';
 import { layer2NodeAnnotation } from '../../src/api/object-names.js';
 import { acceptOnNodes, arping, destroyL2Lab, flushNeigh, ndisc, neighMAC, startL2Lab, startSpeaker, startTcpServer, stopSpeaker, tcpHello } from './l2-lab.js';
 import type { L2Lab, L2Node } from './l2-lab.js';
+import { sample, scrape } from '../helpers/scrape.js';
+import { M } from '../../src/metrics/catalog.js';
+import { createServer } from 'node:net';
 
 const NS = 'metallb-system';
 const APPS = 'l2-apps';
@@ -32,6 +35,17 @@ let cp: ControlPlane;
 let admin: Kube;
 let lab: L2Lab;
 let controller: ControllerHandle;
+/** Each first speaker's /metrics port (plain HTTP on loopback: TLS is tested in test/e2e/metrics.test.ts). */
+const metricsPorts = new Map<string, number>();
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('no port'))));
+    });
+  });
+}
 
 const cr = (kind: string, name: string, spec: Record<string, unknown>): Obj => ({ apiVersion: 'metallb.io/v1beta1', kind, metadata: { name, namespace: NS }, spec }) as Obj;
 const service = (name: string, ns: string, extra: Record<string, unknown> = {}): Obj =>
@@ -126,7 +140,9 @@ before(async () => {
   controller = await runController({ kube: new Kube(loadKubeConfig(cp.kubeconfigPath), 'metallb-controller'), log: silentLogger(), namespace: NS, identity: 'l2-test', leaseDurationSeconds: 4, renewMs: 500 });
   lab = await startL2Lab('l2', cp.kubeconfigPath, NS, NODES);
   for (const n of lab.nodes) {
-    startSpeaker(lab, n);
+    const port = await freePort();
+    metricsPorts.set(n.name, port);
+    startSpeaker(lab, n, ['--metrics-address', `127.0.0.1:${port}`]);
     startTcpServer(lab, n, PORT);
   }
   // every speaker is live once its Lease exists
@@ -188,6 +204,19 @@ test('IPv4: one leader answers ARP, on eth0 only, and the client reaches it over
   const table = await cp.kubectl(['get', 'servicel2status', '-n', NS, '-l', 'metallb.io/service-name=web']);
   assert.match(table.stdout, /ALLOCATED NODE\s+SERVICE NAME\s+SERVICE NAMESPACE/);
   assert.match(table.stdout, new RegExp(`l2-[0-9a-f]{16}\\s+${leader.name}\\s+web\\s+${APPS}`));
+  // upstream's layer 2 metrics, from the leader that answered (the arpings above)
+  const body = (await scrape({ port: metricsPorts.get(leader.name)! })).body;
+  assert.ok(sample(body, M.l2Requests.name, { ip })! >= 1, body);
+  assert.ok(sample(body, M.l2Responses.name, { ip })! >= 1);
+  assert.ok(sample(body, M.l2Gratuitous.name, { ip })! >= 1, 'announced when it took the IP');
+  assert.equal(sample(body, M.speakerAnnounced.name, { ip, node: leader.name, protocol: 'layer2', service: `${APPS}/web` }), 1);
+  assert.equal(sample(body, M.l2AnnouncedIps.name), 1);
+  assert.equal(sample(body, M.l2Dropped.name, { interface: 'eth0' }), 0);
+  for (const other of lab.nodes.filter((n) => n !== leader)) {
+    const b = (await scrape({ port: metricsPorts.get(other.name)! })).body;
+    assert.equal(sample(b, M.l2Responses.name, { ip }), undefined, `${other.name} answered nothing`);
+    assert.equal(sample(b, M.speakerAnnounced.name, { ip }), undefined);
+  }
 });
 
 test('excluded interface: eth1 answers nothing until the L2Advertisement names it', async () => {

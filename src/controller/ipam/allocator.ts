@@ -81,6 +81,11 @@ export class Allocator {
     return this.pools.get(pool)?.usage();
   }
 
+  /** The pools in force, by name (the controller's pool metrics). */
+  poolNames(): string[] {
+    return [...this.pools.keys()];
+  }
+
   /** Frees the Service's IPs (a shared IP stays in use while another Service holds it). */
   release(key: string): void {
     const a = this.assignments.get(key);

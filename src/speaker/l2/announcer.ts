@@ -4,7 +4,8 @@
 import { InterfaceResponder } from './responder.js';
 import type { NetInterface, PacketIO } from './raw.js';
 import type { Logger } from '../../util/log.js';
-import type { Metrics } from '../../util/metrics.js';
+import type { Metrics } from '../../metrics/registry.js';
+import { M } from '../../metrics/catalog.js';
 import { errorMessage } from '../../util/errors.js';
 
 export interface L2Desired {
@@ -121,7 +122,7 @@ export class Announcer {
     // apply() also runs on the periodic resync, so a storm is reported within one resync interval.
     for (const [name, r] of this.responders) {
       const d = r.drops();
-      this.metrics.set('metallb_layer2_requests_dropped', 'ARP requests / Neighbor Solicitations over the per-interface rate limit, dropped unread', d.total, { interface: name });
+      this.metrics.set(M.l2Dropped, d.total, { interface: name });
       if (d.since > 0) this.log.warn('ARP/NDP requests over the rate limit were dropped (a storm on this segment?)', { event: 'l2-rate-limited', interface: name, dropped: d.since });
     }
     const held = this.heldMap();
@@ -129,7 +130,7 @@ export class Announcer {
     const lost = [...before.keys()].filter((ip) => !held.has(ip)).sort();
     for (const ip of gained) this.log.info('announcing', { event: 'l2-take-over', ip, interfaces: held.get(ip) });
     for (const ip of lost) this.log.info('stopped announcing', { event: 'l2-release', ip });
-    this.metrics.set('metallb_layer2_announced_ips', 'IPs this node answers ARP/NDP for', held.size);
+    this.metrics.set(M.l2AnnouncedIps, held.size);
     return { gained, lost, held };
   }
 

@@ -5,7 +5,8 @@ import { ETH_P_ARP, ipBytes, ipText } from './frame.js';
 import { neighborAdvertisement, parseNeighborSolicitation, solicitedNode, unsolicitedAdvertisement } from './ndp.js';
 import type { NetInterface, PacketIO, PacketSocket } from './raw.js';
 import type { Logger } from '../../util/log.js';
-import type { Metrics } from '../../util/metrics.js';
+import type { Metrics } from '../../metrics/registry.js';
+import { M } from '../../metrics/catalog.js';
 import { errorMessage } from '../../util/errors.js';
 
 /** Delays of the announcements sent when an IP is taken over: a lost frame is repeated. */
@@ -88,7 +89,7 @@ export class InterfaceResponder {
   private announce(ip: string, bytes: Buffer): void {
     const v6 = bytes.length === 16;
     this.send(v6 ? unsolicitedAdvertisement(bytes, this.iface.mac, bytes) : gratuitousArp(bytes, this.iface.mac));
-    this.metrics.inc('metallb_layer2_gratuitous_sent', 'Gratuitous ARP / unsolicited NA frames sent', { ip });
+    this.metrics.inc(M.l2Gratuitous, { ip });
     this.log.debug('announced', { event: 'l2-gratuitous', interface: this.name, ip });
   }
 
@@ -108,9 +109,9 @@ export class InterfaceResponder {
       if (!arp || arp.op !== ARP_REQUEST || arp.senderIP.equals(arp.targetIP)) return;
       const ip = ipText(arp.targetIP);
       if (!this.ips.has(ip)) return;
-      this.metrics.inc('metallb_layer2_requests_received', 'ARP requests and Neighbor Solicitations received for our IPs', { ip });
+      this.metrics.inc(M.l2Requests, { ip });
       this.send(arpReply(arp, this.iface.mac));
-      this.metrics.inc('metallb_layer2_responses_sent', 'ARP replies and Neighbor Advertisements sent', { ip });
+      this.metrics.inc(M.l2Responses, { ip });
       return;
     }
     const ns = parseNeighborSolicitation(frame);
@@ -118,9 +119,9 @@ export class InterfaceResponder {
     const ip = ipText(ns.target);
     const target = this.ips.get(ip);
     if (!target) return;
-    this.metrics.inc('metallb_layer2_requests_received', 'ARP requests and Neighbor Solicitations received for our IPs', { ip });
+    this.metrics.inc(M.l2Requests, { ip });
     // From the target itself, as Linux answers for its own addresses (and as ndisc6 expects).
     this.send(neighborAdvertisement(ns, this.iface.mac, target));
-    this.metrics.inc('metallb_layer2_responses_sent', 'ARP replies and Neighbor Advertisements sent', { ip });
+    this.metrics.inc(M.l2Responses, { ip });
   }
 }

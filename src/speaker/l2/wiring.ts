@@ -2,7 +2,8 @@
 // BGP loop on the same caches and snapshot.
 import type { Kube } from '../../k8s/client.js';
 import type { Logger } from '../../util/log.js';
-import type { Metrics } from '../../util/metrics.js';
+import type { Metrics } from '../../metrics/registry.js';
+import { M } from '../../metrics/catalog.js';
 import type { Snapshot } from '../announce/snapshot.js';
 import type { Caches } from '../watches.js';
 import { Announcer } from './announcer.js';
@@ -41,7 +42,12 @@ export async function startL2(o: L2Options, d: { kube: Kube; node: string; names
   const excluded = new ExcludedInterfaces({ kube: d.kube, namespace: d.namespace, node: d.node, log, onChange: () => loop?.trigger() });
   await excluded.start();
   const announcer = new Announcer(o.io, log, metrics, { excluded: () => excluded.regexps(), ...(o.interfaces ? { allowed: o.interfaces } : {}), ...(o.gratuitousIntervalMs ? { gratuitousIntervalMs: o.gratuitousIntervalMs } : {}) });
-  loop = new L2Loop({ node: d.node, snapshot, live: () => tracker.live(), announcer, report: (mine, gained) => status.report(mine, gained), log });
+  loop = new L2Loop({ node: d.node, snapshot, live: () => tracker.live(), announcer, report: (mine, gained) => {
+      metrics.setSeries(M.speakerAnnounced, 'layer2', mine.map((a) => ({ labels: { ip: a.ip, node: d.node, protocol: 'layer2', service: a.service }, value: 1 })));
+      return status.report(mine, gained);
+    },
+    log,
+  });
   caches.onChange(() => loop?.trigger());
   await tracker.start();
   loop.start();
