@@ -155,23 +155,28 @@ function controller(in_: RenderInput): Obj {
 type Probe = { httpGet?: { scheme?: string } };
 type Container = { name: string; ports?: unknown[]; volumeMounts?: unknown[]; livenessProbe?: Probe; readinessProbe?: Probe };
 
+/**
+ * A serving certificate Secret mounted read-only at `mountPath`: only the serving pair, so the CA
+ * key the operator keeps in the same Secret never reaches the pod.
+ */
+function mountCert(pod: Record<string, unknown>, c: Container, volume: string, mountPath: string, secret: string): void {
+  c.volumeMounts = [...(c.volumeMounts ?? []), { name: volume, mountPath, readOnly: true }];
+  const items = [{ key: 'tls.crt', path: 'tls.crt' }, { key: 'tls.key', path: 'tls.key' }];
+  pod['volumes'] = [...((pod['volumes'] as unknown[] | undefined) ?? []), { name: volume, secret: { secretName: secret, items } }];
+}
+
 /** The metrics certificate mounted for --metrics-cert-dir; the probes then speak HTTPS (the kubelet does not verify). */
 function serveMetricsTls(pod: Record<string, unknown>, container: string, secret: string): void {
   const c = (pod['containers'] as Container[]).find((x) => x.name === container)!;
-  c.volumeMounts = [...(c.volumeMounts ?? []), { name: 'metrics-cert', mountPath: METRICS_CERT_DIR, readOnly: true }];
+  mountCert(pod, c, 'metrics-cert', METRICS_CERT_DIR, secret);
   for (const p of [c.livenessProbe, c.readinessProbe]) if (p?.httpGet) p.httpGet.scheme = 'HTTPS';
-  const items = [{ key: 'tls.crt', path: 'tls.crt' }, { key: 'tls.key', path: 'tls.key' }];
-  pod['volumes'] = [...((pod['volumes'] as unknown[] | undefined) ?? []), { name: 'metrics-cert', secret: { secretName: secret, items } }];
 }
 
 /** The controller's webhook port and its certificate, mounted where the program looks by default. */
 function serveWebhook(pod: Record<string, unknown>): void {
   const c = (pod['containers'] as Container[]).find((x) => x.name === 'controller')!;
   c.ports = [...(c.ports ?? []), { name: 'webhook', containerPort: DEFAULT_WEBHOOK_PORT, protocol: 'TCP' }];
-  c.volumeMounts = [...(c.volumeMounts ?? []), { name: 'webhook-cert', mountPath: DEFAULT_WEBHOOK_CERT_DIR, readOnly: true }];
-  // Only the serving pair: the CA key the operator keeps in the same Secret never reaches the pod.
-  const items = [{ key: 'tls.crt', path: 'tls.crt' }, { key: 'tls.key', path: 'tls.key' }];
-  pod['volumes'] = [...((pod['volumes'] as unknown[] | undefined) ?? []), { name: 'webhook-cert', secret: { secretName: WEBHOOK_CERT_SECRET, items } }];
+  mountCert(pod, c, 'webhook-cert', DEFAULT_WEBHOOK_CERT_DIR, WEBHOOK_CERT_SECRET);
 }
 
 const SERVING_CERT_ANNOTATION = 'service.beta.openshift.io/serving-cert-secret-name';

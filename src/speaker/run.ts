@@ -58,28 +58,9 @@ export interface SpeakerHandle {
 const SHOW_NEIGHBORS = 'show bgp vrf all neighbors json';
 
 /**
- * bgpd's neighbor table: from its socket (no vtysh process every 3 s), else from vtysh; undefined
- * while FRR does not answer (restarting): that poll is skipped, the apply loop reports FRR errors.
+ * One show command on one daemon: from its socket (no vtysh process every 3 s), else from vtysh;
+ * undefined while FRR does not answer (restarting): that poll is skipped, the apply loop reports FRR errors.
  */
-async function neighborsJson(vtysh: Vtysh): Promise<string | undefined> {
-  if (vtysh.query) {
-    try {
-      return await vtysh.query('bgpd', SHOW_NEIGHBORS);
-    } catch {
-      /* bgpd not answering on its socket: vtysh says why below */
-    }
-  }
-  const r = await vtysh.run(['-c', SHOW_NEIGHBORS]);
-  return r.code === 0 ? r.stdout : undefined;
-}
-
-/** FRR's sessions, or undefined while it does not answer. */
-async function readSessions(vtysh: Vtysh): Promise<SessionState[] | undefined> {
-  const json = await neighborsJson(vtysh);
-  return json === undefined ? undefined : parseNeighbors(json);
-}
-
-/** One show command on one daemon: its socket, else vtysh; undefined while it does not answer. */
 async function show(vtysh: Vtysh, daemon: string, command: string): Promise<string | undefined> {
   if (vtysh.query) {
     try {
@@ -92,6 +73,12 @@ async function show(vtysh: Vtysh, daemon: string, command: string): Promise<stri
   return r.code === 0 ? r.stdout : undefined;
 }
 
+/** FRR's sessions (bgpd's neighbor table), or undefined while it does not answer. */
+async function readSessions(vtysh: Vtysh): Promise<SessionState[] | undefined> {
+  const json = await show(vtysh, 'bgpd', SHOW_NEIGHBORS);
+  return json === undefined ? undefined : parseNeighbors(json);
+}
+
 /**
  * The metallb_bgp_* and metallb_bfd_* series, read from FRR at scrape time (upstream's collector
  * does the same with vtysh): a scrape shows FRR's counters as they are. While a daemon does not
@@ -99,19 +86,18 @@ async function show(vtysh: Vtysh, daemon: string, command: string): Promise<stri
  * must not be silenced by a restarting bgpd).
  */
 function collectFrr(vtysh: Vtysh, metrics: Metrics): () => Promise<void> {
-  const publish = (owner: string, series: Series[]): void => {
-    const byDef = new Map<MetricDef, Series[]>();
-    for (const s of series) byDef.set(s.def, [...(byDef.get(s.def) ?? []), s]);
-    for (const def of owner === 'frr-bgp' ? BGP_SESSION_METRICS : BFD_SESSION_METRICS) metrics.setSeries(def, owner, byDef.get(def) ?? []);
+  // Every family of the group is replaced, so a session FRR no longer has loses its series.
+  const publish = (owner: string, families: readonly MetricDef[], series: Series[]): void => {
+    for (const def of families) metrics.setSeries(def, owner, series.filter((s) => s.def === def));
   };
   return async () => {
     const [neighbors, peers, counters] = await Promise.all([
-      neighborsJson(vtysh),
+      show(vtysh, 'bgpd', SHOW_NEIGHBORS),
       show(vtysh, 'bfdd', 'show bfd peers json'),
       show(vtysh, 'bfdd', 'show bfd peers counters json'),
     ]);
-    if (neighbors !== undefined) publish('frr-bgp', bgpSeries(parseNeighbors(neighbors)));
-    if (peers !== undefined && counters !== undefined) publish('frr-bfd', bfdSeries(parseBfdPeers(peers, counters)));
+    if (neighbors !== undefined) publish('frr-bgp', BGP_SESSION_METRICS, bgpSeries(parseNeighbors(neighbors)));
+    if (peers !== undefined && counters !== undefined) publish('frr-bfd', BFD_SESSION_METRICS, bfdSeries(parseBfdPeers(peers, counters)));
   };
 }
 
