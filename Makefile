@@ -45,7 +45,7 @@ build: npm-deps native ## compile TypeScript to dist/
 	rm -rf dist
 	npx tsc -p tsconfig.json
 
-generate: build ## regenerate config/crd/bases and docs/reference/api.md from src/api
+generate: build ## regenerate config/crd/bases, docs/reference/api.md and docs/reference/metrics.md from src/api and src/metrics
 	node dist/src/cli.js generate-crds
 
 check-generated: build

@@ -14,13 +14,13 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   'validate': { summary: 'check metallb.io YAML files against the API schema, offline', load: async () => (await import('./commands/validate.js')).command },
   'render-frr': { summary: 'print the frr.conf a node would get from YAML files', load: async () => (await import('./commands/render-frr.js')).command },
   'convert-configmap': { summary: 'turn a legacy MetalLB config ConfigMap into metallb.io CRs', load: async () => (await import('./commands/convert-configmap.js')).command },
-  'speaker': { summary: 'run the speaker on one node: announce by BGP (FRR)', load: async () => (await import('./commands/speaker.js')).command },
+  'speaker': { summary: 'run the speaker on one node: announce by BGP (FRR) and layer 2 (ARP/NDP)', load: async () => (await import('./commands/speaker.js')).command },
   'render-manifests': { summary: 'print what the operator would apply for a MetalLB CR, as YAML', load: async () => (await import('./commands/render-manifests.js')).command },
   'operator': { summary: 'run the operator: reconcile the MetalLB CR into workloads', load: async () => (await import('./commands/operator.js')).command },
   'controller': { summary: 'run the controller: allocate LoadBalancer IPs', load: async () => (await import('./commands/controller.js')).command },
   'plan': { summary: 'print which IP each Service gets and which nodes announce it, offline', load: async () => (await import('./commands/plan.js')).command },
   'lab': { summary: 'run the whole system on this machine (control plane, FRR nodes, router)', load: async () => (await import('./commands/lab.js')).command },
-  'generate-crds': { summary: 'write config/crd/bases from the API schema (the single source of truth)', load: async () => (await import('./commands/generate-crds.js')).command },
+  'generate-crds': { summary: 'write config/crd/bases and docs/reference/{api,metrics}.md from the API schema and the metrics catalog (the single sources of truth)', load: async () => (await import('./commands/generate-crds.js')).command },
   'generate-bundle': { summary: 'write the OLM bundle and the file-based catalog from config/', load: async () => (await import('./commands/generate-bundle.js')).command },
 };
 

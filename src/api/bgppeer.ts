@@ -1,6 +1,6 @@
 // BGPPeer: a BGP router the speakers open sessions to. v1beta2 is stored; v1beta1 is served as a
-// strict subset of it (same names, same shapes), so the apiserver converts with strategy None and
-// no webhook (docs/adr/0002-bgppeer-versions-without-webhook.md).
+// strict subset of it (same names, same shapes). The conversion webhook (bgppeer-conversion.ts,
+// docs/adr/0017) keeps the fields only v1beta2 has through a v1beta1 round trip.
 import { s, NAME_PATTERN, FRR_TOKEN_PATTERN, IFNAME_HINT, IFNAME_PATTERN, asn, duration, BFD_PROFILE_NAME_MAX_LENGTH, BGP_TIMER_MAX_SECONDS, PASSWORD_MAX_LENGTH } from './s.js';
 import type { Infer } from './schema-compound.js';
 import type { Rule } from './schema.js';
@@ -118,7 +118,7 @@ export const bgpPeerSpecV1beta2 = s
   });
 
 /** v1beta1: the fields v1beta1 always had, with the same shapes as v1beta2. */
-const V1BETA1_FIELDS = ['myASN', 'peerASN', 'peerAddress', 'sourceAddress', 'peerPort', 'holdTime', 'keepaliveTime', 'routerID', 'nodeSelectors', 'password', 'bfdProfile', 'ebgpMultiHop', 'vrf'] as const;
+export const V1BETA1_FIELDS = ['myASN', 'peerASN', 'peerAddress', 'sourceAddress', 'peerPort', 'holdTime', 'keepaliveTime', 'routerID', 'nodeSelectors', 'password', 'bfdProfile', 'ebgpMultiHop', 'vrf'] as const;
 export const bgpPeerSpecV1beta1 = bgpPeerSpecV1beta2.pick(V1BETA1_FIELDS, { required: ['myASN', 'peerASN', 'peerAddress'] }).rule(keepaliveNotAboveHold);
 
 export const bgpPeerStatus = s.obj({

@@ -27,6 +27,9 @@ export const EXCLUDEL2_CONFIGMAP = 'metallb-excludel2';
 
 /** The admission webhook's Service and its serving certificate (tls.crt, tls.key; ca.crt when the operator issued it). */
 export const WEBHOOK_SERVICE = 'webhook-service';
+/** Under OLM (docs/adr/0018): the CSV's webhook Deployment and the Service OLM creates for it (`<deployment>-service`). */
+export const OLM_WEBHOOK_DEPLOYMENT = 'metallb-operator-webhook-server';
+export const OLM_WEBHOOK_SERVICE = `${OLM_WEBHOOK_DEPLOYMENT}-service`;
 export const WEBHOOK_CERT_SECRET = 'webhook-server-cert';
 /** The metrics endpoints' Services and certificate Secrets (upstream's names: its ServiceMonitors and docs use them). */
 export const CONTROLLER_METRICS_SERVICE = 'controller-monitor-service';

@@ -7,6 +7,8 @@
 import type { KubeObject } from '../api/yaml.js';
 import type { JSONSchema } from '../api/schema.js';
 import { ownedCRDs } from './descriptors.js';
+import { OLM_WEBHOOK_DEPLOYMENT } from '../api/object-names.js';
+import { DEFAULT_WEBHOOK_PORT } from '../webhook/server.js';
 
 export const PACKAGE = 'metallb-operator';
 export const CHANNEL = 'stable';
@@ -23,6 +25,11 @@ export interface BundleInput {
   icon: string;
   /** The CSV this one upgrades (spec.replaces), e.g. metallb-operator.v0.1.0; none for the first. */
   replaces?: string;
+  /**
+   * The ValidatingWebhookConfiguration the operator renders (templates/webhook.yaml): under OLM
+   * the same webhooks become webhookdefinitions served by the CSV's webhook Deployment.
+   */
+  webhookConfiguration?: KubeObject;
 }
 
 export interface Bundle {
@@ -81,6 +88,40 @@ function images(deployments: readonly KubeObject[]): { name: string; image: stri
   return [...seen].map(([image, name]) => ({ name, image }));
 }
 
+interface Hook {
+  name: string;
+  clientConfig: { service: { path: string } };
+  rules: unknown[];
+  admissionReviewVersions: string[];
+  sideEffects: string;
+  failurePolicy: string;
+  matchPolicy?: string;
+  timeoutSeconds?: number;
+}
+
+/**
+ * OLM's form of the webhooks: same names, paths and rules; OLM creates the Service
+ * (`<deployment>-service`, port = containerPort), the certificate and the configurations, whose
+ * namespaceSelector it takes from the OperatorGroup.
+ */
+function webhookDefinitions(vwc: KubeObject, deployments: readonly KubeObject[]): Record<string, unknown>[] {
+  if (!deployments.some((d) => nameOf(d) === OLM_WEBHOOK_DEPLOYMENT)) throw new BundleError(`webhookdefinitions name the Deployment ${OLM_WEBHOOK_DEPLOYMENT}, which config/manifests does not install`);
+  return ((vwc['webhooks'] as Hook[] | undefined) ?? []).map((h) => ({
+    type: 'ValidatingAdmissionWebhook',
+    generateName: h.name,
+    deploymentName: OLM_WEBHOOK_DEPLOYMENT,
+    containerPort: DEFAULT_WEBHOOK_PORT,
+    targetPort: DEFAULT_WEBHOOK_PORT,
+    webhookPath: h.clientConfig.service.path,
+    rules: h.rules,
+    admissionReviewVersions: h.admissionReviewVersions,
+    sideEffects: h.sideEffects,
+    failurePolicy: h.failurePolicy,
+    ...(h.matchPolicy ? { matchPolicy: h.matchPolicy } : {}),
+    ...(h.timeoutSeconds ? { timeoutSeconds: h.timeoutSeconds } : {}),
+  }));
+}
+
 export function buildBundle(input: BundleInput): Bundle {
   const bases = input.objects.filter((o) => isKind(o, 'ClusterServiceVersion'));
   if (bases.length !== 1) throw new BundleError(`config/manifests must hold exactly one ClusterServiceVersion base, found ${bases.length}`);
@@ -101,7 +142,8 @@ export function buildBundle(input: BundleInput): Bundle {
   const permissions = saNames.map((sa) => ({ serviceAccountName: sa, rules: boundRules(input.objects, sa, 'RoleBinding', 'Role') })).filter((p) => p.rules.length > 0);
   const clusterPermissions = saNames.map((sa) => ({ serviceAccountName: sa, rules: boundRules(input.objects, sa, 'ClusterRoleBinding', 'ClusterRole') })).filter((p) => p.rules.length > 0);
 
-  const operatorImage = (((deployments[0]!['spec'] as JSONSchema)['template'] as JSONSchema)['spec'] as { containers: { image: string }[] }).containers[0]!.image;
+  const operator = deployments.find((d) => d.metadata?.['labels'] && (d.metadata['labels'] as Record<string, string>)['app.kubernetes.io/component'] === 'operator') ?? deployments[0]!;
+  const operatorImage = (((operator['spec'] as JSONSchema)['template'] as JSONSchema)['spec'] as { containers: { image: string }[] }).containers[0]!.image;
   const meta = base.metadata;
   // The upgrade path (docs/install.md, Versions and upgrades): a release replaces the one before it
   // and skips from any older one, so a cluster several releases behind upgrades in one step.
@@ -124,6 +166,7 @@ export function buildBundle(input: BundleInput): Bundle {
         },
       },
       relatedImages: images(deployments),
+      ...(input.webhookConfiguration ? { webhookdefinitions: webhookDefinitions(input.webhookConfiguration, deployments) } : {}),
       ...(input.replaces ? { replaces: input.replaces } : {}),
       version: input.version,
     },

@@ -34,12 +34,14 @@ export async function generatePackaging(root = repoRoot(), kubectl = kubectlPath
   if (r.code !== 0) throw new Error(`kubectl kustomize config/manifests failed (${r.code}): ${r.stderr.trim()}`);
   const current = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
   const icon = readFileSync(join(root, 'config/manifests/bases/metallb-operator.svg'), 'utf8');
-  if (!release) return renderPackagingFiles({ objects: parseObjects(r.stdout, 'kubectl kustomize config/manifests'), version: current, icon });
+  const webhookConfiguration = parseObjects(readFileSync(join(root, 'templates/webhook.yaml'), 'utf8'), 'templates/webhook.yaml').find((o) => o.kind === 'ValidatingWebhookConfiguration');
+  const common = { icon, ...(webhookConfiguration ? { webhookConfiguration } : {}) };
+  if (!release) return renderPackagingFiles({ objects: parseObjects(r.stdout, 'kubectl kustomize config/manifests'), version: current, ...common });
   const esc = (t: string): string => t.replace(/[.]/g, '\\.');
   const retagged = r.stdout.replace(new RegExp(`(${esc(IMAGE_REPO)}/[a-z0-9-]+):v${esc(current)}\\b`, 'g'), `$1:v${release.version}`);
   const previous = catalogBundles(readFileSync(join(root, `operator/catalog/${PACKAGE}/catalog.yaml`), 'utf8'));
   if (!previous.some((d) => d['name'] === release.replaces)) throw new UsageError(`--replaces ${release.replaces}: operator/catalog has no such bundle (it has ${previous.map((d) => String(d['name'])).join(', ')})`);
-  return renderPackagingFiles({ objects: parseObjects(retagged, 'kubectl kustomize config/manifests'), version: release.version, icon, replaces: release.replaces }, previous);
+  return renderPackagingFiles({ objects: parseObjects(retagged, 'kubectl kustomize config/manifests'), version: release.version, ...common, replaces: release.replaces }, previous);
 }
 
 /** Generated files present on disk but no longer produced (a removed CRD, an old CSV). */

@@ -12,7 +12,7 @@ export const command: Command = {
   name: 'operator',
   summary: 'run the operator: reconcile the MetalLB CR into workloads',
   usage: `usage: metallb operator [--namespace NS] [--kubeconfig FILE] [--templates DIR] [--log-level LEVEL]
-                        [--webhook on|off] [--metrics-tls on|off]
+                        [--webhook on|off|olm] [--metrics-tls on|off]
 
 Watches MetalLB resources; the one named "metallb" in the operator namespace is rendered into the
 controller Deployment, the speaker DaemonSet, RBAC, the FRR startup ConfigMap and, on OpenShift
@@ -24,7 +24,9 @@ Degraded condition saying what to change.
                 Service, ValidatingWebhookConfiguration and certificate (from OpenShift's service-ca where
                 it runs; elsewhere a self-signed CA the operator keeps in the Secret webhook-server-cert,
                 or the user's own Secret of that name with ca.crt). off: none of them (a cluster
-                whose apiserver cannot reach pods, e.g. \`metallb lab\`).
+                whose apiserver cannot reach pods, e.g. \`metallb lab\`). olm: OLM runs the webhook (the CSV's
+                webhook Deployment, its certificate and configurations; the bundle's operator runs so):
+                the operator deploys none and points BGPPeer's conversion at OLM's webhook Service.
   --metrics-tls the controller and speakers serve /metrics over HTTPS and check the scraper's token
                 (TokenReview + SubjectAccessReview for "get /metrics") (default on); the certificates
                 come from service-ca where it runs, else from the operator (Secrets controller-certs-secret
@@ -32,13 +34,13 @@ Degraded condition saying what to change.
                 Where the monitoring.coreos.com CRDs exist, ServiceMonitors and the alerts are created.`,
   async run(argv) {
     const { values } = parseArgs({ args: argv, options: { namespace: { type: 'string' }, kubeconfig: { type: 'string' }, templates: { type: 'string' }, 'log-level': { type: 'string', default: 'info' }, webhook: { type: 'string', default: 'on' }, 'metrics-tls': { type: 'string', default: 'on' } } });
-    if (values.webhook !== 'on' && values.webhook !== 'off') throw new UsageError(`--webhook must be on or off, not "${values.webhook}"`);
+    if (values.webhook !== 'on' && values.webhook !== 'off' && values.webhook !== 'olm') throw new UsageError(`--webhook must be on, off or olm, not "${values.webhook}"`);
     if (values['metrics-tls'] !== 'on' && values['metrics-tls'] !== 'off') throw new UsageError(`--metrics-tls must be on or off, not "${values['metrics-tls']}"`);
     const namespace = values.namespace ?? process.env['OPERATOR_NAMESPACE'] ?? process.env['NAMESPACE'] ?? 'metallb-system';
     const log = makeLogger('operator', values['log-level'] as LogLevel);
     installProcessHandlers(log);
     const kube = programKube(values.kubeconfig, 'metallb-operator', log);
-    const op = await runOperator({ kube, log, namespace, render: operatorRender(namespace, values.templates), webhook: values.webhook === 'on', metricsTls: values['metrics-tls'] === 'on' });
+    const op = await runOperator({ kube, log, namespace, render: operatorRender(namespace, values.templates), ...(values.webhook !== 'off' ? { webhook: values.webhook } : {}), metricsTls: values['metrics-tls'] === 'on' });
     await new Promise<void>((resolve) => {
       const stop = (): void => {
         op.stop();

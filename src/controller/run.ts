@@ -18,8 +18,7 @@ import { PoolStatusWriter } from './pool-status.js';
 import type { PoolUsage } from './ipam/types.js';
 import { PeerSummaryWriter } from './peer-summary.js';
 import { layer2AnnotationPatch, recordsFor } from './l2-annotations.js';
-import { startWebhook } from '../webhook/server.js';
-import type { WebhookHandle } from '../webhook/server.js';
+import { keepServing } from '../webhook/server.js';
 
 export interface ControllerDeps {
   kube: Kube;
@@ -176,25 +175,13 @@ export async function runController(d: ControllerDeps): Promise<ControllerHandle
   });
   elector.start();
   // A missing certificate (its Secret not written yet) must not stop IP allocation: retried.
-  let webhook: WebhookHandle | undefined;
+  const webhook = d.webhook ? await keepServing({ kube: d.kube, log: d.log, namespace: d.namespace, ...d.webhook }) : undefined;
   // Ready once the webhook (when asked for) serves: the webhook Service then sends the apiserver's
   // admission calls only to replicas that answer them, and `rollout status` waits for it.
-  const ready = (): boolean => !d.webhook || webhook !== undefined;
+  const ready = (): boolean => !webhook || webhook.current() !== undefined;
   const server = d.metricsAddress
     ? await serveMetrics(metrics, { ...d.metricsAddress, healthy: () => true, ready, log: d.log, ...(d.metricsAddress.certDir !== undefined ? { authorize: kubeAuthorizer(d.kube) } : {}) })
     : undefined;
-  let webhookRetry: NodeJS.Timeout | undefined;
-  let stopped = false;
-  const serveWebhook = async (): Promise<void> => {
-    if (!d.webhook || stopped) return;
-    try {
-      webhook = await startWebhook({ kube: d.kube, log: d.log, namespace: d.namespace, ...d.webhook });
-    } catch (err) {
-      d.log.error('admission webhook not serving; retrying in 5 s', { event: 'webhook-error', error: errorMessage(err) });
-      webhookRetry = setTimeout(() => void serveWebhook(), 5000);
-    }
-  };
-  await serveWebhook();
   d.log.info('controller started', { event: 'start', identity: d.identity, namespace: d.namespace });
   return {
     sync,
@@ -202,12 +189,10 @@ export async function runController(d: ControllerDeps): Promise<ControllerHandle
     queue,
     elector,
     metrics,
-    webhookPort: () => webhook?.port ?? 0,
+    webhookPort: () => webhook?.current()?.port ?? 0,
     metricsPort: () => server?.port ?? 0,
     ready,
     async stop(): Promise<void> {
-      stopped = true;
-      clearTimeout(webhookRetry);
       await webhook?.stop();
       queue.stop();
       await elector.stop();

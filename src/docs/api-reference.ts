@@ -71,7 +71,8 @@ function versionSection(def: KindDef, v: { name: string; served: boolean; storag
 
 /** What a user must know about a kind that no single field says. */
 const NOTES: Record<string, string> = {
-  BGPPeer: 'v1beta1 and v1beta2 are served with the same shapes and no conversion webhook (docs/adr/0002): fields only v1beta2 has are not shown through v1beta1, and a full replace (`kubectl replace`, PUT) through v1beta1 of a peer that uses them drops them; `kubectl apply` (a patch) keeps them.',
+  BGPPeer:
+    'v1beta1 and v1beta2 share every field v1beta1 has, with the same shapes (docs/adr/0017). Read through v1beta1, the fields only v1beta2 has travel as JSON in the annotation `metallb.io/v1beta2-fields`, so a full replace (`kubectl replace`, `kubectl edit`, GET+PUT) through v1beta1 keeps them; the conversion webhook served by the controller does this once the operator has switched the CRD to it (until the controller first serves, the CRD converts with strategy None and such a replace drops them). A peer using `interface` or `dynamicASN` cannot be edited through v1beta1 (v1beta1 requires peerAddress and peerASN): the write is refused, nothing is lost.',
   AddressPool: 'Deprecated: use IPAddressPool with a BGPAdvertisement or L2Advertisement. Still served and honoured, so the seeds\' AddressPools keep working.',
   MetalLB: 'Only the one named `metallb` in the operator namespace is reconciled; any other gets a Degraded condition saying what to rename or move. While a MetalLB ≤ 0.12 `config` ConfigMap exists in the operator namespace, a `LegacyConfigMap` condition names the `metallb convert-configmap` command that replaces it.',
 };

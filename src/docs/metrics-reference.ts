@@ -37,7 +37,7 @@ start, at 0.
   rules: [{nonResourceURLs: [/metrics], verbs: [get]}]
   \`\`\`
 
-  \`/healthz\` and \`/readyz\` need no token (the kubelet sends none; they say "ok" and nothing else).
+  \`/healthz\` and \`/readyz\` need no token (the kubelet sends none; they answer 200 "ok", or 503 "not ready").
 - **By hand,** from a pod that trusts the CA:
   \`curl --cacert ca.crt -H "Authorization: Bearer $TOKEN" https://speaker-monitor-service.metallb-system.svc:7472/metrics\`
   with \`TOKEN=$(oc create token prometheus-k8s -n openshift-monitoring)\` (the name must be the

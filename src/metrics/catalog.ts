@@ -108,7 +108,7 @@ export const M = {
     upstream: false,
     when: 'an object is skipped',
   }),
-  configErrors: def({ name: 'metallb_speaker_config_errors', type: 'gauge', help: 'Problems in the configuration the last plan found (objects skipped or refused)', labels: [], programs: SPEAKER, upstream: false }),
+  configErrors: def({ name: 'metallb_speaker_config_errors', type: 'gauge', help: 'Errors that made the last plan unusable (the last good FRR config is kept); 0 when objects are only skipped (see config_stale_bool)', labels: [], programs: SPEAKER, upstream: false }),
   frrApplyDuration: def({ name: 'metallb_frr_apply_duration_seconds', type: 'summary', help: 'Time to apply a config change to FRR', labels: [], programs: SPEAKER, upstream: false }),
   frrApplyErrors: def({ name: 'metallb_frr_apply_errors_total', type: 'counter', help: 'FRR applies that failed', labels: [], programs: SPEAKER, upstream: false }),
 

@@ -43,3 +43,8 @@ export function installationConflict(namespace: string, loadBalancerClass: strin
   const cls = loadBalancerClass ? `loadBalancerClass "${loadBalancerClass}"` : 'the default loadBalancerClass';
   return `not deployed: the MetalLB installation in namespace "${first.namespace}" (since ${first.since}) already serves ${cls}, and two would hand out the same IPs; remove one, or give each MetalLB a different spec.loadBalancerClass`;
 }
+
+/** The namespace of the oldest installation (of any class): the one that owns what the cluster has only one of. */
+export function oldestInstallation(all: readonly Installation[]): string | undefined {
+  return [...all].sort((a, b) => (older(a, b) ? -1 : 1))[0]?.namespace;
+}

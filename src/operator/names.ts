@@ -34,3 +34,6 @@ export function ownerLabelValue(namespace: string, crName: string): string {
 
 /** On a template: create the object when missing, never apply over it (the user's once it exists). */
 export const CREATE_ONLY_ANNOTATION = 'metallb.io/create-only';
+
+/** service-ca fills the caBundle of a webhook configuration, or a CRD's conversion webhook, that carries this annotation. */
+export const INJECT_CABUNDLE_ANNOTATION = 'service.beta.openshift.io/inject-cabundle';

@@ -14,14 +14,17 @@ import type { AppliedRecord } from './applied.js';
 import type { MetalLB } from '../api/metallb.js';
 import type { ClusterFacts, MetricsFacts } from './render.js';
 import { passwordSecretNames } from '../api/bgppeer.js';
-import { installationConflict, installationsOf } from './installations.js';
+import { installationConflict, installationsOf, oldestInstallation } from './installations.js';
+import { BGPPEER_CRD, conversionPatch } from './crd-conversion.js';
+import type { ConversionTarget } from './crd-conversion.js';
 import type { Installation } from './installations.js';
 import type { Condition } from '../api/common.js';
 import type { Logger } from '../util/log.js';
 import { errorMessage } from '../util/errors.js';
 import { legacyNotice } from './legacy-notice.js';
 import { specNotes, specProblem } from './spec-notices.js';
-import { CONTROLLER_METRICS_SECRET, LEGACY_CONFIGMAP, SPEAKER_METRICS_SECRET, WEBHOOK_CERT_SECRET } from '../api/object-names.js';
+import { CONTROLLER_METRICS_SECRET, LEGACY_CONFIGMAP, OLM_WEBHOOK_DEPLOYMENT, OLM_WEBHOOK_SERVICE, SPEAKER_METRICS_SECRET, WEBHOOK_CERT_SECRET, WEBHOOK_SERVICE } from '../api/object-names.js';
+import { DEFAULT_WEBHOOK_PORT } from '../webhook/server.js';
 import { COMPONENT_LABEL, CREATE_ONLY_ANNOTATION, MANAGED_BY, MANAGED_BY_LABEL, NAME_LABEL, SERVING_SINCE_ANNOTATION, SPEAKER_SCC } from './names.js';
 import { CONTROLLER_METRICS_CERT, SPEAKER_METRICS_CERT, WEBHOOK_CERT, caBundleOf, renewal, renewedSecret } from './serving-cert.js';
 import type { Served } from './serving-cert.js';
@@ -39,15 +42,23 @@ export interface ReconcilerDeps {
   now?: () => string;
   /**
    * Deploy the admission webhook (the program's default; tests without a pod network leave it
-   * out), with its certificate from OpenShift's service-ca or issued by the operator.
+   * out), with its certificate from OpenShift's service-ca or issued by the operator; 'olm': OLM
+   * runs it (the CSV's webhook Deployment, its certificate and configurations; ADR 0018), the
+   * operator only points BGPPeer's conversion at it.
    */
-  webhook?: 'service-ca' | 'self-signed';
+  webhook?: 'service-ca' | 'self-signed' | 'olm';
   /** Metrics over HTTPS (certificates from service-ca or the operator) and the monitoring objects; omitted: plain HTTP. */
   metrics?: MetricsFacts;
 }
 
 /** The certificate Secrets the operator may issue, watched (one informer over the namespace's Secrets, reduced to these). */
 const CERT_SECRETS = new Set([WEBHOOK_CERT_SECRET, CONTROLLER_METRICS_SECRET, SPEAKER_METRICS_SECRET]);
+
+/** OLM's configuration for the BGPPeer webhook (its labels): its caBundle is the CA OLM gave the webhook server. */
+const olmWebhookSelector = (ns: string): string => `olm.owner.namespace=${ns},olm.webhook-description-generate-name=bgppeervalidationwebhook.metallb.io`;
+
+type Available = { status?: { availableReplicas?: number } } | undefined;
+const available = (d: Available): boolean => (d?.status?.availableReplicas ?? 0) >= 1;
 
 /** Certificates are checked for renewal at least this often, events or not. */
 const CERT_CHECK_MS = 6 * 3600_000;
@@ -85,6 +96,8 @@ export class MetalLBOperator extends ResilientOperator {
   /** The webhook's certificate Secret, watched by name (self-signed: the operator issues it). */
   private certSecret: Informer | undefined;
   private certTimer: NodeJS.Timeout | undefined;
+  /** Under OLM: its webhook Deployment and configuration, watched for when conversion can switch to them. */
+  private olmWebhook: Informer[] = [];
 
   constructor(private readonly deps: ReconcilerDeps) {
     super(deps.kube, deps.log);
@@ -94,12 +107,17 @@ export class MetalLBOperator extends ResilientOperator {
     );
   }
 
+  /** The operator deploys the webhook itself (its Service, configuration and certificate). */
+  private get ownsWebhook(): boolean {
+    return this.deps.webhook === 'service-ca' || this.deps.webhook === 'self-signed';
+  }
+
   private get singletonKey(): string {
     return `${this.deps.namespace}/${SINGLETON_NAME}`;
   }
 
   protected async init(): Promise<void> {
-    for (const spec of ownedInformerSpecs(this.deps.namespace, this.deps.openshift, this.deps.webhook !== undefined, this.deps.metrics?.monitoring ?? false)) {
+    for (const spec of ownedInformerSpecs(this.deps.namespace, this.deps.openshift, this.ownsWebhook, this.deps.metrics?.monitoring ?? false)) {
       const inf = new Informer(this.kube, spec, this.log);
       inf.on((type, obj) => {
         if (type === 'DELETED') this.records.delete(keyOf(refOf(obj)));
@@ -129,7 +147,19 @@ export class MetalLBOperator extends ResilientOperator {
       this.certTimer = setInterval(() => this.queue.add(this.singletonKey), CERT_CHECK_MS);
       this.certTimer.unref();
     }
-    await Promise.all([...this.owned, this.legacy, this.peers, this.nodes, ...(this.certSecret ? [this.certSecret] : [])].map((i) => i.synced));
+    if (this.deps.webhook === 'olm') {
+      const ns = this.deps.namespace;
+      this.olmWebhook = [
+        new Informer(this.kube, { apiVersion: 'apps/v1', kind: 'Deployment', namespace: ns, fieldSelector: `metadata.name=${OLM_WEBHOOK_DEPLOYMENT}` }, this.log),
+        new Informer(this.kube, { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingWebhookConfiguration', labelSelector: olmWebhookSelector(ns) }, this.log),
+      ];
+      for (const i of this.olmWebhook) {
+        i.on(() => this.queue.add(this.singletonKey));
+        i.start();
+      }
+    }
+    await Promise.all([...this.owned, this.legacy, this.peers, this.nodes, ...(this.certSecret ? [this.certSecret] : []), ...this.olmWebhook].map((i) => i.synced));
+    if (!this.ownsWebhook) await this.removeOwnWebhookConfiguration();
     await this.watchResource('metallb.io', 'v1beta1', 'metallbs', async (e) => {
       this.queue.add(`${e.meta.namespace ?? ''}/${e.meta.name}`);
       // Another installation's MetalLB coming or going can decide whether ours may deploy.
@@ -144,6 +174,7 @@ export class MetalLBOperator extends ResilientOperator {
     this.peers?.stop();
     this.nodes?.stop();
     this.certSecret?.stop();
+    for (const i of this.olmWebhook) i.stop();
     clearInterval(this.certTimer);
     super.stop();
   }
@@ -214,7 +245,7 @@ export class MetalLBOperator extends ResilientOperator {
       peerSecrets: passwordSecretNames(this.peers?.list() ?? [], this.deps.namespace),
       nodes: (this.nodes?.list() ?? []).map((n) => n.metadata?.name ?? '').filter((n) => n !== ''),
     };
-    if (this.deps.webhook) {
+    if (this.ownsWebhook) {
       if (this.deps.webhook === 'service-ca') cluster.webhook = {};
       else {
         const ca = await this.servingCert(cr, WEBHOOK_CERT);
@@ -256,6 +287,9 @@ export class MetalLBOperator extends ResilientOperator {
       }
     }
     const deployment = this.owned.find((i) => i.spec.kind === 'Deployment')?.get(this.deps.namespace, 'controller') as never;
+    const target = this.conversionTarget(cluster, deployment);
+    const conversionError = target === 'leave' ? undefined : await this.syncConversion(target);
+    if (conversionError) errors.push(conversionError);
     const daemonSet = this.owned.find((i) => i.spec.kind === 'DaemonSet')?.get(this.deps.namespace, 'speaker') as never;
     const legacy = legacyNotice(this.legacy?.get(this.deps.namespace, LEGACY_CONFIGMAP), this.deps.namespace);
     const unsupported = specProblem(cr.spec);
@@ -292,6 +326,59 @@ export class MetalLBOperator extends ResilientOperator {
     return { bundle: caBundleOf(next) };
   }
 
+  /**
+   * Where BGPPeer conversions should go: our controller's /convert once it serves (until then the
+   * CRD's strategy None converts, only without keeping v1beta2's fields through v1beta1), if ours
+   * is the oldest installation. undefined: away from us (no webhook deployed). 'leave': as it is.
+   * A controller that stops being available does not switch the CRD back: every CRD change makes
+   * the apiserver rebuild BGPPeer's storage (open watches may be closed), and a rollout would flap it.
+   */
+  private conversionTarget(cluster: ClusterFacts, deployment: Available): ConversionTarget | 'leave' | undefined {
+    const namespace = this.deps.namespace;
+    if (!this.deps.webhook) return undefined;
+    if (oldestInstallation(this.installations()) !== namespace) return 'leave';
+    if (this.deps.webhook === 'olm') {
+      const [server, vwc] = this.olmWebhook.map((i) => i.list()[0]);
+      const caBundle = (vwc?.['webhooks'] as { clientConfig?: { caBundle?: string } }[] | undefined)?.[0]?.clientConfig?.caBundle;
+      if (!available(server as Available) || !caBundle) return 'leave';
+      return { namespace, service: OLM_WEBHOOK_SERVICE, port: DEFAULT_WEBHOOK_PORT, caBundle: Buffer.from(caBundle, 'base64').toString('utf8') };
+    }
+    if (!cluster.webhook || !available(deployment)) return 'leave';
+    return { namespace, service: WEBHOOK_SERVICE, port: 443, ...(cluster.webhook.caBundle !== undefined ? { caBundle: cluster.webhook.caBundle } : {}) };
+  }
+
+  /**
+   * The webhook configuration an earlier run rendered (`--webhook on`), when the operator now runs
+   * without it (off, or OLM's): left behind it would send every write to a controller that no
+   * longer serves, and failurePolicy Fail would refuse them all.
+   */
+  private async removeOwnWebhookConfiguration(): Promise<void> {
+    const selector = `${OWNER_LABEL}=${this.deps.namespace}.${SINGLETON_NAME}`;
+    try {
+      for (const o of await this.kube.list('admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration', undefined, selector)) {
+        await this.kube.delete({ apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingWebhookConfiguration', name: o.metadata?.name ?? '' });
+        this.log.info('removed the webhook configuration of --webhook on', { event: 'webhook-removed', object: o.metadata?.name });
+      }
+    } catch (err) {
+      this.log.warn('could not remove an earlier webhook configuration', { event: 'webhook-removed', error: errorMessage(err) });
+    }
+  }
+
+  /** Brings bgppeers.metallb.io's conversion to `target` (undefined: away from us); the error, if any. */
+  private async syncConversion(target: ConversionTarget | undefined): Promise<string | undefined> {
+    const ref = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: BGPPEER_CRD };
+    try {
+      const crd = await this.kube.get<Obj>(ref);
+      const patch = crd && conversionPatch(crd, this.deps.namespace, target);
+      if (!patch) return undefined;
+      await this.kube.mergePatch(ref, patch);
+      this.log.info('BGPPeer conversion switched', { event: 'crd-conversion', strategy: target ? 'Webhook' : 'None', namespace: this.deps.namespace });
+      return undefined;
+    } catch (err) {
+      return `BGPPeer conversion webhook (CRD ${BGPPEER_CRD}): ${errorMessage(err)}`;
+    }
+  }
+
   private installations(): Installation[] {
     return installationsOf(this.informerFor('MetalLB')?.list() ?? [], FINALIZER);
   }
@@ -307,7 +394,7 @@ export class MetalLBOperator extends ResilientOperator {
    */
   private async deleteClusterScoped(): Promise<void> {
     const others = this.installations().filter((i) => i.namespace !== this.deps.namespace);
-    for (const spec of ownedInformerSpecs(this.deps.namespace, this.deps.openshift, this.deps.webhook !== undefined, this.deps.metrics?.monitoring ?? false).filter((s) => !s.namespace)) {
+    for (const spec of ownedInformerSpecs(this.deps.namespace, this.deps.openshift, this.ownsWebhook, this.deps.metrics?.monitoring ?? false).filter((s) => !s.namespace)) {
       if (spec.kind === 'SecurityContextConstraints') {
         if (others.length === 0) await this.kube.delete({ apiVersion: spec.apiVersion, kind: spec.kind, name: SPEAKER_SCC });
         continue;
@@ -316,6 +403,9 @@ export class MetalLBOperator extends ResilientOperator {
         await this.kube.delete({ apiVersion: spec.apiVersion, kind: spec.kind, name: obj.metadata?.name ?? '' });
       }
     }
+    // BGPPeers stay readable in both versions after our controller goes (strategy None).
+    const conversionError = await this.syncConversion(undefined);
+    if (conversionError) throw new Error(conversionError);
     this.log.info('removed cluster-scoped objects', { event: 'finalize', namespace: this.deps.namespace });
   }
 }

@@ -7,7 +7,7 @@ import type { Templates } from './templates.js';
 import { findTemplate } from './templates.js';
 import type { Images } from './images.js';
 import type { Component } from './names.js';
-import { COMPONENT_LABEL, MANAGED_BY, MANAGED_BY_LABEL, NAME_LABEL, OWNER_LABEL, REQUIRED_SCC_ANNOTATION, SPEAKER_SCC, clusterName, ownerLabelValue } from './names.js';
+import { COMPONENT_LABEL, INJECT_CABUNDLE_ANNOTATION, MANAGED_BY, MANAGED_BY_LABEL, NAME_LABEL, OWNER_LABEL, REQUIRED_SCC_ANNOTATION, SPEAKER_SCC, clusterName, ownerLabelValue } from './names.js';
 import { DEFAULT_EXCLUDED_INTERFACES, EXCLUDEL2_KEY, renderExcludeL2 } from '../api/excludel2.js';
 import { CONTROLLER_LEASE, CONTROLLER_METRICS_SECRET, CONTROLLER_METRICS_SERVICE, EXCLUDEL2_CONFIGMAP, LEGACY_CONFIGMAP, SPEAKER_METRICS_SECRET, SPEAKER_METRICS_SERVICE, WEBHOOK_CERT_SECRET, WEBHOOK_SERVICE, speakerLeaseName } from '../api/object-names.js';
 import { DEFAULT_WEBHOOK_CERT_DIR, DEFAULT_WEBHOOK_PORT } from '../webhook/server.js';
@@ -180,7 +180,6 @@ function serveWebhook(pod: Record<string, unknown>): void {
 }
 
 const SERVING_CERT_ANNOTATION = 'service.beta.openshift.io/serving-cert-secret-name';
-const INJECT_CABUNDLE_ANNOTATION = 'service.beta.openshift.io/inject-cabundle';
 
 /** The webhook Service and configuration: this namespace only, the CA from the operator or service-ca. */
 function webhookObjects(in_: RenderInput, w: WebhookFacts): Obj[] {

@@ -14,8 +14,8 @@ export interface OperatorDeps {
   render: (cr: MetalLB, openshift: boolean) => Obj[];
   /** Overrides discovery (tests of both modes on one control plane). */
   openshift?: boolean;
-  /** Deploy the validating admission webhook (the command's default: on). */
-  webhook?: boolean;
+  /** Deploy the validating admission webhook (the command's default: on), or let OLM run it ('olm'); omitted: off. */
+  webhook?: 'on' | 'olm';
   /** Serve metrics over HTTPS with a token check (the command's default: on). */
   metricsTls?: boolean;
 }
@@ -25,7 +25,7 @@ export async function runOperator(d: OperatorDeps): Promise<MetalLBOperator> {
   // The webhook's certificate: service-ca's where it runs, else one the operator issues.
   // Certificates (the webhook's, the metrics endpoints'): service-ca's where it runs, else the operator's own.
   const certificates: 'service-ca' | 'self-signed' = (await hasServiceCA(d.kube)) ? 'service-ca' : 'self-signed';
-  const webhook = d.webhook ? certificates : undefined;
+  const webhook = d.webhook === 'olm' ? 'olm' : d.webhook === 'on' ? certificates : undefined;
   // Asked once: CRDs installed later (a Prometheus operator added to the cluster) need an operator restart.
   const metrics: MetricsFacts = { monitoring: await hasMonitoring(d.kube), ...(d.metricsTls ? { certificates } : {}) };
   d.log.info('operator starting', { event: 'start', namespace: d.namespace, openshift, webhook: webhook ?? 'off', metricsTls: metrics.certificates ?? 'off', monitoring: metrics.monitoring });

@@ -1,5 +1,5 @@
 // The validating admission webhook's HTTPS endpoint, served by every controller replica (leader or
-// not: admission must not wait for an election). Each review reads the namespace's objects from
+// not: admission must not wait for an election), and BGPPeer's conversion webhook (/convert). Each review reads the namespace's objects from
 // the apiserver at that moment, not from an informer cache: GitOps applies a pool and the
 // advertisement naming it milliseconds apart, and a lagging cache would refuse the second.
 // The serving certificate is re-read when its files change (OLM, service-ca and the operator all
@@ -14,6 +14,8 @@ import { errorMessage } from '../util/errors.js';
 import { readTlsDir, reloadTlsDir } from '../util/tls-files.js';
 import { decide } from './admission.js';
 import type { AdmissionRequest, Decision } from './admission.js';
+import { convertReview } from './conversion.js';
+import type { ConversionRequest } from './conversion.js';
 
 /** What a review compares against: every kind a cross-object rule reads. */
 const STORED_KINDS: readonly [apiVersion: string, kind: string][] = [
@@ -29,6 +31,8 @@ const STORED_KINDS: readonly [apiVersion: string, kind: string][] = [
 /** controller-runtime's default, which OLM's webhook certificate mount also fills (tls.crt, tls.key). */
 export const DEFAULT_WEBHOOK_CERT_DIR = '/tmp/k8s-webhook-server/serving-certs';
 export const DEFAULT_WEBHOOK_PORT = 9443;
+/** BGPPeer's conversion endpoint (kubebuilder's path, which upstream's CRD names). */
+export const CONVERT_PATH = '/convert';
 const MAX_BODY = 4 << 20;
 const CERT_POLL_MS = 10_000;
 
@@ -84,11 +88,28 @@ function review(uid: string, d: Decision, code = 403): unknown {
   return { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response };
 }
 
+/** Conversion needs no reads: every replica answers from the objects in the review alone. */
+async function convert(req: IncomingMessage, res: ServerResponse, log: Logger): Promise<void> {
+  let cr: { request?: ConversionRequest };
+  try {
+    cr = JSON.parse(await readBody(req)) as { request?: ConversionRequest };
+  } catch (err) {
+    return reply(res, 400, { error: `not a ConversionReview: ${errorMessage(err)}` });
+  }
+  const r = cr.request;
+  if (!r?.uid || !r.desiredAPIVersion || !Array.isArray(r.objects)) return reply(res, 400, { error: 'ConversionReview without request.uid, desiredAPIVersion and objects' });
+  const response = convertReview(r);
+  if (response.result.status === 'Failure') log.warn('conversion refused', { event: 'conversion-failed', to: r.desiredAPIVersion, reason: response.result.message });
+  reply(res, 200, { apiVersion: 'apiextensions.k8s.io/v1', kind: 'ConversionReview', response });
+}
+
 export async function startWebhook(o: WebhookOptions): Promise<WebhookHandle> {
   const tls = readTlsDir(o.certDir);
   if (!tls) throw new Error(`no serving certificate in ${o.certDir} (tls.crt and tls.key): the webhook cannot start`);
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (req.method === 'GET' && req.url === '/healthz') return reply(res, 200, { ok: true });
+    // The apiserver appends ?timeout=...: the path alone decides.
+    if (req.method === 'POST' && req.url?.split('?')[0] === CONVERT_PATH) return convert(req, res, o.log);
     if (req.method !== 'POST' || !req.url?.startsWith('/validate')) return reply(res, 404, { error: 'not found' });
     let ar: { request?: AdmissionRequest };
     try {
@@ -132,5 +153,39 @@ export async function startWebhook(o: WebhookOptions): Promise<WebhookHandle> {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+export interface KeptWebhook {
+  /** The server once it serves (undefined while its certificate is missing). */
+  current(): WebhookHandle | undefined;
+  stop(): Promise<void>;
+}
+
+/**
+ * startWebhook, retried every 5 s until it serves: a certificate that is not there yet (its
+ * Secret not written, a volume not projected) must not stop the program that serves it.
+ */
+export async function keepServing(o: WebhookOptions): Promise<KeptWebhook> {
+  let handle: WebhookHandle | undefined;
+  let retry: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const attempt = async (): Promise<void> => {
+    if (stopped) return;
+    try {
+      handle = await startWebhook(o);
+    } catch (err) {
+      o.log.error('admission webhook not serving; retrying in 5 s', { event: 'webhook-error', error: errorMessage(err) });
+      retry = setTimeout(() => void attempt(), 5000);
+    }
+  };
+  await attempt();
+  return {
+    current: () => handle,
+    async stop(): Promise<void> {
+      stopped = true;
+      clearTimeout(retry);
+      await handle?.stop();
+    },
   };
 }

@@ -178,7 +178,14 @@ test('the user\'s check: `kubectl exec <speaker> -c frr -- vtysh` shows the rout
   }
 });
 
-test('the admission webhook, called by the apiserver over the pod network: `kubectl apply` of an overlapping pool is refused, a good one accepted', async () => {
+/** OLM's webhook configurations for this install (one per webhookdefinition) and the CA it gave the webhook server. */
+async function olmWebhooks(): Promise<{ names: string[]; services: string[]; caBundles: string[] }> {
+  const list = JSON.parse(await kubectl('get', 'validatingwebhookconfiguration', '-l', `olm.owner.namespace=${NS}`, '-o', 'json')) as { items: { webhooks: { name: string; clientConfig: { caBundle?: string; service?: { name: string } } }[] }[] };
+  const hooks = list.items.flatMap((i) => i.webhooks);
+  return { names: hooks.map((h) => h.name).sort(), services: [...new Set(hooks.map((h) => h.clientConfig.service?.name ?? ''))], caBundles: [...new Set(hooks.map((h) => h.clientConfig.caBundle ?? ''))] };
+}
+
+test('the admission webhook under OLM (webhookdefinitions), called by the apiserver over the pod network: `kubectl apply` of an overlapping pool is refused, a good one accepted', async () => {
   const file = join(tmpdir(), `metallb-e2e-webhook-${process.pid}.yaml`);
   const pool = (name: string, cidr: string): string => `apiVersion: metallb.io/v1beta1\nkind: IPAddressPool\nmetadata:\n  name: ${name}\n  namespace: ${NS}\nspec:\n  addresses: [${cidr}]\n`;
   try {
@@ -190,11 +197,42 @@ test('the admission webhook, called by the apiserver over the pod network: `kube
     writeFileSync(file, pool('e2e-fine', '192.168.250.0/28'));
     assert.equal((await lab('kubectl', 'apply', '-f', file)).code, 0);
     await kubectl('-n', NS, 'delete', 'ipaddresspool', 'e2e-fine');
-    // Served with the certificate the operator issued (no service-ca here): its CA is the bundle.
-    const vwc = JSON.parse(await kubectl('get', 'validatingwebhookconfiguration', `metallb-${NS}-webhook-configuration`, '-o', 'json')) as { webhooks: { clientConfig: { caBundle?: string; service?: { name: string } } }[] };
-    const secretCA = await kubectl('-n', NS, 'get', 'secret', 'webhook-server-cert', '-o', 'jsonpath={.data.ca\\.crt}');
-    assert.ok(vwc.webhooks.length === 7 && vwc.webhooks.every((h) => h.clientConfig.caBundle === secretCA && h.clientConfig.service?.name === 'webhook-service'));
+    // OLM registered the CSV's webhooks for its webhook Deployment, with the CA it made; the
+    // operator rendered no configuration of its own (--webhook olm).
+    const olm = await olmWebhooks();
+    measured['olmWebhooks'] = olm.names;
+    assert.equal(olm.names.length, 7);
+    assert.deepEqual(olm.services, ['metallb-operator-webhook-server-service']);
+    assert.ok(olm.caBundles.length === 1 && olm.caBundles[0]!.length > 100, 'one CA, OLM\'s');
+    assert.equal((await lab('kubectl', 'get', 'validatingwebhookconfiguration', `metallb-${NS}-webhook-configuration`)).code, 1, 'no configuration of the operator\'s');
+    assert.equal((await kubectl('-n', NS, 'get', 'deployment', 'controller', '-o', 'jsonpath={.spec.template.spec.containers[0].args}')).includes('webhook'), false, 'the controller serves no webhook');
   } finally {
+    rmSync(file, { force: true });
+  }
+});
+
+test('BGPPeer conversion by OLM\'s webhook server over the pod network: a full replace through v1beta1 (`kubectl replace`) keeps the v1beta2-only fields', async () => {
+  // The operator switched the CRD once the webhook server was available: OLM's Service, /convert, OLM's CA.
+  const crd = JSON.parse(await kubectl('get', 'crd', 'bgppeers.metallb.io', '-o', 'json')) as { spec: { conversion: { strategy: string; webhook?: { clientConfig: { caBundle?: string; service?: { name: string; namespace: string; path: string } } } } } };
+  assert.equal(crd.spec.conversion.strategy, 'Webhook');
+  assert.deepEqual(crd.spec.conversion.webhook?.clientConfig.service, { name: 'metallb-operator-webhook-server-service', namespace: NS, path: '/convert', port: 9443 });
+  assert.equal(crd.spec.conversion.webhook?.clientConfig.caBundle, (await olmWebhooks()).caBundles[0]);
+  const file = join(tmpdir(), `metallb-e2e-conversion-${process.pid}.json`);
+  try {
+    writeFileSync(file, JSON.stringify({ apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', metadata: { name: 'e2e-conversion', namespace: NS }, spec: { myASN: 64520, peerASN: 64999, peerAddress: '192.168.133.250', connectTime: '7s', dualStackAddressFamily: true } }));
+    assert.equal((await lab('kubectl', 'apply', '-f', file)).code, 0);
+    const seen = JSON.parse(await kubectl('-n', NS, 'get', 'bgppeers.v1beta1.metallb.io', 'e2e-conversion', '-o', 'json')) as { metadata: { annotations?: Record<string, string> }; spec: Record<string, unknown> };
+    measured['conversionAnnotation'] = seen.metadata.annotations?.['metallb.io/v1beta2-fields'];
+    assert.equal(seen.spec['connectTime'], undefined, 'v1beta1 has no connectTime');
+    writeFileSync(file, JSON.stringify({ ...seen, spec: { ...seen.spec, holdTime: '30s' } }));
+    const replaced = await lab('kubectl', 'replace', '-f', file);
+    assert.equal(replaced.code, 0, replaced.err);
+    const stored = JSON.parse(await kubectl('-n', NS, 'get', 'bgppeers.v1beta2.metallb.io', 'e2e-conversion', '-o', 'json')) as { metadata: { annotations?: Record<string, string> }; spec: Record<string, unknown> };
+    measured['conversionStored'] = stored.spec;
+    assert.deepEqual(stored.spec, { myASN: 64520, peerASN: 64999, peerAddress: '192.168.133.250', holdTime: '30s', connectTime: '7s', dualStackAddressFamily: true });
+    assert.equal(stored.metadata.annotations?.['metallb.io/v1beta2-fields'], undefined);
+  } finally {
+    await kubectl('-n', NS, 'delete', 'bgppeers.v1beta2.metallb.io', 'e2e-conversion', '--ignore-not-found');
     rmSync(file, { force: true });
   }
 });

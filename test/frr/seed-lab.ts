@@ -167,3 +167,11 @@ export async function directReadDiff(inst: FrrInstance): Promise<{ direct: strin
   const direct = parseConfig((await readDaemonConfigs(inst.socketDir)).join('\nend\n'));
   return { direct: formatDelta(diffConfigs(viaVtysh, direct)), vtysh: formatDelta(diffConfigs(direct, viaVtysh)) };
 }
+
+/** A node namespace and a router namespace joined by one link: node eth0 <-> router pn. */
+export async function nodeAndRouter(lab: Lab): Promise<{ nns: string; ens: string }> {
+  const ens = await lab.namespace('ext');
+  const nns = await lab.namespace('node');
+  await lab.veth(nns, 'eth0', ens, 'pn');
+  return { nns, ens };
+}

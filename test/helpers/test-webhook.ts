@@ -23,6 +23,8 @@ export interface TestWebhook {
   /** Holds tls.crt/tls.key the controller serves (re-read every 500 ms) and the SA kubeconfig. */
   dir: string;
   vwcName: string;
+  /** The CA of the serving certificate (PEM), for a clientConfig of our own (the conversion test). */
+  caPem: string;
   stop(): Promise<void>;
 }
 
@@ -72,6 +74,7 @@ export async function startTestWebhook(cp: ControlPlane, admin: Kube, namespace:
     controller,
     dir,
     vwcName,
+    caPem: ca.certPem,
     async stop(): Promise<void> {
       await admin.delete({ apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingWebhookConfiguration', name: vwcName }).catch(() => undefined);
       await controller.stop();

@@ -112,8 +112,8 @@ test('the install strategy creates the operator Deployment, its ServiceAccount a
   const cannot = await cp.kubectl(['auth', 'can-i', 'get', 'secrets', '-n', 'kube-system', `--as=system:serviceaccount:${NS}:${sa}`]);
   assert.equal(cannot.stdout.trim(), 'no', 'the operator must not read Secrets outside its namespace');
   // The workloads' cluster-wide rules come with the install, bound to their ServiceAccounts.
-  assert.deepEqual(install.clusterPermissions.map((p) => p.serviceAccountName), [sa, 'controller', 'speaker']);
-  for (const [who, verb, what] of [['controller', 'patch', 'services/status'], ['speaker', 'watch', 'endpointslices.discovery.k8s.io']] as const) {
+  assert.deepEqual(install.clusterPermissions.map((p) => p.serviceAccountName), [sa, 'metallb-operator-webhook-server', 'controller', 'speaker']);
+  for (const [who, verb, what] of [['controller', 'patch', 'services/status'], ['speaker', 'watch', 'endpointslices.discovery.k8s.io'], ['metallb-operator-webhook-server', 'list', 'nodes']] as const) {
     const r = await cp.kubectl(['auth', 'can-i', verb, what, '--all-namespaces', `--as=system:serviceaccount:${NS}:${who}`]);
     assert.equal(r.stdout.trim(), 'yes', `${who} ${verb} ${what}`);
   }

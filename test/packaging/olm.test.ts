@@ -31,7 +31,16 @@ function tool(name: string): string {
  * version; only v1beta1 was removed. Fixed upstream in operator-framework/api v0.43.0
  * (issue operator-framework/api#378); the speaker needs EndpointSlices, so the rule stays.
  */
-const KNOWN_FALSE_POSITIVE = /level=warning msg="Warning: Value metallb-operator\.v[0-9.]+: this bundle is using APIs which were deprecated and removed in v1\.25\. .* Migrate the API\(s\) for endpointslices: \(\[\\"ClusterServiceVersion\.Spec\.InstallStrategy\.StrategySpec\.ClusterPermissions\[\d+\]\.Rules\[\d+\]\\"\]\)"$/;
+const ENDPOINTSLICES_FALSE_POSITIVE = /level=warning msg="Warning: Value metallb-operator\.v[0-9.]+: this bundle is using APIs which were deprecated and removed in v1\.25\. .* Migrate the API\(s\) for endpointslices: \(\[\\"ClusterServiceVersion\.Spec\.InstallStrategy\.StrategySpec\.ClusterPermissions\[\d+\]\.Rules\[\d+\]\\"\]\)"$/;
+/**
+ * The good-practices check warns of any `patch` on customresourcedefinitions ("permissions to
+ * create CRD"), without looking at resourceNames. Ours is get/patch of bgppeers.metallb.io alone,
+ * to point its conversion at the webhook (ADR 0017): OLM does that only for AllNamespaces-only
+ * CSVs, and seed 002 installs with an OwnNamespace OperatorGroup. The test below proves the rule
+ * is that narrow.
+ */
+const CRD_PATCH_FALSE_POSITIVE = /level=warning msg="Warning: Value metallb-operator\.v[0-9.]+: CSV contains permissions to create CRD\. /;
+const KNOWN_FALSE_POSITIVES = [ENDPOINTSLICES_FALSE_POSITIVE, CRD_PATCH_FALSE_POSITIVE];
 
 test('make bundle is diff-free: bundle/ and operator/catalog/ are what config/ generates', async () => {
   const files = await generatePackaging(root);
@@ -47,8 +56,15 @@ test('operator-sdk bundle validate ./bundle --select-optional suite=operatorfram
   const lines = `${r.stdout}${r.stderr}`.split('\n').filter((l) => l.trim());
   assert.equal(r.code, 0, lines.join('\n'));
   assert.ok(lines.some((l) => l.includes('All validation tests have completed successfully')), lines.join('\n'));
-  const problems = lines.filter((l) => /level=(warning|error)/.test(l) && !KNOWN_FALSE_POSITIVE.test(l));
+  const problems = lines.filter((l) => /level=(warning|error)/.test(l) && !KNOWN_FALSE_POSITIVES.some((k) => k.test(l)));
   assert.deepEqual(problems, []);
+});
+
+test('the only CSV rule on customresourcedefinitions is get/patch of bgppeers.metallb.io (what the CRD warning above is about)', () => {
+  const csv = parseObjects(readFileSync(join(root, 'bundle/manifests/metallb-operator.clusterserviceversion.yaml'), 'utf8'))[0] as { spec: { install: { spec: { clusterPermissions: { rules: { apiGroups?: string[]; resources?: string[]; resourceNames?: string[]; verbs: string[] }[] }[]; permissions: { rules: { apiGroups?: string[]; resources?: string[]; verbs: string[] }[] }[] } } } };
+  const all = [...csv.spec.install.spec.clusterPermissions, ...csv.spec.install.spec.permissions].flatMap((p) => p.rules);
+  const onCRDs = all.filter((r) => (r.apiGroups ?? []).some((g) => g === 'apiextensions.k8s.io' || g === '*'));
+  assert.deepEqual(onCRDs, [{ apiGroups: ['apiextensions.k8s.io'], resources: ['customresourcedefinitions'], resourceNames: ['bgppeers.metallb.io'], verbs: ['get', 'patch'] }]);
 });
 
 test('opm validate operator/catalog passes', async () => {
