@@ -62,13 +62,26 @@ describe('seed 002 on real FRR', { skip }, () => {
   });
   after(() => s?.lab.destroySync());
 
-  test('sessions are Established and BFD is up with the seed profile test-bfd-prof', async () => {
+  test('sessions are Established and BFD is up with the seed profile test-bfd-prof', async (t) => {
     const peers = await bgpPeers(s.router.vtysh);
     assert.equal(peers['192.168.133.71']?.state, 'Established');
     assert.equal(peers['192.168.133.72']?.state, 'Established');
     // The first config opened each session once: a neighbor is created shut down and opened only
-    // after its address family is active, so no "No AFI/SAFI activated" reset (diff.ts).
-    for (const ip of ['192.168.133.71', '192.168.133.72']) assert.equal(await connectionsEstablished(s.router.vtysh, ip), 1, `sessions from ${ip}`);
+    // after its address family is active, so no "No AFI/SAFI activated" reset of our making
+    // (diff.ts). FRR may bounce it once more on its own: bgpd re-registers the neighbor's BFD when
+    // the session learns its source address, and when BFD was already up that reads as BFD Down
+    // (one side sends Cease/BFD Down; FRR labels the receiving side "No AFI/SAFI activated"). Seen
+    // in about 1 run in 4 on a loaded 2-core machine; anything else fails.
+    type Nb = Record<string, { lastResetDueTo?: string; lastNotificationReason?: string; connectionsEstablished?: number }>;
+    const reset = (j: Nb): { due?: string; notif?: string } => ({ ...Object.values(j).map((n) => ({ due: n.lastResetDueTo, notif: n.lastNotificationReason }))[0] });
+    for (const [i, ip] of NODE_IPS.entries()) {
+      const count = await connectionsEstablished(s.router.vtysh, ip);
+      const router = reset(await showJson<Nb>(s.router.vtysh, `show bgp neighbor ${ip} json`));
+      const node = reset(await showJson<Nb>(s.nodes[i]!.vtysh, `show bgp neighbor ${ROUTER_IP} json`));
+      const why = `sessions from ${ip}: ${count}; router ${JSON.stringify(router)}, node ${JSON.stringify(node)}`;
+      if (count === 2) t.diagnostic(`FRR's BFD re-registration bounce: ${why}`);
+      assert.ok(count === 1 || (count === 2 && [router.notif, node.notif].includes('Cease/BFD Down')), why);
+    }
     for (const n of s.nodes) {
       const [p] = await bfdPeers(n);
       assert.equal(p?.peer, ROUTER_IP);
