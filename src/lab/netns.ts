@@ -123,8 +123,14 @@ export class Lab {
     await this.exec(ns, args);
   }
 
-  /** Starts zebra, bgpd and bfdd in `ns` with pathspace `ns`, from `config` (may be empty). */
-  async startFrr(ns: string, config = ''): Promise<FrrInstance> {
+  /**
+   * Starts zebra, bgpd and bfdd in `ns` with pathspace `ns`, from `config` (may be empty).
+   * `zebraArgs`: extra zebra flags (`-n`: every network namespace is a VRF, for kernels without
+   * VRF devices). A second start in the same namespace (after the daemons were killed) is fine:
+   * the pid files and vty sockets a killed daemon leaves are removed first, so the waits below
+   * see the new daemons'.
+   */
+  async startFrr(ns: string, config = '', opts: { zebraArgs?: readonly string[] } = {}): Promise<FrrInstance> {
     const confDir = `/etc/frr/${ns}`;
     const socketDir = `/var/run/frr/${ns}`;
     const runDir = `${this.tmp}/${ns}`;
@@ -140,8 +146,11 @@ export class Lab {
     this.instances.push(inst);
     for (const d of DAEMONS) {
       const pidFile = `${runDir}/${d}.pid`;
+      rmSync(pidFile, { force: true });
+      rmSync(`${socketDir}/${d}.vty`, { force: true });
+      const extra = d === 'zebra' ? (opts.zebraArgs ?? []) : [];
       // -P 0: no vty TCP listener; vtysh uses the unix sockets, as in the speaker pods.
-      await this.exec(ns, [`${FRR_BIN}/${d}`, '-d', '-N', ns, '-P', '0', '-f', `${confDir}/frr.conf`, '-i', pidFile, '-u', 'frr', '-g', 'frr']);
+      await this.exec(ns, [`${FRR_BIN}/${d}`, '-d', ...extra, '-N', ns, '-P', '0', '-f', `${confDir}/frr.conf`, '-i', pidFile, '-u', 'frr', '-g', 'frr']);
       const pid = await waitFor(`${d} pid file in ${ns}`, () => {
         if (!existsSync(pidFile)) return undefined;
         const n = Number(readFileSync(pidFile, 'utf8').trim());

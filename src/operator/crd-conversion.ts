@@ -30,8 +30,9 @@ const conversionOf = (crd: Obj): LiveConversion => ((crd['spec'] as { conversion
 
 /** Whether the CRD's conversion calls a webhook Service of ours in `namespace` (either mode's). */
 export function pointsAt(crd: Obj, namespace: string): boolean {
-  const s = conversionOf(crd).webhook?.clientConfig?.service;
-  return conversionOf(crd).strategy === 'Webhook' && s?.namespace === namespace && OUR_SERVICES.includes(s.name ?? '');
+  const c = conversionOf(crd);
+  const s = c.webhook?.clientConfig?.service;
+  return c.strategy === 'Webhook' && s?.namespace === namespace && OUR_SERVICES.includes(s.name ?? '');
 }
 
 /**

@@ -96,6 +96,8 @@ export class MetalLBOperator extends ResilientOperator {
   /** The webhook's certificate Secret, watched by name (self-signed: the operator issues it). */
   private certSecret: Informer | undefined;
   private certTimer: NodeJS.Timeout | undefined;
+  /** The conversion target BGPPeer's CRD was last brought to (JSON), so that an unchanged one is not read again. */
+  private conversionSynced: string | undefined;
   /** Under OLM: its webhook Deployment and configuration, watched for when conversion can switch to them. */
   private olmWebhook: Informer[] = [];
 
@@ -288,8 +290,13 @@ export class MetalLBOperator extends ResilientOperator {
     }
     const deployment = this.owned.find((i) => i.spec.kind === 'Deployment')?.get(this.deps.namespace, 'controller') as never;
     const target = this.conversionTarget(cluster, deployment);
-    const conversionError = target === 'leave' ? undefined : await this.syncConversion(target);
-    if (conversionError) errors.push(conversionError);
+    // One read of the CRD per new target, not per reconcile (every owned object's event is one).
+    const wanted = JSON.stringify(target ?? null);
+    if (target !== 'leave' && wanted !== this.conversionSynced) {
+      const conversionError = await this.syncConversion(target);
+      if (conversionError) errors.push(conversionError);
+      else this.conversionSynced = wanted;
+    }
     const daemonSet = this.owned.find((i) => i.spec.kind === 'DaemonSet')?.get(this.deps.namespace, 'speaker') as never;
     const legacy = legacyNotice(this.legacy?.get(this.deps.namespace, LEGACY_CONFIGMAP), this.deps.namespace);
     const unsupported = specProblem(cr.spec);
@@ -406,6 +413,7 @@ export class MetalLBOperator extends ResilientOperator {
     // BGPPeers stay readable in both versions after our controller goes (strategy None).
     const conversionError = await this.syncConversion(undefined);
     if (conversionError) throw new Error(conversionError);
+    this.conversionSynced = undefined;
     this.log.info('removed cluster-scoped objects', { event: 'finalize', namespace: this.deps.namespace });
   }
 }

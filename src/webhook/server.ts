@@ -76,6 +76,16 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
+/** The review in the request body; undefined once a 400 has been answered (not JSON, too large). */
+async function readReview<R>(req: IncomingMessage, res: ServerResponse, kind: string): Promise<{ request?: R } | undefined> {
+  try {
+    return JSON.parse(await readBody(req)) as { request?: R };
+  } catch (err) {
+    reply(res, 400, { error: `not ${kind === 'AdmissionReview' ? 'an' : 'a'} ${kind}: ${errorMessage(err)}` });
+    return undefined;
+  }
+}
+
 function reply(res: ServerResponse, code: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(code, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
@@ -90,12 +100,8 @@ function review(uid: string, d: Decision, code = 403): unknown {
 
 /** Conversion needs no reads: every replica answers from the objects in the review alone. */
 async function convert(req: IncomingMessage, res: ServerResponse, log: Logger): Promise<void> {
-  let cr: { request?: ConversionRequest };
-  try {
-    cr = JSON.parse(await readBody(req)) as { request?: ConversionRequest };
-  } catch (err) {
-    return reply(res, 400, { error: `not a ConversionReview: ${errorMessage(err)}` });
-  }
+  const cr = await readReview<ConversionRequest>(req, res, 'ConversionReview');
+  if (!cr) return;
   const r = cr.request;
   if (!r?.uid || !r.desiredAPIVersion || !Array.isArray(r.objects)) return reply(res, 400, { error: 'ConversionReview without request.uid, desiredAPIVersion and objects' });
   const response = convertReview(r);
@@ -111,12 +117,8 @@ export async function startWebhook(o: WebhookOptions): Promise<WebhookHandle> {
     // The apiserver appends ?timeout=...: the path alone decides.
     if (req.method === 'POST' && req.url?.split('?')[0] === CONVERT_PATH) return convert(req, res, o.log);
     if (req.method !== 'POST' || !req.url?.startsWith('/validate')) return reply(res, 404, { error: 'not found' });
-    let ar: { request?: AdmissionRequest };
-    try {
-      ar = JSON.parse(await readBody(req)) as { request?: AdmissionRequest };
-    } catch (err) {
-      return reply(res, 400, { error: `not an AdmissionReview: ${errorMessage(err)}` });
-    }
+    const ar = await readReview<AdmissionRequest>(req, res, 'AdmissionReview');
+    if (!ar) return;
     const r = ar.request;
     if (!r?.uid || !r.kind?.kind) return reply(res, 400, { error: 'AdmissionReview without request.uid and request.kind' });
     if (r.kind.group !== 'metallb.io' || r.namespace !== o.namespace) return reply(res, 200, review(r.uid, { allowed: true }));

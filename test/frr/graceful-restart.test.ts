@@ -10,7 +10,6 @@
 //   node eth0 10.40.0.2/24   <-veth->   ext pn 10.40.0.1/24
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { applyModel } from '../../src/speaker/frr/apply.js';
 import type { FrrConfig } from '../../src/speaker/frr/model.js';
 import { alive } from '../../src/lab/procs.js';
@@ -121,12 +120,6 @@ describe('graceful restart across a speaker (FRR) restart on real FRR', { skip }
     for (const pid of killed) process.kill(pid, 'SIGKILL');
     await waitFor('node FRR daemons gone', () => (killed.some(alive) ? undefined : true), 5000);
     const killedAt = Date.now() - t0;
-    // A SIGKILLed daemon leaves its pid file and vty socket behind; Lab.startFrr waits for both to
-    // appear, so remove them first (a new pod's emptyDir starts without them too).
-    for (const d of ['zebra', 'bgpd', 'bfdd']) {
-      rmSync(`${lab.tmp}/${nns}/${d}.pid`, { force: true });
-      rmSync(`${node.socketDir}/${d}.vty`, { force: true });
-    }
     await new Promise((r) => setTimeout(r, DOWN_MS));
 
     // The new pod: FRR starts empty, the speaker applies the same model.

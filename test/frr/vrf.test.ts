@@ -11,10 +11,8 @@
 //   node ns (default VRF, FRR here)   VRF ns mlbt-<pid>-red: eth0 10.20.0.2/24   ext pn 10.20.0.1/24
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { applyModel } from '../../src/speaker/frr/apply.js';
 import type { FrrConfig } from '../../src/speaker/frr/model.js';
-import { makeVtysh } from '../../src/speaker/frr/vtysh.js';
 import { frrUnavailable, Lab, runningConfig, sh, showJson, waitFor, type FrrInstance } from '../../src/lab/netns.js';
 import { bgpPaths, reloadTestDiff, ribNexthops } from './seed-lab.js';
 
@@ -47,38 +45,6 @@ const nodeModel = (vrf: string): FrrConfig => ({
   bfdProfiles: [],
 });
 
-/**
- * Lab.startFrr with zebra's `-n` (namespaces as VRFs), which Lab.startFrr has no option for. The
- * same directories and pid files, and the instance is registered with the Lab, so its teardown
- * kills these daemons by PID like the others.
- */
-async function startFrrNetnsVrf(lab: Lab, ns: string): Promise<FrrInstance> {
-  const confDir = `/etc/frr/${ns}`;
-  const socketDir = `/var/run/frr/${ns}`;
-  const runDir = `${lab.tmp}/${ns}`;
-  const frr = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('frr:'))?.split(':') ?? [];
-  const [uid, gid] = [Number(frr[2] ?? 0), Number(frr[3] ?? 0)];
-  for (const d of [confDir, socketDir, runDir]) {
-    mkdirSync(d, { recursive: true });
-    chownSync(d, uid, gid);
-  }
-  writeFileSync(`${confDir}/vtysh.conf`, 'service integrated-vtysh-config\n');
-  writeFileSync(`${confDir}/frr.conf`, '');
-  for (const f of ['vtysh.conf', 'frr.conf']) chownSync(`${confDir}/${f}`, uid, gid);
-  const inst: FrrInstance = { ns, vtysh: makeVtysh({ socketDir }), socketDir, confDir, pids: [] };
-  lab.instances.push(inst);
-  for (const d of ['zebra', 'bgpd'] as const) {
-    const pidFile = `${runDir}/${d}.pid`;
-    const extra = d === 'zebra' ? ['-n'] : [];
-    await lab.exec(ns, [`/usr/lib/frr/${d}`, '-d', ...extra, '-N', ns, '-P', '0', '-f', `${confDir}/frr.conf`, '-i', pidFile, '-u', 'frr', '-g', 'frr']);
-    const pid = (): number | undefined => (existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').trim()) || undefined : undefined);
-    inst.pids.push(await waitFor(`${d} pid file in ${ns}`, pid));
-    await waitFor(`${d} vty socket in ${ns}`, () => existsSync(`${socketDir}/${d}.vty`) || undefined);
-  }
-  await waitFor(`vtysh answers in ${ns}`, async () => ((await inst.vtysh.run(['-c', 'show version'])).code === 0 ? true : undefined));
-  return inst;
-}
-
 describe('BGPPeer vrf on real FRR', { skip }, () => {
   let lab: Lab;
   let node: FrrInstance;
@@ -104,7 +70,7 @@ describe('BGPPeer vrf on real FRR', { skip }, () => {
     await lab.addr(vrf, 'eth0', '10.20.0.2/24');
     await lab.addr(ens, 'pn', '10.20.0.1/24');
     ext = await lab.startFrr(ens, EXT_CONFIG);
-    node = await startFrrNetnsVrf(lab, nns);
+    node = await lab.startFrr(nns, '', { zebraArgs: ['-n'] });
     await waitFor(`zebra knows VRF ${vrf}`, async () => ((await node.vtysh.run(['-c', 'show vrf'])).stdout.includes(`vrf ${vrf} `) ? true : undefined));
     const r = await applyModel(node.vtysh, nodeModel(vrf));
     assert.equal(r.converged, true);
