@@ -96,10 +96,14 @@ export class MetalLBOperator extends ResilientOperator {
   /** The webhook's certificate Secret, watched by name (self-signed: the operator issues it). */
   private certSecret: Informer | undefined;
   private certTimer: NodeJS.Timeout | undefined;
-  /** The conversion target BGPPeer's CRD was last brought to (JSON), so that an unchanged one is not read again. */
-  private conversionSynced: string | undefined;
   /** Under OLM: its webhook Deployment and configuration, watched for when conversion can switch to them. */
   private olmWebhook: Informer[] = [];
+  /**
+   * BGPPeer's CRD, watched by name: OLM re-applies the bundle's CRD (strategy None) during an
+   * install or upgrade, after the operator may already have switched it, and nothing else of ours
+   * changes then. Kept as its annotations and conversion only (the schema is large).
+   */
+  private bgpPeerCRD: Informer | undefined;
 
   constructor(private readonly deps: ReconcilerDeps) {
     super(deps.kube, deps.log);
@@ -139,7 +143,11 @@ export class MetalLBOperator extends ResilientOperator {
     this.peers.on((type, o, old) => (type !== 'MODIFIED' || JSON.stringify(o['spec']) !== JSON.stringify(old?.['spec'])) && this.queue.add(this.singletonKey));
     this.nodes = new Informer(this.kube, { apiVersion: 'v1', kind: 'Node', project: nameOnly }, this.log);
     this.nodes.on((type) => type !== 'MODIFIED' && this.queue.add(this.singletonKey));
-    for (const i of [this.peers, this.nodes]) i.start();
+    const conversionOnly = (o: Obj): Obj =>
+      ({ ...nameOnly(o), metadata: { ...nameOnly(o).metadata, annotations: o.metadata?.annotations }, spec: { conversion: (o['spec'] as Record<string, unknown> | undefined)?.['conversion'] } }) as Obj;
+    this.bgpPeerCRD = new Informer(this.kube, { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', fieldSelector: `metadata.name=${BGPPEER_CRD}`, project: conversionOnly }, this.log);
+    this.bgpPeerCRD.on((type, o, old) => (type !== 'MODIFIED' || JSON.stringify(o) !== JSON.stringify(old)) && this.queue.add(this.singletonKey));
+    for (const i of [this.peers, this.nodes, this.bgpPeerCRD]) i.start();
     if (this.deps.webhook === 'self-signed' || this.deps.metrics?.certificates === 'self-signed') {
       // Other Secrets are kept as names only: their contents (BGP passwords) are never cached here.
       const certsOnly = (o: Obj): Obj => (CERT_SECRETS.has(o.metadata?.name ?? '') ? o : ({ apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.metadata?.name, namespace: o.metadata?.namespace } } as Obj));
@@ -160,7 +168,7 @@ export class MetalLBOperator extends ResilientOperator {
         i.start();
       }
     }
-    await Promise.all([...this.owned, this.legacy, this.peers, this.nodes, ...(this.certSecret ? [this.certSecret] : []), ...this.olmWebhook].map((i) => i.synced));
+    await Promise.all([...this.owned, this.legacy, this.peers, this.nodes, this.bgpPeerCRD, ...(this.certSecret ? [this.certSecret] : []), ...this.olmWebhook].map((i) => i.synced));
     if (!this.ownsWebhook) await this.removeOwnWebhookConfiguration();
     await this.watchResource('metallb.io', 'v1beta1', 'metallbs', async (e) => {
       this.queue.add(`${e.meta.namespace ?? ''}/${e.meta.name}`);
@@ -175,6 +183,7 @@ export class MetalLBOperator extends ResilientOperator {
     this.legacy?.stop();
     this.peers?.stop();
     this.nodes?.stop();
+    this.bgpPeerCRD?.stop();
     this.certSecret?.stop();
     for (const i of this.olmWebhook) i.stop();
     clearInterval(this.certTimer);
@@ -290,13 +299,8 @@ export class MetalLBOperator extends ResilientOperator {
     }
     const deployment = this.owned.find((i) => i.spec.kind === 'Deployment')?.get(this.deps.namespace, 'controller') as never;
     const target = this.conversionTarget(cluster, deployment);
-    // One read of the CRD per new target, not per reconcile (every owned object's event is one).
-    const wanted = JSON.stringify(target ?? null);
-    if (target !== 'leave' && wanted !== this.conversionSynced) {
-      const conversionError = await this.syncConversion(target);
-      if (conversionError) errors.push(conversionError);
-      else this.conversionSynced = wanted;
-    }
+    const conversionError = target === 'leave' ? undefined : await this.syncConversion(target);
+    if (conversionError) errors.push(conversionError);
     const daemonSet = this.owned.find((i) => i.spec.kind === 'DaemonSet')?.get(this.deps.namespace, 'speaker') as never;
     const legacy = legacyNotice(this.legacy?.get(this.deps.namespace, LEGACY_CONFIGMAP), this.deps.namespace);
     const unsupported = specProblem(cr.spec);
@@ -371,11 +375,14 @@ export class MetalLBOperator extends ResilientOperator {
     }
   }
 
-  /** Brings bgppeers.metallb.io's conversion to `target` (undefined: away from us); the error, if any. */
+  /**
+   * Brings bgppeers.metallb.io's conversion to `target` (undefined: away from us); the error, if
+   * any. Compared with the watched CRD, so an unchanged one costs no request.
+   */
   private async syncConversion(target: ConversionTarget | undefined): Promise<string | undefined> {
     const ref = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: BGPPEER_CRD };
     try {
-      const crd = await this.kube.get<Obj>(ref);
+      const crd = this.bgpPeerCRD?.get(undefined, BGPPEER_CRD);
       const patch = crd && conversionPatch(crd, this.deps.namespace, target);
       if (!patch) return undefined;
       await this.kube.mergePatch(ref, patch);
@@ -413,7 +420,6 @@ export class MetalLBOperator extends ResilientOperator {
     // BGPPeers stay readable in both versions after our controller goes (strategy None).
     const conversionError = await this.syncConversion(undefined);
     if (conversionError) throw new Error(conversionError);
-    this.conversionSynced = undefined;
     this.log.info('removed cluster-scoped objects', { event: 'finalize', namespace: this.deps.namespace });
   }
 }

@@ -213,8 +213,18 @@ test('the admission webhook under OLM (webhookdefinitions), called by the apiser
 
 test('BGPPeer conversion by OLM\'s webhook server over the pod network: a full replace through v1beta1 (`kubectl replace`) keeps the v1beta2-only fields', async () => {
   // The operator switched the CRD once the webhook server was available: OLM's Service, /convert, OLM's CA.
-  const crd = JSON.parse(await kubectl('get', 'crd', 'bgppeers.metallb.io', '-o', 'json')) as { spec: { conversion: { strategy: string; webhook?: { clientConfig: { caBundle?: string; service?: { name: string; namespace: string; path: string } } } } } };
-  assert.equal(crd.spec.conversion.strategy, 'Webhook');
+  type CRD = { spec: { conversion: { strategy: string; webhook?: { clientConfig: { caBundle?: string; service?: { name: string; namespace: string; path: string } } } } } };
+  const readCRD = async (): Promise<CRD> => JSON.parse(await kubectl('get', 'crd', 'bgppeers.metallb.io', '-o', 'json')) as CRD;
+  assert.equal((await readCRD()).spec.conversion.strategy, 'Webhook');
+  // What OLM does during an install or upgrade: the bundle's CRD (strategy None) applied again.
+  // The operator watches that CRD and switches it back.
+  await kubectl('patch', 'crd', 'bgppeers.metallb.io', '--type', 'merge', '-p', JSON.stringify({ spec: { conversion: { strategy: 'None', webhook: null } } }));
+  const reset = Date.now();
+  const crd = await poll('the operator to switch conversion back to Webhook', async () => {
+    const c = await readCRD();
+    return c.spec.conversion.strategy === 'Webhook' ? c : undefined;
+  }, 30_000);
+  measured['conversionRestoredMs'] = Date.now() - reset;
   assert.deepEqual(crd.spec.conversion.webhook?.clientConfig.service, { name: 'metallb-operator-webhook-server-service', namespace: NS, path: '/convert', port: 9443 });
   assert.equal(crd.spec.conversion.webhook?.clientConfig.caBundle, (await olmWebhooks()).caBundles[0]);
   const file = join(tmpdir(), `metallb-e2e-conversion-${process.pid}.json`);

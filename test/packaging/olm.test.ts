@@ -34,7 +34,7 @@ function tool(name: string): string {
 const ENDPOINTSLICES_FALSE_POSITIVE = /level=warning msg="Warning: Value metallb-operator\.v[0-9.]+: this bundle is using APIs which were deprecated and removed in v1\.25\. .* Migrate the API\(s\) for endpointslices: \(\[\\"ClusterServiceVersion\.Spec\.InstallStrategy\.StrategySpec\.ClusterPermissions\[\d+\]\.Rules\[\d+\]\\"\]\)"$/;
 /**
  * The good-practices check warns of any `patch` on customresourcedefinitions ("permissions to
- * create CRD"), without looking at resourceNames. Ours is get/patch of bgppeers.metallb.io alone,
+ * create CRD"), without looking at resourceNames. Ours is get/list/watch/patch of bgppeers.metallb.io alone,
  * to point its conversion at the webhook (ADR 0017): OLM does that only for AllNamespaces-only
  * CSVs, and seed 002 installs with an OwnNamespace OperatorGroup. The test below proves the rule
  * is that narrow.
@@ -60,11 +60,11 @@ test('operator-sdk bundle validate ./bundle --select-optional suite=operatorfram
   assert.deepEqual(problems, []);
 });
 
-test('the only CSV rule on customresourcedefinitions is get/patch of bgppeers.metallb.io (what the CRD warning above is about)', () => {
+test('the only CSV rule on customresourcedefinitions is get/list/watch/patch of bgppeers.metallb.io (what the CRD warning above is about)', () => {
   const csv = parseObjects(readFileSync(join(root, 'bundle/manifests/metallb-operator.clusterserviceversion.yaml'), 'utf8'))[0] as { spec: { install: { spec: { clusterPermissions: { rules: { apiGroups?: string[]; resources?: string[]; resourceNames?: string[]; verbs: string[] }[] }[]; permissions: { rules: { apiGroups?: string[]; resources?: string[]; verbs: string[] }[] }[] } } } };
   const all = [...csv.spec.install.spec.clusterPermissions, ...csv.spec.install.spec.permissions].flatMap((p) => p.rules);
   const onCRDs = all.filter((r) => (r.apiGroups ?? []).some((g) => g === 'apiextensions.k8s.io' || g === '*'));
-  assert.deepEqual(onCRDs, [{ apiGroups: ['apiextensions.k8s.io'], resources: ['customresourcedefinitions'], resourceNames: ['bgppeers.metallb.io'], verbs: ['get', 'patch'] }]);
+  assert.deepEqual(onCRDs, [{ apiGroups: ['apiextensions.k8s.io'], resources: ['customresourcedefinitions'], resourceNames: ['bgppeers.metallb.io'], verbs: ['get', 'list', 'watch', 'patch'] }]);
 });
 
 test('opm validate operator/catalog passes', async () => {
