@@ -12,7 +12,7 @@ import type { Obj } from '../src/k8s/client.js';
 import { loadKubeConfig } from '../src/k8s/kubeconfig.js';
 import { Informer } from '../src/k8s/informer.js';
 import { silentLogger } from '../src/util/log.js';
-import { repoRoot } from '../src/util/golden.js';
+import { repoRoot } from '../src/util/repo-root.js';
 import { median, percentile, round } from './stats.js';
 import { inBatches, procMemMB } from './proc.js';
 

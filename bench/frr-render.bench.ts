@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { render } from '../src/speaker/frr/render.js';
 import { parseConfig } from '../src/speaker/frr/parse.js';
 import { diffConfigs, formatDelta } from '../src/speaker/frr/diff.js';
-import { hostPrefixes, seedNodeModel } from '../src/speaker/frr/fixtures.js';
+import { hostPrefixes, seedNodeModel } from '../test/helpers/seed-node-model.js';
 import type { Advertisement } from '../src/speaker/frr/model.js';
 import { median, round } from './stats.js';
 

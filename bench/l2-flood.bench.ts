@@ -9,7 +9,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { Lab } from '../src/lab/netns.js';
-import { repoRoot } from '../src/util/golden.js';
+import { repoRoot } from '../src/util/repo-root.js';
 import { silentLogger } from '../src/util/log.js';
 import { Metrics } from '../src/metrics/registry.js';
 import { M } from '../src/metrics/catalog.js';

@@ -16,7 +16,7 @@ import { frrUnavailable, Lab } from '../src/lab/netns.js';
 import { Kube } from '../src/k8s/client.js';
 import type { Obj } from '../src/k8s/client.js';
 import { loadKubeConfig } from '../src/k8s/kubeconfig.js';
-import { repoRoot } from '../src/util/golden.js';
+import { repoRoot } from '../src/util/repo-root.js';
 import { round } from './stats.js';
 import { inBatches, procCpuSeconds, procMemMB } from './proc.js';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { INVALID, VALID } from '../../test/api/cases.js';
 import { validateObject, describeProblems } from './validate.js';
 import { renderCRDFiles } from '../commands/generate-crds.js';
-import { repoRoot } from '../util/golden.js';
+import { repoRoot } from '../util/repo-root.js';
 import { parseObjects } from './yaml.js';
 import type { BGPPeerSpec, BGPPeerSpecV1beta1 } from './bgppeer.js';
 import { KINDS } from './registry.js';

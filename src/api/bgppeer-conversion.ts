@@ -4,7 +4,7 @@
 // so that a v1beta1 client that writes the whole object back (`kubectl replace`, `kubectl edit`,
 // a controller doing GET+PUT) gives them back and nothing is lost; converted back to v1beta2 the
 // annotation is dissolved into the spec again. The status is the same in both versions.
-import type { KubeObject } from './yaml.js';
+import type { Obj } from './object.js';
 import { V1BETA1_FIELDS } from './bgppeer.js';
 import { GROUP } from './kind.js';
 
@@ -17,18 +17,18 @@ const V1BETA1 = new Set<string>(V1BETA1_FIELDS);
 
 type Spec = Record<string, unknown>;
 
-const annotationsOf = (obj: KubeObject): Record<string, string> => ({ ...((obj.metadata?.['annotations'] as Record<string, string> | undefined) ?? {}) });
+const annotationsOf = (obj: Obj): Record<string, string> => ({ ...((obj.metadata?.['annotations'] as Record<string, string> | undefined) ?? {}) });
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function withAnnotations(obj: KubeObject, annotations: Record<string, string>): KubeObject['metadata'] {
+function withAnnotations(obj: Obj, annotations: Record<string, string>): Obj['metadata'] {
   const rest = { ...obj.metadata };
   delete rest['annotations'];
   return Object.keys(annotations).length > 0 ? { ...rest, annotations } : rest;
 }
 
 /** v1beta2 → v1beta1: the v1beta1 fields stay in spec, the others move into the annotation. */
-function toV1beta1(obj: KubeObject): KubeObject {
+function toV1beta1(obj: Obj): Obj {
   const spec: Spec = isRecord(obj['spec']) ? obj['spec'] : {};
   const kept: Spec = {};
   const moved: Spec = {};
@@ -47,7 +47,7 @@ function toV1beta1(obj: KubeObject): KubeObject {
  * names v1beta1 does not have: what the v1beta1 writer set wins). An annotation that is not a
  * JSON object (edited by hand) is left where it is, for the user to see, rather than guessed at.
  */
-function toV1beta2(obj: KubeObject): KubeObject {
+function toV1beta2(obj: Obj): Obj {
   const spec: Spec = isRecord(obj['spec']) ? { ...obj['spec'] } : {};
   const annotations = annotationsOf(obj);
   const carried = annotations[V1BETA2_FIELDS_ANNOTATION];
@@ -67,7 +67,7 @@ function toV1beta2(obj: KubeObject): KubeObject {
 }
 
 /** The object in `desiredAPIVersion`; throws for a version BGPPeer does not serve. */
-export function convertBGPPeer(obj: KubeObject, desiredAPIVersion: string): KubeObject {
+export function convertBGPPeer(obj: Obj, desiredAPIVersion: string): Obj {
   if (!(BGPPEER_VERSIONS as readonly string[]).includes(desiredAPIVersion)) throw new Error(`BGPPeer has no version ${desiredAPIVersion} (served: ${BGPPEER_VERSIONS.join(', ')})`);
   if (!(BGPPEER_VERSIONS as readonly string[]).includes(obj.apiVersion ?? '')) throw new Error(`cannot convert a BGPPeer from ${obj.apiVersion ?? '(no apiVersion)'}`);
   if (obj.apiVersion === desiredAPIVersion) return obj;

@@ -1,7 +1,7 @@
 // Schemas shared by several kinds: label selectors, tolerations, conditions, resources.
 import { s, NAME_PATTERN } from './s.js';
 import type { Infer } from './schema-compound.js';
-import type { ObjectMeta as WireObjectMeta } from '../k8s/types.js';
+import type { ObjectMeta as WireObjectMeta } from './object.js';
 import type { PrinterColumn } from './kind.js';
 
 const labelKey = s.str({ description: 'a label key', maxLength: 317, pattern: '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$', patternHint: 'must be a valid label key' });
@@ -63,7 +63,7 @@ export const condition = s.obj(
 );
 export type Condition = Infer<typeof condition>;
 
-/** A metallb.io object's metadata: the wire shape (src/k8s/types.ts), with the name always set. */
+/** A metallb.io object's metadata: the wire shape (src/api/object.ts), with the name always set. */
 export type ObjectMeta = WireObjectMeta & { name: string };
 
 /** A metallb.io object as it is read from the API or a YAML file. */

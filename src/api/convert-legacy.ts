@@ -1,6 +1,6 @@
 // Legacy `config` ConfigMap → equivalent metallb.io objects (pure). Each output object is checked
 // with the CRD schema, so what `convert-configmap` prints is known to be accepted by kubectl.
-import type { KubeObject } from './yaml.js';
+import type { Obj } from './object.js';
 import type { LegacyConfig, LegacySelector } from './legacy-config.js';
 import { legacyConfigText, parseLegacyConfig } from './legacy-config.js';
 import { describeProblems, validateObject } from './validate.js';
@@ -26,9 +26,9 @@ function peerName(address: string, index: number, taken: Set<string>): string {
 
 const drop = (o: Record<string, unknown>): Record<string, unknown> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 
-export function convertLegacyConfig(cfg: LegacyConfig, namespace: string): KubeObject[] {
-  const meta = (name: string): KubeObject['metadata'] => ({ name, namespace });
-  const out: KubeObject[] = [];
+export function convertLegacyConfig(cfg: LegacyConfig, namespace: string): Obj[] {
+  const meta = (name: string): Obj['metadata'] => ({ name, namespace });
+  const out: Obj[] = [];
   const aliases = Object.entries(cfg['bgp-communities']).sort(([a], [b]) => a.localeCompare(b));
   if (aliases.length > 0) {
     out.push({ apiVersion: V1, kind: 'Community', metadata: meta('legacy-communities'), spec: { communities: aliases.map(([name, value]) => ({ name, value })) } });
@@ -75,8 +75,8 @@ export function convertLegacyConfig(cfg: LegacyConfig, namespace: string): KubeO
  * programs and the offline commands read one kind of configuration. Conversion problems are
  * returned, not thrown: the caller decides whether to stop (offline) or report and go on (speaker).
  */
-export function expandLegacyConfigMaps(objects: readonly KubeObject[]): { objects: KubeObject[]; problems: string[] } {
-  const out: KubeObject[] = [];
+export function expandLegacyConfigMaps(objects: readonly Obj[]): { objects: Obj[]; problems: string[] } {
+  const out: Obj[] = [];
   const problems: string[] = [];
   for (const obj of objects) {
     const text = legacyConfigText(obj);

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { parseLegacyConfig, legacyConfigText } from './legacy-config.js';
 import { convertLegacyConfig } from './convert-legacy.js';
 import { parseObjects, toYamlDocuments } from './yaml.js';
-import { assertGolden, repoRoot } from '../util/golden.js';
+import { repoRoot } from '../util/repo-root.js';
+import { assertGolden } from '../../test/helpers/golden.js';
 import { ValidationError } from '../util/errors.js';
 
 for (const seed of ['000-configmap-layer2', '001-configmap-bgp', '004-configmap-layer2']) {

@@ -3,21 +3,21 @@
 import { GROUP, servedVersion } from './kind.js';
 import { kindByName } from './registry.js';
 import type { Problem } from './schema.js';
-import type { KubeObject } from './yaml.js';
+import type { Obj } from './object.js';
 
 export interface Validated {
-  object: KubeObject;
+  object: Obj;
   /** The object with schema defaults applied, as the apiserver would store it. */
-  defaulted: KubeObject;
+  defaulted: Obj;
   problems: Problem[];
 }
 
-export function isMetalLBObject(obj: KubeObject): boolean {
+export function isMetalLBObject(obj: Obj): boolean {
   return typeof obj.apiVersion === 'string' && obj.apiVersion.startsWith(`${GROUP}/`);
 }
 
 /** Validates one metallb.io object; problems name the field as kubectl would (spec.holdTime). */
-export function validateObject(obj: KubeObject): Validated {
+export function validateObject(obj: Obj): Validated {
   const problems: Problem[] = [];
   const [group, version = ''] = (obj.apiVersion ?? '').split('/');
   const def = obj.kind ? kindByName(obj.kind) : undefined;
@@ -42,7 +42,7 @@ export function validateObject(obj: KubeObject): Validated {
   return { object: obj, defaulted, problems };
 }
 
-export function describeProblems(obj: KubeObject, problems: readonly Problem[]): string {
+export function describeProblems(obj: Obj, problems: readonly Problem[]): string {
   const id = `${obj.kind ?? '?'} ${obj.metadata?.namespace ? `${obj.metadata.namespace}/` : ''}${obj.metadata?.name ?? '?'}`;
   return problems.map((p) => `${id}: ${p.path}: ${p.message}`).join('\n');
 }

@@ -4,7 +4,7 @@
 // cluster-wide ones) moves into the install strategy, exactly as
 // config/default would install it with `kubectl apply -k`; CRDs become bundle files; samples
 // become alm-examples.
-import type { KubeObject } from '../api/yaml.js';
+import type { Obj } from '../api/object.js';
 import type { JSONSchema } from '../api/schema.js';
 import { ownedCRDs } from './descriptors.js';
 import { OLM_WEBHOOK_DEPLOYMENT } from '../api/object-names.js';
@@ -18,7 +18,7 @@ export const skipRangeOf = (version: string): string => `<${version}`;
 
 export interface BundleInput {
   /** Everything `kubectl kustomize config/manifests` printed. */
-  objects: readonly KubeObject[];
+  objects: readonly Obj[];
   /** package.json's version: the CSV is metallb-operator.v<version>. */
   version: string;
   /** The icon (SVG text). */
@@ -29,14 +29,14 @@ export interface BundleInput {
    * The ValidatingWebhookConfiguration the operator renders (templates/webhook.yaml): under OLM
    * the same webhooks become webhookdefinitions served by the CSV's webhook Deployment.
    */
-  webhookConfiguration?: KubeObject;
+  webhookConfiguration?: Obj;
 }
 
 export interface Bundle {
-  csv: KubeObject;
-  crds: KubeObject[];
+  csv: Obj;
+  crds: Obj[];
   /** Other objects OLM creates as they are (none today; kept so nothing is silently dropped). */
-  extra: KubeObject[];
+  extra: Obj[];
 }
 
 export class BundleError extends Error {}
@@ -44,11 +44,11 @@ export class BundleError extends Error {}
 type Rule = Record<string, unknown>;
 interface Binding { roleRef: { kind: string; name: string }; subjects?: { kind: string; name: string; namespace?: string }[] }
 
-const isKind = (o: KubeObject, kind: string): boolean => o.kind === kind;
-const nameOf = (o: KubeObject): string => o.metadata?.name ?? '';
+const isKind = (o: Obj, kind: string): boolean => o.kind === kind;
+const nameOf = (o: Obj): string => o.metadata?.name ?? '';
 
 /** alm-examples: the samples without their namespace (OLM creates them where the user chooses). */
-function examples(objects: readonly KubeObject[]): string {
+function examples(objects: readonly Obj[]): string {
   const list = objects
     .filter((o) => o.apiVersion?.startsWith('metallb.io/'))
     .map((o) => {
@@ -59,8 +59,8 @@ function examples(objects: readonly KubeObject[]): string {
   return JSON.stringify(list, null, 2);
 }
 
-function boundRules(objects: readonly KubeObject[], sa: string, bindingKind: string, roleKind: string): Rule[] {
-  const bindings = objects.filter((o) => isKind(o, bindingKind)) as unknown as (Binding & KubeObject)[];
+function boundRules(objects: readonly Obj[], sa: string, bindingKind: string, roleKind: string): Rule[] {
+  const bindings = objects.filter((o) => isKind(o, bindingKind)) as unknown as (Binding & Obj)[];
   const names = bindings
     .filter((b) => b.roleRef.kind === roleKind && (b.subjects ?? []).some((s) => s.kind === 'ServiceAccount' && s.name === sa))
     .map((b) => b.roleRef.name);
@@ -68,12 +68,12 @@ function boundRules(objects: readonly KubeObject[], sa: string, bindingKind: str
 }
 
 /** Every ServiceAccount a (Cluster)RoleBinding of the objects binds, in order of appearance. */
-function boundServiceAccounts(objects: readonly KubeObject[]): string[] {
-  const bindings = objects.filter((o) => isKind(o, 'RoleBinding') || isKind(o, 'ClusterRoleBinding')) as unknown as (Binding & KubeObject)[];
+function boundServiceAccounts(objects: readonly Obj[]): string[] {
+  const bindings = objects.filter((o) => isKind(o, 'RoleBinding') || isKind(o, 'ClusterRoleBinding')) as unknown as (Binding & Obj)[];
   return bindings.flatMap((b) => (b.subjects ?? []).filter((s) => s.kind === 'ServiceAccount').map((s) => s.name));
 }
 
-function images(deployments: readonly KubeObject[]): { name: string; image: string }[] {
+function images(deployments: readonly Obj[]): { name: string; image: string }[] {
   const seen = new Map<string, string>();
   for (const d of deployments) {
     const pod = ((d['spec'] as JSONSchema)['template'] as JSONSchema)['spec'] as { containers: { name: string; image: string; env?: { name: string; value?: string }[] }[] };
@@ -104,7 +104,7 @@ interface Hook {
  * (`<deployment>-service`, port = containerPort), the certificate and the configurations, whose
  * namespaceSelector it takes from the OperatorGroup.
  */
-function webhookDefinitions(vwc: KubeObject, deployments: readonly KubeObject[]): Record<string, unknown>[] {
+function webhookDefinitions(vwc: Obj, deployments: readonly Obj[]): Record<string, unknown>[] {
   if (!deployments.some((d) => nameOf(d) === OLM_WEBHOOK_DEPLOYMENT)) throw new BundleError(`webhookdefinitions name the Deployment ${OLM_WEBHOOK_DEPLOYMENT}, which config/manifests does not install`);
   return ((vwc['webhooks'] as Hook[] | undefined) ?? []).map((h) => ({
     type: 'ValidatingAdmissionWebhook',
@@ -125,7 +125,7 @@ function webhookDefinitions(vwc: KubeObject, deployments: readonly KubeObject[])
 export function buildBundle(input: BundleInput): Bundle {
   const bases = input.objects.filter((o) => isKind(o, 'ClusterServiceVersion'));
   if (bases.length !== 1) throw new BundleError(`config/manifests must hold exactly one ClusterServiceVersion base, found ${bases.length}`);
-  const base = structuredClone(bases[0]!) as KubeObject & { metadata: Record<string, unknown>; spec: Record<string, unknown> };
+  const base = structuredClone(bases[0]!) as Obj & { metadata: Record<string, unknown>; spec: Record<string, unknown> };
   const crds = input.objects.filter((o) => isKind(o, 'CustomResourceDefinition')).map((o) => structuredClone(o));
   const deployments = input.objects.filter((o) => isKind(o, 'Deployment'));
   if (deployments.length === 0) throw new BundleError('config/manifests installs no Deployment');
@@ -149,7 +149,7 @@ export function buildBundle(input: BundleInput): Bundle {
   // and skips from any older one, so a cluster several releases behind upgrades in one step.
   const upgrade = input.replaces ? { [SKIP_RANGE]: skipRangeOf(input.version) } : {};
   const annotations = { ...(meta['annotations'] as Record<string, string>), 'alm-examples': examples(input.objects), containerImage: operatorImage, ...upgrade };
-  const csv: KubeObject = {
+  const csv: Obj = {
     apiVersion: base.apiVersion,
     kind: base.kind,
     metadata: { name: `${PACKAGE}.v${input.version}`, annotations: Object.fromEntries(Object.entries(annotations).sort(([a], [b]) => a.localeCompare(b))) },

@@ -1,7 +1,7 @@
 // Every generated packaging file, as path → text (pure): the registry+v1 bundle (bundle/) and the
 // file-based catalog that serves it (operator/catalog/). Deterministic to the byte, so
 // `metallb generate-bundle --check` (and a test) can prove the committed files are current.
-import type { KubeObject } from '../api/yaml.js';
+import type { Obj } from '../api/object.js';
 import { parseObjects, toYaml } from '../api/yaml.js';
 import { buildBundle, CHANNEL, PACKAGE } from './csv.js';
 import type { BundleInput } from './csv.js';
@@ -34,7 +34,7 @@ function dockerfile(): string {
   ].join('\n');
 }
 
-function crdFile(crd: KubeObject): string {
+function crdFile(crd: Obj): string {
   const spec = crd['spec'] as { group: string; names: { plural: string } };
   return `bundle/manifests/${spec.group}_${spec.names.plural}.yaml`;
 }

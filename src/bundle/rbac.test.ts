@@ -8,13 +8,13 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseObjects } from '../api/yaml.js';
-import { repoRoot } from '../util/golden.js';
+import { repoRoot } from '../util/repo-root.js';
 import { renderManifests } from '../operator/render.js';
 import { loadTemplates } from '../operator/templates.js';
 import { DEFAULT_IMAGES } from '../operator/images.js';
 import type { MetalLB } from '../api/metallb.js';
-import { missing, permissionsOf } from './rbac-coverage.js';
-import type { PolicyRule } from './rbac-coverage.js';
+import { missing, permissionsOf } from '../../test/helpers/rbac-coverage.js';
+import type { PolicyRule } from '../../test/helpers/rbac-coverage.js';
 
 const role = parseObjects(readFileSync(join(repoRoot(), 'config/rbac/role.yaml'), 'utf8'));
 const rulesOf = (kind: string): PolicyRule[] => (role.find((o) => o.kind === kind)?.['rules'] as PolicyRule[] | undefined) ?? [];

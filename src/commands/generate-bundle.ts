@@ -9,7 +9,7 @@ import { PACKAGE } from '../bundle/csv.js';
 import { parseDigests, pinImages } from '../bundle/pin-images.js';
 import { UsageError } from '../util/errors.js';
 import { pinnedVersion, run } from '../lab/procs.js';
-import { repoRoot } from '../util/golden.js';
+import { repoRoot } from '../util/repo-root.js';
 
 /** kubectl: $KUBECTL, else the one `make controlplane` built, else PATH's. */
 export function kubectlPath(): string {

@@ -2,14 +2,14 @@
 // CRD's schema and defaulted as the apiserver would; one bad object stops the command with every
 // problem listed (nothing is planned from half a configuration).
 import { readObjects } from '../api/yaml.js';
-import type { KubeObject } from '../api/yaml.js';
+import type { Obj } from '../api/object.js';
 import { describeProblems, isMetalLBObject, validateObject } from '../api/validate.js';
 import { ValidationError } from '../util/errors.js';
 import { expandLegacyConfigMaps } from '../api/convert-legacy.js';
 
-export function loadOfflineObjects(files: readonly string[]): KubeObject[] {
+export function loadOfflineObjects(files: readonly string[]): Obj[] {
   const problems: string[] = [];
-  const out: KubeObject[] = [];
+  const out: Obj[] = [];
   // A legacy ConfigMap means exactly what its converted CRs mean: one code path for both.
   const expanded = expandLegacyConfigMaps(readObjects(files));
   problems.push(...expanded.problems);

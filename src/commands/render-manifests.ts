@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import type { Command } from './command.js';
 import { UsageError } from '../util/errors.js';
 import { readObjects, toYamlDocuments } from '../api/yaml.js';
-import type { KubeObject } from '../api/yaml.js';
+import type { Obj } from '../api/object.js';
 import { describeProblems, validateObject } from '../api/validate.js';
 import type { MetalLB } from '../api/metallb.js';
 import { renderManifests } from '../operator/render.js';
@@ -52,7 +52,7 @@ Images: $CONTROLLER_IMAGE, $SPEAKER_IMAGE and $FRR_IMAGE when set, else the rele
       return 1;
     };
 
-    let objects: KubeObject[];
+    let objects: Obj[];
     try {
       objects = readObjects([values.filename]);
     } catch (err) {

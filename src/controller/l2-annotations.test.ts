@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Obj } from '../k8s/types.js';
+import type { Obj } from '../api/object.js';
 import { layer2AnnotationPatch, recordsFor } from './l2-annotations.js';
 
 const svc = (ips: string[], annotations: Record<string, string> = {}): Obj => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'apps', annotations }, status: { loadBalancer: { ingress: ips.map((ip) => ({ ip })) } } }) as Obj;

@@ -1,7 +1,7 @@
 // (pure) The layer 2 node annotations of a Service (metallb.io/layer2-ipv4-node, -ipv6-node), from
 // the ServiceL2Status records the speakers write. The controller writes them because it may patch
 // Services and the speakers may not (a node's credentials must not be able to rewrite a Service).
-import type { Obj } from '../k8s/types.js';
+import type { Obj } from '../api/object.js';
 import { ingressIPs } from './ipam/from-objects.js';
 import { layer2NodeAnnotation, STATUS_SERVICE_NAME_LABEL, STATUS_SERVICE_NAMESPACE_LABEL } from '../api/object-names.js';
 

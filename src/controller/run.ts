@@ -1,7 +1,7 @@
 // Wiring of `metallb controller`: caches, leader election, the Service work queue, pool status.
 import type { Kube, Obj } from '../k8s/client.js';
-import { Caches } from '../speaker/watches.js';
-import type { InformerSpec } from '../k8s/informer.js';
+import { Caches } from '../k8s/caches.js';
+import { controllerInformerSpecs } from '../k8s/watched-kinds.js';
 import { WorkQueue } from '../k8s/queue.js';
 import { LeaderElector } from '../k8s/lease.js';
 import { Metrics } from '../metrics/registry.js';
@@ -11,9 +11,8 @@ import type { MetricsAddress } from '../metrics/server.js';
 import { kubeAuthorizer } from '../metrics/authz.js';
 import type { Logger } from '../util/log.js';
 import { errorMessage } from '../util/errors.js';
-import { CONTROLLER_LEASE, LEGACY_CONFIGMAP, STATUS_SERVICE_NAME_LABEL, STATUS_SERVICE_NAMESPACE_LABEL } from '../api/object-names.js';
+import { CONTROLLER_LEASE, STATUS_SERVICE_NAME_LABEL, STATUS_SERVICE_NAMESPACE_LABEL } from '../api/object-names.js';
 import { ServiceSync } from './sync.js';
-import type { KubeObject } from '../api/yaml.js';
 import { PoolStatusWriter } from './pool-status.js';
 import type { PoolUsage } from './ipam/types.js';
 import { PeerSummaryWriter } from './peer-summary.js';
@@ -53,20 +52,6 @@ const inUse = (u: PoolUsage | undefined): number => (u ? u.assignedIPv4 + u.assi
 // A gauge is a float: an IPv6 pool's size (up to 2^128) is shown rounded, as upstream does.
 const total = (u: PoolUsage | undefined): number => (u ? inUse(u) + Number(u.availableIPv4) + Number(u.availableIPv6) : 0);
 
-export function controllerInformerSpecs(namespace: string): InformerSpec[] {
-  return [
-    { apiVersion: 'v1', kind: 'Service' },
-    { apiVersion: 'v1', kind: 'Namespace' },
-    { apiVersion: 'v1', kind: 'ConfigMap', namespace, fieldSelector: `metadata.name=${LEGACY_CONFIGMAP}` },
-    { apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool', namespace },
-    { apiVersion: 'metallb.io/v1beta1', kind: 'AddressPool', namespace },
-    // Only to mirror the layer 2 node into the Service annotations (l2-annotations.ts).
-    { apiVersion: 'metallb.io/v1beta1', kind: 'ServiceL2Status', namespace, project: (o) => ({ apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.metadata?.name, namespace: o.metadata?.namespace, labels: o.metadata?.labels, creationTimestamp: o.metadata?.creationTimestamp, resourceVersion: o.metadata?.resourceVersion }, status: o['status'] }) as Obj },
-    // Only for status.established (peer-summary.ts): the speakers write the sessions it counts.
-    { apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', namespace, project: (o) => ({ apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.metadata?.name, namespace: o.metadata?.namespace, resourceVersion: o.metadata?.resourceVersion }, status: o['status'] }) as Obj },
-  ];
-}
-
 export async function runController(d: ControllerDeps): Promise<ControllerHandle> {
   const metrics = new Metrics('controller');
   const caches = new Caches(d.kube, controllerInformerSpecs(d.namespace), d.log);
@@ -79,7 +64,7 @@ export async function runController(d: ControllerDeps): Promise<ControllerHandle
     service: (ns, name) => caches.get('Service', ns, name),
     services: () => inf('Service'),
     namespaceLabels: (ns) => caches.get('Namespace', undefined, ns)?.metadata?.labels ?? {},
-    poolObjects: () => [...inf('IPAddressPool'), ...inf('AddressPool'), ...inf('ConfigMap')] as unknown as KubeObject[],
+    poolObjects: () => [...inf('IPAddressPool'), ...inf('AddressPool'), ...inf('ConfigMap')],
   });
   // Pool usage as the allocator holds it, at scrape time: only the leader allocates, so only it
   // exports the pool series (two replicas never double a pool's count).

@@ -5,9 +5,8 @@ import type { Kube, Obj } from '../k8s/client.js';
 import { Allocator } from './ipam/allocator.js';
 import { parseService, poolSpecs } from './ipam/from-objects.js';
 import { poolProblems } from './ipam/pool-problems.js';
-import type { KubeObject } from '../api/yaml.js';
 import { expandLegacyConfigMaps } from '../api/convert-legacy.js';
-import { POOL_ANNOTATION } from '../speaker/announce/from-objects.js';
+import { POOL_ANNOTATION } from '../api/service-annotations.js';
 import type { Logger } from '../util/log.js';
 import type { Metrics } from '../metrics/registry.js';
 import { M } from '../metrics/catalog.js';
@@ -24,7 +23,7 @@ export interface SyncDeps {
   services: () => Obj[];
   namespaceLabels: (ns: string) => Record<string, string>;
   /** metallb.io pools and the legacy ConfigMap, as cached. */
-  poolObjects: () => KubeObject[];
+  poolObjects: () => Obj[];
 }
 
 export class ServiceSync {

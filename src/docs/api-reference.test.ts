@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { apiReference } from './api-reference.js';
 import { KINDS } from '../api/registry.js';
 import { toCRD } from '../api/crd.js';
-import { repoRoot } from '../util/golden.js';
+import { repoRoot } from '../util/repo-root.js';
 import type { JSONSchema } from '../api/schema.js';
 
 const committed = (): string => readFileSync(join(repoRoot(), 'docs/reference/api.md'), 'utf8');

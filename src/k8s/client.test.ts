@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Kube } from './client.js';
 import type { Obj } from './client.js';
 import { KubeError } from './errors.js';
-import { FakeApiServer, discovery, sendJSON } from './fake-apiserver.js';
+import { FakeApiServer, discovery, sendJSON } from '../../test/helpers/fake-apiserver.js';
 
 let server: FakeApiServer;
 let kube: Kube;

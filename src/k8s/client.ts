@@ -8,9 +8,11 @@ import { KubeHttp } from './http.js';
 import type { KubeConfig } from './kubeconfig.js';
 import { groupVersionPath, ResourceIndex } from './resources.js';
 import type { ResourceInfo } from './resources.js';
-import type { KubernetesObject, Obj, ObjectList } from './types.js';
+import type { KubernetesObject, Obj } from '../api/object.js';
+import type { ObjectList } from './types.js';
 
-export type { KubernetesObject, ObjectMeta, Obj, OwnerReference } from './types.js';
+// The client speaks the tree's one object type (src/api/object.ts).
+export type { KubernetesObject, ObjectMeta, Obj, OwnerReference } from '../api/object.js';
 
 export interface ObjectRef {
   apiVersion: string;

@@ -7,8 +7,8 @@ import { Kube } from './client.js';
 import type { Obj } from './client.js';
 import { Informer } from './informer.js';
 import type { EventType } from './informer.js';
-import { FakeApiServer, discovery, eventually, sendJSON } from './fake-apiserver.js';
-import type { Recorded } from './fake-apiserver.js';
+import { FakeApiServer, discovery, eventually, sendJSON } from '../../test/helpers/fake-apiserver.js';
+import type { Recorded } from '../../test/helpers/fake-apiserver.js';
 import { silentLogger } from '../util/log.js';
 
 let server: FakeApiServer;

@@ -7,7 +7,8 @@ import { retryDelayMs } from './backoff.js';
 import { LIST_PAGE_SIZE } from './client.js';
 import type { Kube } from './client.js';
 import { toKubeError } from './errors.js';
-import type { Obj, ObjectList, Status } from './types.js';
+import type { Obj } from '../api/object.js';
+import type { ObjectList, Status } from './types.js';
 import { readEvents } from './watch-stream.js';
 import type { Logger } from '../util/log.js';
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfigError, SERVICE_ACCOUNT_DIR, loadKubeConfig, parseKubeConfig } from './kubeconfig.js';
 import { KubeHttp } from './http.js';
-import { FakeApiServer, sendJSON } from './fake-apiserver.js';
+import { FakeApiServer, sendJSON } from '../../test/helpers/fake-apiserver.js';
 
 let dir: string;
 before(() => {

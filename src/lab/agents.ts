@@ -3,7 +3,7 @@
 // bring one back exactly as `up` started it.
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { repoRoot } from '../util/golden.js';
+import { repoRoot } from '../util/repo-root.js';
 import { startProc, stopProc } from './procs.js';
 import { LAB_ENV, labDir, saveState } from './state.js';
 import type { LabState } from './state.js';

@@ -6,7 +6,7 @@
 // (forward.ts) on 127.0.0.1, so no lab address is ever put on a host interface. Authorization is
 // Node + RBAC with the pki.ts identities; every controller runs, node lifecycle included.
 import { join } from 'node:path';
-import { repoRoot } from '../util/golden.js';
+import { repoRoot } from '../util/repo-root.js';
 import { ControlPlane } from './controlplane.js';
 import { alive, binDir, freePort, newStateDir, probeInNetns, removeDir, startProc, stopProc, waitHealthy, waitReady, writeJsonAtomic, writeKubeconfig } from './procs.js';
 import type { PlaneState, ProcState } from './procs.js';

@@ -4,7 +4,7 @@
 // Every process is tracked and stopped by PID (docs/adr/0004-real-control-plane-for-tests.md).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { repoRoot } from '../util/golden.js';
+import { repoRoot } from '../util/repo-root.js';
 import { alive, binDir, freePort, newStateDir, prepareDir, removeDir, run, startProc, stopProc, waitReady, waitControllerManager, writeKubeconfig, writeJsonAtomic, sleep } from './procs.js';
 import type { KubectlResult, PlaneState, ProcState } from './procs.js';
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { nodeConfigFiles } from './node-config.js';
-import { assertGolden } from '../util/golden.js';
+import { assertGolden } from '../../test/helpers/golden.js';
 
 const input = {
   name: 'lab-worker-1', ip: '192.168.133.71', dir: '/lab/nodes/lab-worker-1', podCIDR: '10.244.1.0/24', clusterCIDR: '10.244.0.0/16',

@@ -10,8 +10,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseObjects } from '../api/yaml.js';
-import type { KubeObject } from '../api/yaml.js';
-import { repoRoot } from '../util/golden.js';
+import type { Obj } from '../api/object.js';
+import { repoRoot } from '../util/repo-root.js';
 
 export const GLOBAL_CATALOG_NAMESPACE = 'openshift-marketplace';
 export const OLM_NAMESPACE = 'olm';
@@ -53,10 +53,10 @@ function walk(v: unknown, images: OlmImages): unknown {
 }
 
 /** Upstream's olm.yaml, for this cluster. */
-export function olmObjects(text: string, images: OlmImages): KubeObject[] {
+export function olmObjects(text: string, images: OlmImages): Obj[] {
   return parseObjects(text, 'olm.yaml')
     .filter((o) => !(o.kind === 'CatalogSource' && o.metadata?.name === 'operatorhubio-catalog'))
-    .map((o) => walk(o, images) as KubeObject);
+    .map((o) => walk(o, images) as Obj);
 }
 
 /** Where hack/build-tools.sh keeps OLM's manifests (crds.yaml, olm.yaml). */

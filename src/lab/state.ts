@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { writeJsonAtomic } from './procs.js';
 import { join } from 'node:path';
-import { repoRoot } from '../util/golden.js';
+import { repoRoot } from '../util/repo-root.js';
 
 export interface NodeRuntimeState {
   /** Everything of this node's runtime lives here (configs, containerd's root and state, kubelet's). */

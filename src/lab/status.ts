@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import { labDir, labPrefix, readState } from './state.js';
-import { repoRoot } from '../util/golden.js';
+import { repoRoot } from '../util/repo-root.js';
 import { CONTROL_PLANE_IP } from './topology.js';
 import type { LabState } from './state.js';
 import { alive } from './procs.js';

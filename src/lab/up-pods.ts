@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { repoRoot } from '../util/golden.js';
+import { repoRoot } from '../util/repo-root.js';
 import { buildTopology, CLIENT_IP, CLUSTER_CIDR, CONTROL_PLANE_IP, nodeIP, podCIDR, ROUTER_IP, SEED001_ROUTER_IP } from './topology.js';
 import { LAB_ENV, labDir, labPrefix, saveState } from './state.js';
 import type { LabState } from './state.js';

@@ -4,7 +4,7 @@
 // whose backends answer with their node's name.
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { repoRoot } from '../util/golden.js';
+import { repoRoot } from '../util/repo-root.js';
 import { startControlPlane } from './controlplane.js';
 import { sleep } from './procs.js';
 import { spawnAgent } from './agents.js';

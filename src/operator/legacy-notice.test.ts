@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { convertCommand, legacyNotice } from './legacy-notice.js';
 import { computeConditions } from './conditions.js';
 import { parseObjects } from '../api/yaml.js';
-import { repoRoot } from '../util/golden.js';
+import { repoRoot } from '../util/repo-root.js';
 
 const seed = (name: string): Record<string, unknown> => parseObjects(readFileSync(join(repoRoot(), 'test/fixtures/seeds', `${name}.yaml`), 'utf8'))[0]!;
 

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { command } from '../commands/render-manifests.js';
 import { parseObjects } from '../api/yaml.js';
-import { repoRoot } from '../util/golden.js';
+import { repoRoot } from '../util/repo-root.js';
 import { DEFAULT_IMAGES } from './images.js';
 
 const SEED = join(repoRoot(), 'config/samples/metallb_v1beta1_metallb.yaml');

@@ -8,7 +8,8 @@ import { loadTemplates } from './templates.js';
 import { DEFAULT_IMAGES } from './images.js';
 import { parseObjects, toYamlDocuments } from '../api/yaml.js';
 import { validateObject } from '../api/validate.js';
-import { assertGolden, repoRoot } from '../util/golden.js';
+import { repoRoot } from '../util/repo-root.js';
+import { assertGolden } from '../../test/helpers/golden.js';
 import type { MetalLB } from '../api/metallb.js';
 import type { Obj } from '../k8s/client.js';
 

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseObjects } from '../api/yaml.js';
 import type { Obj } from '../k8s/client.js';
-import { repoRoot } from '../util/golden.js';
+import { repoRoot } from '../util/repo-root.js';
 
 export interface Templates {
   /** Every template object, in file-name then document order. */

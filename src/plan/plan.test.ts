@@ -5,17 +5,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { plan } from './plan.js';
 import { parseObjects } from '../api/yaml.js';
-import type { KubeObject } from '../api/yaml.js';
+import type { Obj } from '../api/object.js';
 import { expandLegacyConfigMaps } from '../api/convert-legacy.js';
 import { validateObject } from '../api/validate.js';
-import { repoRoot } from '../util/golden.js';
+import { repoRoot } from '../util/repo-root.js';
 import { main } from '../cli.js';
 
-const read = (rel: string): KubeObject[] => parseObjects(readFileSync(join(repoRoot(), rel), 'utf8'));
-const prepared = (objs: KubeObject[]): KubeObject[] => expandLegacyConfigMaps(objs).objects.map((o) => (o.apiVersion?.startsWith('metallb.io') ? validateObject(o).defaulted : o));
-const nodes: KubeObject[] = ['worker-0', 'worker-1'].map((name) => ({ apiVersion: 'v1', kind: 'Node', metadata: { name, labels: { 'node-role.kubernetes.io/worker': '' } } }));
-const eps = (svc: string, ns: string): KubeObject => ({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: `${svc}-x`, namespace: ns, labels: { 'kubernetes.io/service-name': svc } }, endpoints: [{ addresses: ['10.0.0.1'], nodeName: 'worker-1', conditions: { ready: true } }] });
-const lb = (name: string): KubeObject => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'default' }, spec: { type: 'LoadBalancer', ports: [{ port: 80 }] } });
+const read = (rel: string): Obj[] => parseObjects(readFileSync(join(repoRoot(), rel), 'utf8'));
+const prepared = (objs: Obj[]): Obj[] => expandLegacyConfigMaps(objs).objects.map((o) => (o.apiVersion?.startsWith('metallb.io') ? validateObject(o).defaulted : o));
+const nodes: Obj[] = ['worker-0', 'worker-1'].map((name) => ({ apiVersion: 'v1', kind: 'Node', metadata: { name, labels: { 'node-role.kubernetes.io/worker': '' } } }));
+const eps = (svc: string, ns: string): Obj => ({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: `${svc}-x`, namespace: ns, labels: { 'kubernetes.io/service-name': svc } }, endpoints: [{ addresses: ['10.0.0.1'], nodeName: 'worker-1', conditions: { ready: true } }] });
+const lb = (name: string): Obj => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'default' }, spec: { type: 'LoadBalancer', ports: [{ port: 80 }] } });
 
 test('seed 002: .150 announced by both workers (ECMP)', () => {
   const objs = prepared([...['addresspool', 'bfdprofile', 'bgppeer'].flatMap((n) => read(`config/samples/metallb_v1beta1_${n}.yaml`)), ...read('test/fixtures/seeds/002-service.yaml'), ...nodes, eps('test-frr', 'test-metallb')]);

@@ -1,6 +1,6 @@
 // `metallb plan`'s brain (pure): the same allocator and announce planners the programs run, over
 // objects read from files: every Service's IPs, pool, BGP nodes and layer 2 node, or its error.
-import type { KubeObject } from '../api/yaml.js';
+import type { Obj } from '../api/object.js';
 import { Allocator } from '../controller/ipam/allocator.js';
 import { parseService, poolSpecs } from '../controller/ipam/from-objects.js';
 import { poolProblems } from '../controller/ipam/pool-problems.js';
@@ -25,7 +25,7 @@ export interface Plan {
 
 type Any = Record<string, unknown>;
 
-export function plan(objects: readonly KubeObject[], loadBalancerClass?: string): Plan {
+export function plan(objects: readonly Obj[], loadBalancerClass?: string): Plan {
   const allocator = new Allocator(poolSpecs(objects));
   const nsLabels = (ns: string): Record<string, string> =>
     ((objects.find((o) => o.kind === 'Namespace' && o.metadata?.name === ns)?.metadata as Any | undefined)?.['labels'] as Record<string, string> | undefined) ?? {};

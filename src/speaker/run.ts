@@ -8,9 +8,9 @@ import { serveMetrics } from '../metrics/server.js';
 import type { MetricsAddress } from '../metrics/server.js';
 import { kubeAuthorizer } from '../metrics/authz.js';
 import { BgpLoop } from './bgp-loop.js';
-import { Caches, speakerInformerSpecs } from './watches.js';
+import { Caches } from '../k8s/caches.js';
+import { speakerInformerSpecs } from '../k8s/watched-kinds.js';
 import { ReferencedSecrets } from './secrets.js';
-import type { KubeObject } from '../api/yaml.js';
 import { SpeakerStatus } from './status.js';
 import { parseNeighbors } from './sessions.js';
 import type { SessionState } from './sessions.js';
@@ -111,7 +111,7 @@ export async function runSpeaker(d: SpeakerDeps): Promise<SpeakerHandle> {
   let trigger = (): void => {};
   const secrets = new ReferencedSecrets(d.kube, d.namespace, d.log, () => trigger());
   const snapshot = (): ReturnType<typeof snapshotFromObjects> => {
-    const expanded = expandLegacyConfigMaps([...caches.objects(), ...(secrets.objects() as unknown as KubeObject[])]);
+    const expanded = expandLegacyConfigMaps([...caches.objects(), ...secrets.objects()]);
     legacyProblems = expanded.problems;
     return snapshotFromObjects(expanded.objects, d.loadBalancerClass !== undefined ? { loadBalancerClass: d.loadBalancerClass } : {});
   };

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SpeakerStatus } from './status.js';
 import type { Kube } from '../k8s/client.js';
-import type { Caches } from './watches.js';
+import type { Caches } from '../k8s/caches.js';
 import type { BGPPlan } from './announce/bgp.js';
 import { Metrics } from '../metrics/registry.js';
 import { silentLogger } from '../util/log.js';

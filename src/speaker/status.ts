@@ -2,7 +2,7 @@
 // with a per-node field manager so speakers never overwrite each other), nodeAssigned Events on
 // Services, and the skipped-objects metric. Writes happen only when something changed.
 import type { Kube } from '../k8s/client.js';
-import type { Caches } from './watches.js';
+import type { Caches } from '../k8s/caches.js';
 import type { BGPPlan, Skipped } from './announce/bgp.js';
 import type { SessionState } from './sessions.js';
 import type { Metrics } from '../metrics/registry.js';

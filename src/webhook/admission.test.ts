@@ -2,13 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decide } from './admission.js';
 import type { AdmissionRequest } from './admission.js';
-import type { KubeObject } from '../api/yaml.js';
+import type { Obj } from '../api/object.js';
 
 const NS = 'metallb-system';
-const obj = (kind: string, name: string, spec: Record<string, unknown>, apiVersion = 'metallb.io/v1beta1', created = '2026-01-01T00:00:00Z'): KubeObject => ({ apiVersion, kind, metadata: { name, namespace: NS, creationTimestamp: created }, spec });
-const pool = (name: string, addresses: string[]): KubeObject => obj('IPAddressPool', name, { addresses });
-const peer = (name: string, spec: Record<string, unknown>): KubeObject => obj('BGPPeer', name, spec, 'metallb.io/v1beta2');
-const req = (operation: AdmissionRequest['operation'], o: KubeObject, old?: KubeObject): AdmissionRequest => {
+const obj = (kind: string, name: string, spec: Record<string, unknown>, apiVersion = 'metallb.io/v1beta1', created = '2026-01-01T00:00:00Z'): Obj => ({ apiVersion, kind, metadata: { name, namespace: NS, creationTimestamp: created }, spec });
+const pool = (name: string, addresses: string[]): Obj => obj('IPAddressPool', name, { addresses });
+const peer = (name: string, spec: Record<string, unknown>): Obj => obj('BGPPeer', name, spec, 'metallb.io/v1beta2');
+const req = (operation: AdmissionRequest['operation'], o: Obj, old?: Obj): AdmissionRequest => {
   const [group, version] = (o.apiVersion ?? '').split('/') as [string, string];
   const metadata = { ...o.metadata };
   if (operation === 'CREATE') delete metadata['creationTimestamp'];
@@ -40,7 +40,7 @@ test('a BGPPeer naming a missing BFDProfile, or another myASN in one VRF, is ref
 });
 
 test('peers on disjoint nodes may share an address; on a common node they clash', () => {
-  const node = (name: string, rack: string): KubeObject => ({ apiVersion: 'v1', kind: 'Node', metadata: { name, labels: { rack } } });
+  const node = (name: string, rack: string): Obj => ({ apiVersion: 'v1', kind: 'Node', metadata: { name, labels: { rack } } });
   const sel = (rack: string): Record<string, unknown> => ({ nodeSelectors: [{ matchLabels: { rack } }] });
   const nodes = [node('n1', 'a'), node('n2', 'b')];
   const a = peer('a', { myASN: 64500, peerASN: 64501, peerAddress: '10.0.0.1', ...sel('a') });

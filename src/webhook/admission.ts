@@ -3,7 +3,7 @@
 // "is the whole config clean", means a namespace that already holds a bad object (written before
 // the webhook existed, or while it was down) does not block every unrelated edit, while the bad
 // object itself can still be fixed.
-import type { KubeObject } from '../api/yaml.js';
+import type { Obj } from '../api/object.js';
 import { configProblems, peersUsingProfile } from './config-problems.js';
 import { validateObject } from '../api/validate.js';
 import type { Problem } from '../api/schema.js';
@@ -17,8 +17,8 @@ export interface AdmissionRequest {
   operation: 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT';
   name?: string;
   namespace?: string;
-  object?: KubeObject | null;
-  oldObject?: KubeObject | null;
+  object?: Obj | null;
+  oldObject?: Obj | null;
 }
 
 export interface Decision {
@@ -33,12 +33,12 @@ export interface Decision {
  */
 const NEWEST = '9999-12-31T23:59:59Z';
 
-const sameObject = (a: KubeObject, kind: string, name: string): boolean => a.kind === kind && a.metadata?.name === name;
+const sameObject = (a: Obj, kind: string, name: string): boolean => a.kind === kind && a.metadata?.name === name;
 
-function candidateOf(req: AdmissionRequest): KubeObject | undefined {
+function candidateOf(req: AdmissionRequest): Obj | undefined {
   const obj = req.object ?? undefined;
   if (!obj) return undefined;
-  const metadata: NonNullable<KubeObject['metadata']> = { ...obj.metadata, name: obj.metadata?.name || req.name || '' };
+  const metadata: NonNullable<Obj['metadata']> = { ...obj.metadata, name: obj.metadata?.name || req.name || '' };
   if (!metadata['creationTimestamp']) metadata['creationTimestamp'] = NEWEST;
   return { ...obj, kind: req.kind.kind, metadata };
 }
@@ -47,7 +47,7 @@ function candidateOf(req: AdmissionRequest): KubeObject | undefined {
  * `stored`: the namespace's metallb.io objects as they are now (the old version of the object
  * under review included) and the cluster's Nodes.
  */
-export function decide(req: AdmissionRequest, stored: readonly KubeObject[]): Decision {
+export function decide(req: AdmissionRequest, stored: readonly Obj[]): Decision {
   const kind = req.kind.kind;
   const name = req.name ?? req.oldObject?.metadata?.name ?? req.object?.metadata?.name ?? '';
   if (req.operation === 'DELETE') {

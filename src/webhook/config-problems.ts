@@ -2,7 +2,7 @@
 // cannot see (pure). The admission webhook refuses a change that adds one of these; the programs
 // find the same problems at runtime with the same code (pool problems from the controller's
 // ipam, peer problems from the speaker's peer planner), so the two can never disagree.
-import type { KubeObject } from '../api/yaml.js';
+import type { Obj } from '../api/object.js';
 import type { BGPPeer } from '../api/bgppeer.js';
 import { poolProblems } from '../controller/ipam/pool-problems.js';
 import { snapshotFromObjects } from '../speaker/announce/from-objects.js';
@@ -48,7 +48,7 @@ function peerProblems(s: Snapshot): ConfigProblem[] {
   return [...out.values()];
 }
 
-function advertisementProblems(objects: readonly KubeObject[], s: Snapshot): ConfigProblem[] {
+function advertisementProblems(objects: readonly Obj[], s: Snapshot): ConfigProblem[] {
   const out: ConfigProblem[] = [];
   const poolNames = new Set(s.pools.map((p) => p.name));
   for (const adv of objects.filter((o) => o.kind === 'BGPAdvertisement' || o.kind === 'L2Advertisement')) {
@@ -70,7 +70,7 @@ function advertisementProblems(objects: readonly KubeObject[], s: Snapshot): Con
 }
 
 /** Every cross-object problem among `objects` (metallb.io objects of one namespace plus the cluster's Nodes). */
-export function configProblems(objects: readonly KubeObject[]): ConfigProblem[] {
+export function configProblems(objects: readonly Obj[]): ConfigProblem[] {
   const pools = poolProblems(objects).map((p): ConfigProblem => {
     const kind = objects.find((o) => o.metadata?.name === p.pool && (o.kind === 'IPAddressPool' || o.kind === 'AddressPool'))?.kind ?? 'IPAddressPool';
     return { kind, name: p.pool ?? '', message: p.message };
@@ -81,7 +81,7 @@ export function configProblems(objects: readonly KubeObject[]): ConfigProblem[] 
 }
 
 /** The BGPPeers that name a BFDProfile: a profile in use must not be deleted under them. */
-export function peersUsingProfile(objects: readonly KubeObject[], profile: string): string[] {
+export function peersUsingProfile(objects: readonly Obj[], profile: string): string[] {
   return (objects.filter((o) => o.kind === 'BGPPeer') as unknown as BGPPeer[])
     .filter((p) => p.spec.bfdProfile === profile)
     .map((p) => p.metadata.name)

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { convertReview } from './conversion.js';
 import { convertBGPPeer, V1BETA2_FIELDS_ANNOTATION } from '../api/bgppeer-conversion.js';
 import { bgpPeerSpecV1beta2, V1BETA1_FIELDS } from '../api/bgppeer.js';
-import type { KubeObject } from '../api/yaml.js';
+import type { Obj } from '../api/object.js';
 
 /** A value for every v1beta2 field (shapes as users write them). */
 const SAMPLE: Record<string, unknown> = {
@@ -14,7 +14,7 @@ const SAMPLE: Record<string, unknown> = {
 
 const v1beta2Fields = Object.keys((bgpPeerSpecV1beta2.toJSON() as { properties: Record<string, unknown> }).properties);
 
-const peer = (apiVersion: string, spec: Record<string, unknown>, annotations?: Record<string, string>): KubeObject => ({
+const peer = (apiVersion: string, spec: Record<string, unknown>, annotations?: Record<string, string>): Obj => ({
   apiVersion, kind: 'BGPPeer', metadata: { name: 'p', namespace: 'metallb-system', uid: 'u-1', resourceVersion: '7', labels: { a: 'b' }, ...(annotations ? { annotations } : {}) },
   spec, status: { established: '1/2' },
 });

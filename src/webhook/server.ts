@@ -8,7 +8,6 @@ import { createServer } from 'node:https';
 import type { Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Kube, Obj } from '../k8s/client.js';
-import type { KubeObject } from '../api/yaml.js';
 import type { Logger } from '../util/log.js';
 import { errorMessage } from '../util/errors.js';
 import { readTlsDir, reloadTlsDir } from '../util/tls-files.js';
@@ -53,11 +52,11 @@ export interface WebhookHandle {
   stop(): Promise<void>;
 }
 
-async function stored(kube: Kube, namespace: string): Promise<KubeObject[]> {
+async function stored(kube: Kube, namespace: string): Promise<Obj[]> {
   const lists = await Promise.all([...STORED_KINDS.map(([v, k]) => kube.list<Obj>(v, k, namespace)), kube.list<Obj>('v1', 'Node')]);
   // Nodes are reduced to what the peer rules read: names and labels.
-  const nodes = lists.pop()!.map((n): KubeObject => ({ apiVersion: 'v1', kind: 'Node', metadata: { name: n.metadata?.name ?? '', labels: n.metadata?.labels ?? {} } }));
-  return [...(lists.flat() as unknown as KubeObject[]), ...nodes];
+  const nodes = lists.pop()!.map((n): Obj => ({ apiVersion: 'v1', kind: 'Node', metadata: { name: n.metadata?.name ?? '', labels: n.metadata?.labels ?? {} } }));
+  return [...lists.flat(), ...nodes];
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

@@ -1,10 +1,10 @@
 // Valid and invalid metallb.io objects, shared by the offline validator's unit test and the
 // integration test against the real kube-apiserver: both must accept and reject the same objects.
-import type { KubeObject } from '../../src/api/yaml.js';
+import type { Obj } from '../../src/api/object.js';
 
 export interface InvalidCase {
   name: string;
-  object: KubeObject;
+  object: Obj;
   /** The field the error must name, as kubectl prints it (spec.holdTime). */
   field: string;
   /** A fragment of the message the user reads. */
@@ -19,20 +19,20 @@ export interface InvalidCase {
 }
 
 const NS = 'metallb-system';
-const meta = (name: string): KubeObject['metadata'] => ({ name, namespace: NS });
-const obj = (kind: string, name: string, spec: Record<string, unknown>, version = 'v1beta1'): KubeObject => ({ apiVersion: `metallb.io/${version}`, kind, metadata: meta(name), spec });
+const meta = (name: string): Obj['metadata'] => ({ name, namespace: NS });
+const obj = (kind: string, name: string, spec: Record<string, unknown>, version = 'v1beta1'): Obj => ({ apiVersion: `metallb.io/${version}`, kind, metadata: meta(name), spec });
 
-const peer = (spec: Record<string, unknown>, version = 'v1beta2'): KubeObject => obj('BGPPeer', 'bad-peer', { myASN: 64520, peerASN: 64521, peerAddress: '192.168.133.1', ...spec }, version);
-const peerWithout = (drop: string, spec: Record<string, unknown>): KubeObject => {
+const peer = (spec: Record<string, unknown>, version = 'v1beta2'): Obj => obj('BGPPeer', 'bad-peer', { myASN: 64520, peerASN: 64521, peerAddress: '192.168.133.1', ...spec }, version);
+const peerWithout = (drop: string, spec: Record<string, unknown>): Obj => {
   const o = peer(spec);
   delete (o['spec'] as Record<string, unknown>)[drop];
   return o;
 };
-const bfd = (spec: Record<string, unknown>): KubeObject => obj('BFDProfile', 'bad-bfd', spec);
-const pool = (addresses: unknown[], extra: Record<string, unknown> = {}): KubeObject => obj('IPAddressPool', 'bad-pool', { addresses, ...extra });
-const adv = (spec: Record<string, unknown>): KubeObject => obj('BGPAdvertisement', 'bad-adv', spec);
+const bfd = (spec: Record<string, unknown>): Obj => obj('BFDProfile', 'bad-bfd', spec);
+const pool = (addresses: unknown[], extra: Record<string, unknown> = {}): Obj => obj('IPAddressPool', 'bad-pool', { addresses, ...extra });
+const adv = (spec: Record<string, unknown>): Obj => obj('BGPAdvertisement', 'bad-adv', spec);
 
-export const VALID: KubeObject[] = [
+export const VALID: Obj[] = [
   obj('BGPPeer', 'full-v2', {
     myASN: 64520, peerASN: 64521, localASN: 64999, peerAddress: '2001:db8::1', sourceAddress: '2001:db8::2', peerPort: 1179,
     holdTime: '9s', keepaliveTime: '3s', connectTime: '5s', routerID: '10.0.0.1', password: 'sEcr3t!', bfdProfile: 'test-bfd-prof',

@@ -10,7 +10,7 @@ import { loadKubeConfig } from '../../src/k8s/kubeconfig.js';
 import { makeVtysh } from '../../src/speaker/frr/vtysh.js';
 import type { Vtysh } from '../../src/speaker/frr/vtysh.js';
 import { showJson } from '../../src/lab/netns.js';
-import { repoRoot } from '../../src/util/golden.js';
+import { repoRoot } from '../../src/util/repo-root.js';
 
 export async function lab(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';

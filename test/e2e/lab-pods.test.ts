@@ -547,6 +547,10 @@ test('drill: the MetalLB CR\'s nodeSelector and speakerTolerations move the spea
     await lab('kubectl', 'taint', 'node', NODES[1]!, 'example.com/dedicated-');
   }
   await kubectl('-n', NS, 'patch', 'metallb', 'metallb', '--type', 'json', '-p', JSON.stringify([{ op: 'remove', path: '/spec/speakerTolerations' }]));
+  // The template changed: wait for its rollout, not only for two ready pods (the old ones are, until
+  // the DaemonSet controller gets to them: the next test would see them replaced under it).
+  await poll('the DaemonSet without the tolerations', async () => ((await kubectl('-n', NS, 'get', 'daemonset', 'speaker', '-o', 'jsonpath={.spec.template.spec.tolerations}')).includes('example.com/dedicated') ? undefined : true), 60_000, 500);
+  await kubectl('-n', NS, 'rollout', 'status', '--timeout=300s', 'daemonset/speaker');
   await speakersOn(NODES, 'speakers on both nodes');
   await ecmp(demoIP);
 });
@@ -564,7 +568,8 @@ test('upgrade through OLM: catalog 0.1.1 → the Subscription upgrades, the spea
   const ours = async (): Promise<string[]> => [...new Set((await kubectl('-n', NS, 'get', 'pods', '-o', 'jsonpath={range .items[*]}{range .spec.containers[*]}{.image}{"\\n"}{end}{end}')).split('\n').filter((i) => i.includes('/metallb-operator-ts/')))].sort();
   assert.deepEqual(await ours(), [pin('/metallb:v0.1.0'), pin('/speaker:v0.1.0')], 'the 0.1.0 install runs our images by digest');
   assert.notEqual(pin('/speaker:v0.1.1'), pin('/speaker:v0.1.0'));
-  const before = await speakers();
+  await kubectl('-n', NS, 'rollout', 'status', '--timeout=300s', 'daemonset/speaker');
+  const before = await speakersOn(NODES, 'both speakers ready before the upgrade');
   const watch = watchRouteGaps(state().router!.ns, `${demoIP}/32`, NODE_IPS);
   await watch.ready;
   const t0 = performance.now();

@@ -15,7 +15,7 @@ import { alive, pidsTagged, sleep } from '../../src/lab/procs.js';
 import { ControlPlane } from '../../src/lab/controlplane.js';
 import type { PlaneState } from '../../src/lab/procs.js';
 import { agentLog, startAgent, stopAgent } from '../../src/lab/agents.js';
-import { repoRoot } from '../../src/util/golden.js';
+import { repoRoot } from '../../src/util/repo-root.js';
 import { poll } from '../helpers/poll.js';
 import { RouteMonitor } from '../helpers/route-monitor.js';
 import type { Kube, Obj } from '../../src/k8s/client.js';

@@ -11,7 +11,7 @@ import { applyConfig } from '../../src/speaker/frr/apply.js';
 import { render } from '../../src/speaker/frr/render.js';
 import { snapshotFromObjects } from '../../src/speaker/announce/from-objects.js';
 import { planBGP } from '../../src/speaker/announce/bgp.js';
-import type { KubeObject } from '../../src/api/yaml.js';
+import type { Obj } from '../../src/api/object.js';
 import { frrUnavailable, Lab, showJson, waitFor, type FrrInstance } from '../../src/lab/netns.js';
 import { bgpPaths, bgpPeers } from './seed-lab.js';
 
@@ -38,7 +38,7 @@ exit
 `;
 
 const NS = 'metallb-system';
-const objects: KubeObject[] = [
+const objects: Obj[] = [
   { apiVersion: 'v1', kind: 'Node', metadata: { name: 'v6-node' } },
   { apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', metadata: { name: 'router-v6', namespace: NS }, spec: { myASN: 64520, peerASN: 64530, peerAddress: ROUTER, routerID: '10.255.0.71', keepaliveTime: '3s', holdTime: '9s' } },
   { apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool', metadata: { name: 'v6-pool', namespace: NS }, spec: { addresses: ['2001:db8:134::/124'] } },

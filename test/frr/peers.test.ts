@@ -11,7 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { applyModel } from '../../src/speaker/frr/apply.js';
 import type { FrrConfig } from '../../src/speaker/frr/model.js';
-import { repoRoot } from '../../src/util/golden.js';
+import { repoRoot } from '../../src/util/repo-root.js';
 import { frrUnavailable, Lab, runningConfig, showJson, waitFor, type FrrInstance } from '../../src/lab/netns.js';
 import { bgpPaths, bgpPeers, directReadDiff, reloadTestDiff, ribNexthops, waitEstablished } from './seed-lab.js';
 

@@ -3,7 +3,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ValidationError } from '../../src/util/errors.js';
 import { applyConfig, applyModel, FrrApplyError } from '../../src/speaker/frr/apply.js';
-import { seedNodeModel } from '../../src/speaker/frr/fixtures.js';
+import { seedNodeModel } from '../helpers/seed-node-model.js';
 import type { Advertisement, FrrConfig } from '../../src/speaker/frr/model.js';
 import { frrUnavailable, runningConfig, showJson, waitFor, type FrrInstance } from '../../src/lab/netns.js';
 import { bgpPaths, bgpPeers, connectionsEstablished, directReadDiff, NODE_IPS, reloadTestDiff, ribNexthops, ROUTER_IP, startSeedLab, type SeedLab } from './seed-lab.js';

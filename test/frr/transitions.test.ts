@@ -8,7 +8,7 @@ import winston from 'winston';
 import { applyConfig, applyModel } from '../../src/speaker/frr/apply.js';
 import type { ParsedConfig } from '../../src/speaker/frr/parse.js';
 import { render } from '../../src/speaker/frr/render.js';
-import { hostPrefixes, seedNodeModel } from '../../src/speaker/frr/fixtures.js';
+import { hostPrefixes, seedNodeModel } from '../helpers/seed-node-model.js';
 import type { FrrConfig } from '../../src/speaker/frr/model.js';
 import { frrUnavailable, Lab, type FrrInstance } from '../../src/lab/netns.js';
 import { reloadTestDiff } from './seed-lab.js';

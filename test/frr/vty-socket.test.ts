@@ -6,7 +6,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { applyModel } from '../../src/speaker/frr/apply.js';
-import { seedNodeModel } from '../../src/speaker/frr/fixtures.js';
+import { seedNodeModel } from '../helpers/seed-node-model.js';
 import { readDaemonConfigs } from '../../src/speaker/frr/vty-socket.js';
 import { frrUnavailable, Lab, waitFor, type FrrInstance } from '../../src/lab/netns.js';
 import { directReadDiff } from './seed-lab.js';

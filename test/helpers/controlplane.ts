@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { ControlPlane as LabPlane, startControlPlane as startLabPlane } from '../../src/lab/controlplane.js';
 import { alive, binDir, freePort, pinnedVersion, probe, sleep, startProc, stopProc } from '../../src/lab/procs.js';
 import type { KubectlResult, PlaneState, ProcState } from '../../src/lab/procs.js';
-import { repoRoot } from '../../src/util/golden.js';
+import { repoRoot } from '../../src/util/repo-root.js';
 
 export type { KubectlResult } from '../../src/lab/procs.js';
 export { pinnedVersion } from '../../src/lab/procs.js';

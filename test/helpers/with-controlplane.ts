@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { repoRoot } from '../../src/util/golden.js';
+import { repoRoot } from '../../src/util/repo-root.js';
 import { CRD_DIR, manifestFiles, startControlPlane } from './controlplane.js';
 
 const usage = 'usage: with-controlplane.js [--openshift] [--scheduler] [--crds DIR] -- <command...>';

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Kube, Obj } from '../../src/k8s/client.js';
 import { parseObjects } from '../../src/api/yaml.js';
-import { repoRoot } from '../../src/util/golden.js';
+import { repoRoot } from '../../src/util/repo-root.js';
 
 export function workloadClusterRBAC(namespace: string): Obj[] {
   const objs = parseObjects(readFileSync(join(repoRoot(), 'config/rbac/workloads.yaml'), 'utf8')) as Obj[];

@@ -21,7 +21,7 @@ import { Kube } from '../../src/k8s/client.js';
 import type { Obj } from '../../src/k8s/client.js';
 import { loadKubeConfig } from '../../src/k8s/kubeconfig.js';
 import { parseObjects } from '../../src/api/yaml.js';
-import { repoRoot } from '../../src/util/golden.js';
+import { repoRoot } from '../../src/util/repo-root.js';
 import { stopProc } from '../../src/lab/procs.js';
 import { poll } from '../helpers/poll.js';
 import { serviceAccountKubeconfig } from '../helpers/service-account.js';

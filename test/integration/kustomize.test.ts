@@ -11,7 +11,7 @@ import { Kube } from '../../src/k8s/client.js';
 import type { Obj } from '../../src/k8s/client.js';
 import { loadKubeConfig } from '../../src/k8s/kubeconfig.js';
 import { parseObjects } from '../../src/api/yaml.js';
-import { repoRoot } from '../../src/util/golden.js';
+import { repoRoot } from '../../src/util/repo-root.js';
 import { poll } from '../helpers/poll.js';
 
 const NS = 'metallb-system';

@@ -21,7 +21,7 @@ import { issueServing, makeCA } from '../../src/util/x509.js';
 import { serviceAccountKubeconfig } from '../helpers/service-account.js';
 import { installWorkloadClusterRBAC } from '../helpers/workload-rbac.js';
 import { parseObjects } from '../../src/api/yaml.js';
-import { repoRoot } from '../../src/util/golden.js';
+import { repoRoot } from '../../src/util/repo-root.js';
 import { create as createAs, startTestWebhook } from '../helpers/test-webhook.js';
 import type { TestWebhook } from '../helpers/test-webhook.js';
 import { INVALID } from '../api/cases.js';

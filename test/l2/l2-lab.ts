@@ -12,7 +12,7 @@ import { Lab } from '../../src/lab/netns.js';
 import type { FrrInstance } from '../../src/lab/netns.js';
 import { startProc, stopProc } from '../../src/lab/procs.js';
 import type { ProcState } from '../../src/lab/procs.js';
-import { repoRoot } from '../../src/util/golden.js';
+import { repoRoot } from '../../src/util/repo-root.js';
 
 const run = promisify(execFile);
 

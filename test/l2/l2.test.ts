@@ -15,7 +15,7 @@ import { silentLogger } from '../../src/util/log.js';
 import { runController } from '../../src/controller/run.js';
 import type { ControllerHandle } from '../../src/controller/run.js';
 import { frrUnavailable, waitFor } from '../../src/lab/netns.js';
-import { repoRoot } from '../../src/util/golden.js';
+import { repoRoot } from '../../src/util/repo-root.js';
 import { packetIO } from '../../src/speaker/l2/raw.js';
 import { neighborSolicitation, parseNeighborAdvertisement } from '../../src/speaker/l2/ndp.js';
 import { formatMAC, ipBytes, parseMAC } from '../../src/speaker/l2/frame.js';

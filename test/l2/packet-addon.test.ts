@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { Lab } from '../../src/lab/netns.js';
-import { repoRoot } from '../../src/util/golden.js';
+import { repoRoot } from '../../src/util/repo-root.js';
 import { packetIO } from '../../src/speaker/l2/raw.js';
 import type { PacketOptions, PacketSocket } from '../../src/speaker/l2/raw.js';
 import { ARP_REQUEST, arpReply, arpRequest, gratuitousArp, parseArp } from '../../src/speaker/l2/arp.js';

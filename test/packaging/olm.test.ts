@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { main } from '../../src/cli.js';
 import { generatePackaging, stalePaths } from '../../src/commands/generate-bundle.js';
 import { parseObjects } from '../../src/api/yaml.js';
-import { repoRoot } from '../../src/util/golden.js';
+import { repoRoot } from '../../src/util/repo-root.js';
 import { run } from '../../src/lab/procs.js';
 
 const root = repoRoot();

@@ -1,14 +1,11 @@
-// Services and pool objects → the allocator's inputs (pure). Both annotation prefixes work;
-// metallb.universe.tf/ is deprecated and reported so the controller can warn.
-import type { KubeObject } from '../../api/yaml.js';
+// Services and pool objects → the allocator's inputs (pure). The annotations: api/service-annotations.ts.
+import type { Obj } from '../../api/object.js';
 import type { IPAddressPool } from '../../api/ipaddresspool.js';
 import type { AddressPool } from '../../api/addresspool.js';
 import { parseRange } from '../../net/range.js';
 import type { Family } from '../../net/range.js';
 import type { PoolSpec, ServiceRequest, FamilyPolicy } from './types.js';
-
-export const NEW_PREFIX = 'metallb.io/';
-export const OLD_PREFIX = 'metallb.universe.tf/';
+import { serviceAnnotation } from '../../api/service-annotations.js';
 
 type Any = Record<string, unknown>;
 
@@ -22,28 +19,19 @@ export interface ParsedService {
   isLoadBalancer: boolean;
 }
 
-function annotation(ann: Record<string, string>, name: string, deprecated: string[]): string | undefined {
-  if (ann[NEW_PREFIX + name] !== undefined) return ann[NEW_PREFIX + name];
-  if (ann[OLD_PREFIX + name] !== undefined) {
-    deprecated.push(OLD_PREFIX + name);
-    return ann[OLD_PREFIX + name];
-  }
-  return undefined;
-}
-
 /** The IPs in a Service's status.loadBalancer.ingress. */
 export function ingressIPs(svc: object): string[] {
   return ((((svc as Any)['status'] as Any | undefined)?.['loadBalancer'] as Any | undefined)?.['ingress'] as { ip?: string }[] | undefined ?? []).map((i) => i.ip).filter((x): x is string => !!x);
 }
 
-export function parseService(svc: KubeObject, namespaceLabels: Record<string, string> = {}): ParsedService {
+export function parseService(svc: Obj, namespaceLabels: Record<string, string> = {}): ParsedService {
   const meta = (svc.metadata ?? {}) as Any;
   const spec = (svc['spec'] ?? {}) as Any;
   const ann = (meta['annotations'] ?? {}) as Record<string, string>;
   const deprecated: string[] = [];
   const namespace = (meta['namespace'] as string | undefined) ?? 'default';
   const fams = ((spec['ipFamilies'] as string[] | undefined) ?? ['IPv4']).map((f): Family => (f === 'IPv6' ? 6 : 4));
-  const requested = annotation(ann, 'loadBalancerIPs', deprecated);
+  const requested = serviceAnnotation(ann, 'loadBalancerIPs', deprecated);
   const lbIP = spec['loadBalancerIP'] as string | undefined;
   const request: ServiceRequest = {
     key: `${namespace}/${meta['name'] as string}`,
@@ -57,9 +45,9 @@ export function parseService(svc: KubeObject, namespaceLabels: Record<string, st
     externalTrafficPolicy: spec['externalTrafficPolicy'] === 'Local' ? 'Local' : 'Cluster',
     backendKey: JSON.stringify(Object.entries((spec['selector'] ?? {}) as Record<string, string>).sort()),
   };
-  const pool = annotation(ann, 'address-pool', deprecated);
+  const pool = serviceAnnotation(ann, 'address-pool', deprecated);
   if (pool) request.requestedPool = pool;
-  const share = annotation(ann, 'allow-shared-ip', deprecated);
+  const share = serviceAnnotation(ann, 'allow-shared-ip', deprecated);
   if (share) request.sharingKey = share;
   const out: ParsedService = { request, deprecated, ingress: ingressIPs(svc), isLoadBalancer: spec['type'] === 'LoadBalancer' };
   if (typeof spec['loadBalancerClass'] === 'string') out.loadBalancerClass = spec['loadBalancerClass'];
@@ -67,7 +55,7 @@ export function parseService(svc: KubeObject, namespaceLabels: Record<string, st
 }
 
 /** IPAddressPools and AddressPools (legacy ConfigMaps already expanded) → pool specs. */
-export function poolSpecs(objects: readonly KubeObject[]): PoolSpec[] {
+export function poolSpecs(objects: readonly Obj[]): PoolSpec[] {
   const out: PoolSpec[] = [];
   for (const o of objects) {
     if (o.kind !== 'IPAddressPool' && o.kind !== 'AddressPool') continue;

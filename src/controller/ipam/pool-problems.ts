@@ -1,7 +1,7 @@
 // Cross-object problems with pools that the CRD schema cannot see: entries that do not parse
 // (host bits set, reversed ranges, ...), the same name used by an IPAddressPool and an
 // AddressPool, and pools that overlap (pure).
-import type { KubeObject } from '../../api/yaml.js';
+import type { Obj } from '../../api/object.js';
 import { findOverlaps, tryParseRange } from '../../net/range.js';
 import type { IPRange } from '../../net/range.js';
 import { compareNames } from './pool-policy.js';
@@ -11,7 +11,7 @@ export interface PoolProblem {
   message: string;
 }
 
-export function poolProblems(objects: readonly KubeObject[]): PoolProblem[] {
+export function poolProblems(objects: readonly Obj[]): PoolProblem[] {
   const pools = objects.filter((o) => o.kind === 'IPAddressPool' || o.kind === 'AddressPool');
   const out: PoolProblem[] = [];
   const parsed: { name: string; entry: string; range: IPRange }[] = [];

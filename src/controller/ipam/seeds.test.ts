@@ -8,13 +8,13 @@ import { Allocator } from './allocator.js';
 import { parseService, poolSpecs } from './from-objects.js';
 import type { ServiceRequest } from './types.js';
 import { parseObjects } from '../../api/yaml.js';
-import type { KubeObject } from '../../api/yaml.js';
+import type { Obj } from '../../api/object.js';
 import { expandLegacyConfigMaps } from '../../api/convert-legacy.js';
 import { validateObject } from '../../api/validate.js';
-import { repoRoot } from '../../util/golden.js';
+import { repoRoot } from '../../util/repo-root.js';
 
-const read = (rel: string): KubeObject[] => parseObjects(readFileSync(join(repoRoot(), rel), 'utf8'));
-const defaulted = (objs: KubeObject[]): KubeObject[] => expandLegacyConfigMaps(objs).objects.map((o) => (o.apiVersion?.startsWith('metallb.io') ? validateObject(o).defaulted : o));
+const read = (rel: string): Obj[] => parseObjects(readFileSync(join(repoRoot(), rel), 'utf8'));
+const defaulted = (objs: Obj[]): Obj[] => expandLegacyConfigMaps(objs).objects.map((o) => (o.apiVersion?.startsWith('metallb.io') ? validateObject(o).defaulted : o));
 const plain: ServiceRequest = { key: 'default/s', namespace: 'default', labels: {}, namespaceLabels: {}, families: [4], familyPolicy: 'SingleStack', requestedIPs: [], ports: [{ port: 80, protocol: 'TCP' }], externalTrafficPolicy: 'Cluster', backendKey: '' };
 const ips = (r: ReturnType<Allocator['allocate']>): string[] => (r.ok ? r.ips : assert.fail(r.reason));
 

@@ -2,29 +2,29 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { planBGP } from './bgp.js';
 import { snapshotFromObjects } from './from-objects.js';
-import type { KubeObject } from '../../api/yaml.js';
+import type { Obj } from '../../api/object.js';
 import { render } from '../frr/render.js';
-import { assertGolden } from '../../util/golden.js';
+import { assertGolden } from '../../../test/helpers/golden.js';
 
 const NS = 'metallb-system';
-const node = (name: string, labels: Record<string, string> = {}, networkUnavailable = false): KubeObject => ({
+const node = (name: string, labels: Record<string, string> = {}, networkUnavailable = false): Obj => ({
   apiVersion: 'v1', kind: 'Node', metadata: { name, labels },
   ...(networkUnavailable ? { status: { conditions: [{ type: 'NetworkUnavailable', status: 'True' }] } } : {}),
 });
-const cr = (kind: string, name: string, spec: Record<string, unknown>, labels?: Record<string, string>, version = 'v1beta1'): KubeObject =>
+const cr = (kind: string, name: string, spec: Record<string, unknown>, labels?: Record<string, string>, version = 'v1beta1'): Obj =>
   ({ apiVersion: `metallb.io/${version}`, kind, metadata: { name, namespace: NS, ...(labels ? { labels } : {}) }, spec });
-const svc = (name: string, ips: string[], extra: { etp?: string; labels?: Record<string, string>; lbClass?: string; ns?: string } = {}): KubeObject => ({
+const svc = (name: string, ips: string[], extra: { etp?: string; labels?: Record<string, string>; lbClass?: string; ns?: string } = {}): Obj => ({
   apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: extra.ns ?? 'default', labels: extra.labels ?? {} },
   spec: { type: 'LoadBalancer', externalTrafficPolicy: extra.etp ?? 'Cluster', ...(extra.lbClass ? { loadBalancerClass: extra.lbClass } : {}) },
   status: { loadBalancer: { ingress: ips.map((ip) => ({ ip })) } },
 });
-const eps = (service: string, nodes: string[], ns = 'default'): KubeObject => ({
+const eps = (service: string, nodes: string[], ns = 'default'): Obj => ({
   apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: `${service}-x`, namespace: ns, labels: { 'kubernetes.io/service-name': service } },
   endpoints: nodes.map((n) => ({ addresses: ['10.0.0.1'], nodeName: n, conditions: { ready: true } })),
 });
 
 // Seed 002: AddressPool (bgp, six /32), BFDProfile test-bfd-prof, BGPPeer peer-test, MetalLB on workers.
-const seed002 = (): KubeObject[] => [
+const seed002 = (): Obj[] => [
   node('worker-0', { 'node-role.kubernetes.io/worker': '' }),
   node('worker-1', { 'node-role.kubernetes.io/worker': '' }),
   cr('AddressPool', 'address-pool-bgp', { protocol: 'bgp', autoAssign: true, addresses: ['192.168.155.150/32', '192.168.155.151/32', '192.168.155.152/32'] }),
@@ -61,8 +61,8 @@ test('seed 003: IPAddressPool + empty BGPAdvertisement announces 192.168.5.1/32'
   assert.deepEqual(plan.announcements.map((a) => a.prefix), ['192.168.5.1/32']);
 });
 
-interface Case { name: string; objects: KubeObject[]; node: string; prefixes?: string[]; reason?: RegExp; error?: RegExp; check?: (text: string) => void }
-const base = (): KubeObject[] => [node('n1', { zone: 'a' }), node('n2', { zone: 'b' }), cr('IPAddressPool', 'p', { addresses: ['10.10.0.0/24', '2001:db8:5::/120'] }),
+interface Case { name: string; objects: Obj[]; node: string; prefixes?: string[]; reason?: RegExp; error?: RegExp; check?: (text: string) => void }
+const base = (): Obj[] => [node('n1', { zone: 'a' }), node('n2', { zone: 'b' }), cr('IPAddressPool', 'p', { addresses: ['10.10.0.0/24', '2001:db8:5::/120'] }),
   cr('BGPPeer', 'r4', { myASN: 64512, peerASN: 64513, peerAddress: '192.168.1.1' })];
 
 const CASES: Case[] = [
@@ -131,8 +131,8 @@ for (const c of CASES) {
 }
 
 // Issue 18.1: one bad object must not take the config of every other one down with it.
-const good = (): KubeObject[] => [...seed002().slice(0, 4), cr('BGPPeer', 'peer-test', { myASN: 64520, peerASN: 64521, peerAddress: '192.168.133.1' }), ...seed002().slice(5)];
-const BAD_PEERS: { name: string; objects: KubeObject[]; skipped: RegExp }[] = [
+const good = (): Obj[] => [...seed002().slice(0, 4), cr('BGPPeer', 'peer-test', { myASN: 64520, peerASN: 64521, peerAddress: '192.168.133.1' }), ...seed002().slice(5)];
+const BAD_PEERS: { name: string; objects: Obj[]; skipped: RegExp }[] = [
   { name: 'a BGPPeer naming a missing BFDProfile', skipped: /^BGPPeer bad: BFDProfile "ghost" does not exist$/, objects: [cr('BGPPeer', 'bad', { myASN: 64520, peerASN: 64530, peerAddress: '192.168.133.9', bfdProfile: 'ghost' })] },
   { name: 'a BGPPeer naming a missing Secret', skipped: /^BGPPeer bad: passwordSecret metallb-system\/nope not found/, objects: [cr('BGPPeer', 'bad', { myASN: 64520, peerASN: 64530, peerAddress: '192.168.133.9', passwordSecret: { name: 'nope' } }, undefined, 'v1beta2')] },
   { name: 'a second BGPPeer with the same address', skipped: /^BGPPeer bad: an older BGPPeer already peers with 192\.168\.133\.1 in the default VRF/, objects: [{ ...cr('BGPPeer', 'bad', { myASN: 64520, peerASN: 64530, peerAddress: '192.168.133.1' }), metadata: { name: 'bad', namespace: NS, creationTimestamp: '2030-01-01T00:00:00Z' } }] },

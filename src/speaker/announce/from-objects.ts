@@ -1,6 +1,6 @@
 // Kubernetes objects (from informer caches or YAML files) → the planners' Snapshot. Core objects
 // are reduced to what the planners read; metallb.io objects arrive validated and defaulted.
-import type { KubeObject } from '../../api/yaml.js';
+import type { Obj } from '../../api/object.js';
 import type { BGPPeer } from '../../api/bgppeer.js';
 import { PASSWORD_SECRET_TYPE } from '../../api/bgppeer.js';
 import type { BFDProfile } from '../../api/bfdprofile.js';
@@ -10,14 +10,13 @@ import type { Community } from '../../api/community.js';
 import type { IPAddressPool } from '../../api/ipaddresspool.js';
 import type { AddressPool } from '../../api/addresspool.js';
 import type { EndpointView, NodeView, PoolView, ServiceView, Snapshot } from './snapshot.js';
-
-export const POOL_ANNOTATION = 'metallb.io/ip-allocated-from-pool';
+import { POOL_ANNOTATION } from '../../api/service-annotations.js';
 
 type Any = Record<string, unknown>;
 const get = (o: unknown, ...path: string[]): unknown => path.reduce<unknown>((acc, k) => (acc && typeof acc === 'object' ? (acc as Any)[k] : undefined), o);
-const labelsOf = (o: KubeObject): Record<string, string> => (get(o, 'metadata', 'labels') as Record<string, string> | undefined) ?? {};
+const labelsOf = (o: Obj): Record<string, string> => (get(o, 'metadata', 'labels') as Record<string, string> | undefined) ?? {};
 
-export function nodeView(o: KubeObject): NodeView {
+export function nodeView(o: Obj): NodeView {
   const conditions = (get(o, 'status', 'conditions') as { type: string; status: string }[] | undefined) ?? [];
   return {
     name: o.metadata?.name ?? '',
@@ -28,7 +27,7 @@ export function nodeView(o: KubeObject): NodeView {
 }
 
 /** A LoadBalancer Service with its assigned IPs; undefined for other Services. */
-export function serviceView(o: KubeObject): ServiceView | undefined {
+export function serviceView(o: Obj): ServiceView | undefined {
   if (get(o, 'spec', 'type') !== 'LoadBalancer') return undefined;
   const ingress = (get(o, 'status', 'loadBalancer', 'ingress') as { ip?: string }[] | undefined) ?? [];
   const v: ServiceView = {
@@ -45,7 +44,7 @@ export function serviceView(o: KubeObject): ServiceView | undefined {
   return v;
 }
 
-export function endpointViews(slice: KubeObject): EndpointView[] {
+export function endpointViews(slice: Obj): EndpointView[] {
   const svc = (get(slice, 'metadata', 'labels') as Record<string, string> | undefined)?.['kubernetes.io/service-name'];
   if (!svc) return [];
   const service = `${slice.metadata?.namespace ?? 'default'}/${svc}`;
@@ -72,7 +71,7 @@ function poolViews(ipPools: IPAddressPool[], addressPools: AddressPool[]): PoolV
  * Decodes the "password" key of kubernetes.io/basic-auth Secrets (data is base64, stringData is
  * plain); a Secret of another type gives no password but a problem the peer's skip reports.
  */
-function secretPasswords(secrets: KubeObject[]): { passwords: Record<string, string>; problems: Record<string, string> } {
+function secretPasswords(secrets: Obj[]): { passwords: Record<string, string>; problems: Record<string, string> } {
   const passwords: Record<string, string> = {};
   const problems: Record<string, string> = {};
   for (const s of secrets) {
@@ -98,19 +97,19 @@ export interface SnapshotOptions {
 }
 
 /** Objects of any kind → Snapshot; unknown kinds are ignored. */
-export function snapshotFromObjects(objects: readonly KubeObject[], opts: SnapshotOptions = {}): Snapshot {
+export function snapshotFromObjects(objects: readonly Obj[], opts: SnapshotOptions = {}): Snapshot {
   const of = <T>(kind: string): T[] => objects.filter((o) => o.kind === kind) as unknown as T[];
-  const secrets = secretPasswords(of<KubeObject>('Secret'));
+  const secrets = secretPasswords(of<Obj>('Secret'));
   const snap: Snapshot = {
-    nodes: of<KubeObject>('Node').map(nodeView),
+    nodes: of<Obj>('Node').map(nodeView),
     peers: [...of<BGPPeer>('BGPPeer'), ...(opts.extraPeers ?? [])],
     bfdProfiles: of<BFDProfile>('BFDProfile'),
     pools: [...poolViews(of<IPAddressPool>('IPAddressPool'), of<AddressPool>('AddressPool')), ...(opts.extraPools ?? [])],
     bgpAdvertisements: of<BGPAdvertisement>('BGPAdvertisement').map((a) => ({ ...a, spec: a.spec ?? {} })),
     l2Advertisements: of<L2Advertisement>('L2Advertisement').map((a) => ({ ...a, spec: a.spec ?? {} })),
     communities: of<Community>('Community'),
-    services: of<KubeObject>('Service').map(serviceView).filter((v): v is ServiceView => !!v),
-    endpoints: of<KubeObject>('EndpointSlice').flatMap(endpointViews),
+    services: of<Obj>('Service').map(serviceView).filter((v): v is ServiceView => !!v),
+    endpoints: of<Obj>('EndpointSlice').flatMap(endpointViews),
     secrets: secrets.passwords,
   };
   if (Object.keys(secrets.problems).length > 0) snap.secretProblems = secrets.problems;

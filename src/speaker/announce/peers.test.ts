@@ -5,20 +5,20 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { validateObject } from '../../api/validate.js';
-import type { KubeObject } from '../../api/yaml.js';
+import type { Obj } from '../../api/object.js';
 import { snapshotFromObjects } from './from-objects.js';
 import { planPeers } from './peers.js';
 
 const NS = 'metallb-system';
-const peer = (spec: Record<string, unknown>): KubeObject => ({ apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', metadata: { name: 'p', namespace: NS }, spec: { myASN: 64520, peerASN: 64521, peerAddress: '192.168.1.1', ...spec } });
-const withoutAddress = (spec: Record<string, unknown>): KubeObject => {
+const peer = (spec: Record<string, unknown>): Obj => ({ apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', metadata: { name: 'p', namespace: NS }, spec: { myASN: 64520, peerASN: 64521, peerAddress: '192.168.1.1', ...spec } });
+const withoutAddress = (spec: Record<string, unknown>): Obj => {
   const o = peer(spec);
   delete (o['spec'] as Record<string, unknown>)['peerAddress'];
   return o;
 };
 
 const long = (n: number): string => 'a'.repeat(n);
-const CANDIDATES: KubeObject[] = [
+const CANDIDATES: Obj[] = [
   ...['eth0', 'bond0.100', 'net_1', 'a-b', '-x', '.x', '_x', 'veth@if3', long(15), long(16), 'é'].map((v) => withoutAddress({ interface: v, dynamicASN: 'external', peerASN: undefined })),
   ...['red', 'vrf-1', 'a.b', long(15), long(16), '-red', 'default', 'red blue'].map((vrf) => peer({ vrf })),
   ...['p', 'prof-1', 'a.b', long(63), long(64), 'Upper', 'under_score', '-p'].map((bfdProfile) => peer({ bfdProfile })),

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { ValidationError } from '../../util/errors.js';
 import { applyAndShowArgs, applyConfig, applyModel, FrrApplyError } from './apply.js';
-import { seedNodeModel } from './fixtures.js';
+import { seedNodeModel } from '../../../test/helpers/seed-node-model.js';
 import type { Vtysh, VtyshResult } from './vtysh.js';
 
 interface FakeOptions {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { diffConfigs, formatDelta, redactSecrets } from './diff.js';
 import { parseConfig } from './parse.js';
 import { render } from './render.js';
-import { seedNodeModel } from './fixtures.js';
+import { seedNodeModel } from '../../../test/helpers/seed-node-model.js';
 
 const delta = (running: string, desired: string): string => formatDelta(diffConfigs(parseConfig(running), parseConfig(desired)));
 

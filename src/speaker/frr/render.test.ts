@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertGolden } from '../../util/golden.js';
+import { assertGolden } from '../../../test/helpers/golden.js';
 import { render } from './render.js';
 import { sortForFrr, type FrrConfig } from './model.js';
-import { seedNodeModel, SEED_BFD_PROFILE } from './fixtures.js';
+import { seedNodeModel, SEED_BFD_PROFILE } from '../../../test/helpers/seed-node-model.js';
 import { parseConfig } from './parse.js';
 import { diffConfigs } from './diff.js';
 

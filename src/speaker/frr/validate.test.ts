@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { ValidationError } from '../../util/errors.js';
 import { findProblems, validateConfig } from './validate.js';
 import { render } from './render.js';
-import { seedNodeModel } from './fixtures.js';
+import { seedNodeModel } from '../../../test/helpers/seed-node-model.js';
 import type { FrrConfig } from './model.js';
 
 const base = (): FrrConfig => seedNodeModel('192.168.133.71', [{ prefix: '192.168.155.150/32', communities: ['no-export'] }]);

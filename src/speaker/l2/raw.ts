@@ -4,7 +4,7 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
-import { repoRoot } from '../../util/golden.js';
+import { repoRoot } from '../../util/repo-root.js';
 import { MetalLBError } from '../../util/errors.js';
 
 export interface NetInterface {

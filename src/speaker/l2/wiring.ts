@@ -5,7 +5,7 @@ import type { Logger } from '../../util/log.js';
 import type { Metrics } from '../../metrics/registry.js';
 import { M } from '../../metrics/catalog.js';
 import type { Snapshot } from '../announce/snapshot.js';
-import type { Caches } from '../watches.js';
+import type { Caches } from '../../k8s/caches.js';
 import { Announcer } from './announcer.js';
 import { LeaseTracker } from './lease-tracker.js';
 import { L2Loop } from './loop.js';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Obj } from '../../k8s/types.js';
+import type { Obj } from '../../api/object.js';
 import { l2Supersedes, planServiceStatuses, statusObjectName } from './plan.js';
 import { bgpStatusFields, l2StatusFields } from './fields.js';
 

@@ -3,7 +3,7 @@
 // its own objects again; its objects for Services it no longer announces go, and so does what it
 // upstream-style takes over (another node's layer 2 record for IPs this node now answers).
 import { createHash } from 'node:crypto';
-import type { Obj } from '../../k8s/types.js';
+import type { Obj } from '../../api/object.js';
 import { sameContent } from '../../util/canonical.js';
 import { STATUS_NODE_LABEL, STATUS_SERVICE_NAME_LABEL, STATUS_SERVICE_NAMESPACE_LABEL } from '../../api/object-names.js';
 

@@ -3,15 +3,8 @@
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { repoRoot } from '../../src/util/repo-root.js';
 import assert from 'node:assert/strict';
-
-/** The repository root: dist/src/util → ../../.. ; src/util → ../.. */
-export function repoRoot(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const parts = here.split('/');
-  const distAt = parts.lastIndexOf('dist');
-  return distAt >= 0 ? parts.slice(0, distAt).join('/') : join(here, '..', '..');
-}
 
 /** Maps a compiled test file's directory (dist/...) back to its source directory. */
 export function sourceDir(importMetaUrl: string): string {

@@ -2,10 +2,9 @@
 // projected object equal those built from the whole object.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Obj } from '../k8s/client.js';
-import type { KubeObject } from '../api/yaml.js';
-import { endpointViews, serviceView } from './announce/from-objects.js';
-import { projectEndpointSlice, projectService } from './watches.js';
+import type { Obj } from './client.js';
+import { endpointViews, serviceView } from '../speaker/announce/from-objects.js';
+import { projectEndpointSlice, projectService } from './watched-kinds.js';
 
 const svc = (spec: Record<string, unknown>, extra: Record<string, unknown> = {}): Obj => ({
   apiVersion: 'v1', kind: 'Service',
@@ -19,7 +18,7 @@ test('a projected LoadBalancer Service gives the same view, and keeps what Event
   for (const spec of [{ type: 'LoadBalancer' }, { type: 'LoadBalancer', externalTrafficPolicy: 'Local', loadBalancerClass: 'metallb' }]) {
     const whole = svc(spec);
     const p = projectService(structuredClone(whole));
-    assert.deepEqual(serviceView(p as unknown as KubeObject), serviceView(whole as unknown as KubeObject));
+    assert.deepEqual(serviceView(p), serviceView(whole));
     assert.deepEqual(p.metadata, { name: 's', namespace: 'ns', uid: 'u1', resourceVersion: '7', labels: { app: 'x' }, annotations: { 'metallb.io/ip-allocated-from-pool': 'p' } });
     assert.equal(p.apiVersion, 'v1');
     assert.equal(p.kind, 'Service');
@@ -30,7 +29,7 @@ test('other Services keep only their identity and type', () => {
   const p = projectService(svc({ type: 'ClusterIP' }));
   assert.deepEqual(p['spec'], { type: 'ClusterIP' });
   assert.equal(p['status'], undefined);
-  assert.equal(serviceView(p as unknown as KubeObject), undefined);
+  assert.equal(serviceView(p), undefined);
 });
 
 test('a projected EndpointSlice gives the same endpoint views', () => {
@@ -44,8 +43,8 @@ test('a projected EndpointSlice gives the same endpoint views', () => {
       { addresses: ['10.0.0.3'], conditions: {} },
     ],
     ports: [{ port: 80 }],
-  } as unknown as Obj;
+  } as Obj;
   const p = projectEndpointSlice(structuredClone(whole));
-  assert.deepEqual(endpointViews(p as unknown as KubeObject), endpointViews(whole as unknown as KubeObject));
+  assert.deepEqual(endpointViews(p), endpointViews(whole));
   assert.equal(p['ports'], undefined);
 });

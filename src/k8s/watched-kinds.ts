@@ -1,10 +1,8 @@
-// The informers a speaker (and the controller) keeps: core objects cluster-wide, metallb.io objects
-// in the operator namespace. One place lists them, so RBAC and code agree.
-import { Informer } from '../k8s/informer.js';
-import type { InformerSpec } from '../k8s/informer.js';
-import type { Kube, Obj } from '../k8s/client.js';
-import type { KubeObject } from '../api/yaml.js';
-import type { Logger } from '../util/log.js';
+// What the speaker and the controller watch: core objects cluster-wide, metallb.io objects in the
+// operator namespace, each reduced to what its program reads. One place lists them, so the Roles
+// (templates/) and the code agree.
+import type { InformerSpec } from './informer.js';
+import type { Obj } from './client.js';
 import { LEGACY_CONFIGMAP } from '../api/object-names.js';
 
 type Fields = Record<string, unknown>;
@@ -57,26 +55,16 @@ export function speakerInformerSpecs(namespace: string): InformerSpec[] {
   ];
 }
 
-export class Caches {
-  readonly informers: Informer[];
-  constructor(kube: Kube, specs: InformerSpec[], log: Logger) {
-    this.informers = specs.map((s) => new Informer(kube, s, log));
-  }
-  onChange(fn: (kind: string) => void): void {
-    for (const i of this.informers) i.on(() => fn(i.spec.kind));
-  }
-  async start(): Promise<void> {
-    for (const i of this.informers) i.start();
-    await Promise.all(this.informers.map((i) => i.synced));
-  }
-  stop(): void {
-    for (const i of this.informers) i.stop();
-  }
-  /** Every cached object, as the planners' input. */
-  objects(): KubeObject[] {
-    return this.informers.flatMap((i) => i.list() as Obj[]) as unknown as KubeObject[];
-  }
-  get(kind: string, namespace: string | undefined, name: string): Obj | undefined {
-    return this.informers.find((i) => i.spec.kind === kind)?.get(namespace, name);
-  }
+export function controllerInformerSpecs(namespace: string): InformerSpec[] {
+  return [
+    { apiVersion: 'v1', kind: 'Service' },
+    { apiVersion: 'v1', kind: 'Namespace' },
+    { apiVersion: 'v1', kind: 'ConfigMap', namespace, fieldSelector: `metadata.name=${LEGACY_CONFIGMAP}` },
+    { apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool', namespace },
+    { apiVersion: 'metallb.io/v1beta1', kind: 'AddressPool', namespace },
+    // Only to mirror the layer 2 node into the Service annotations (l2-annotations.ts).
+    { apiVersion: 'metallb.io/v1beta1', kind: 'ServiceL2Status', namespace, project: (o) => ({ apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.metadata?.name, namespace: o.metadata?.namespace, labels: o.metadata?.labels, creationTimestamp: o.metadata?.creationTimestamp, resourceVersion: o.metadata?.resourceVersion }, status: o['status'] }) as Obj },
+    // Only for status.established (peer-summary.ts): the speakers write the sessions it counts.
+    { apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', namespace, project: (o) => ({ apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.metadata?.name, namespace: o.metadata?.namespace, resourceVersion: o.metadata?.resourceVersion }, status: o['status'] }) as Obj },
+  ];
 }

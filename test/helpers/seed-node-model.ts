@@ -1,7 +1,7 @@
 // Example models shared by the golden tests, the real-FRR tests and the benchmarks. Seed 002 is the
 // OpenShift BGP walkthrough: a node in AS 64520 peering with the router 192.168.133.1 (AS 64521)
 // with BFD profile test-bfd-prof, announcing Service IPs from 192.168.155.150/32 on.
-import type { Advertisement, BfdProfileConfig, FrrConfig, NeighborConfig } from './model.js';
+import type { Advertisement, BfdProfileConfig, FrrConfig, NeighborConfig } from '../../src/speaker/frr/model.js';
 
 export const SEED_ROUTER_IP = '192.168.133.1';
 export const SEED_ROUTER_ASN = 64521;

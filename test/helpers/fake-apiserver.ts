@@ -4,8 +4,8 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { parseKubeConfig } from './kubeconfig.js';
-import type { KubeConfig } from './kubeconfig.js';
+import { parseKubeConfig } from '../../src/k8s/kubeconfig.js';
+import type { KubeConfig } from '../../src/k8s/kubeconfig.js';
 
 export interface Recorded {
   method: string;
