@@ -45,7 +45,7 @@ try {
   }
   await admin.apply(cr);
   await until('applied', async () => (await Promise.all(expected.map((r) => admin.get(r)))).every((o) => o !== undefined));
-  await op.queue.idle();
+  await op.reconciler.queue.idle();
   await sleep(2000); // let DaemonSet/Deployment status settle once
   const before = opKube.totalWrites;
   await sleep(IDLE_MS);

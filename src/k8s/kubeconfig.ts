@@ -13,7 +13,7 @@ import { MetalLBError } from '../util/errors.js';
 /** The kubeconfig cannot be found, read or understood; the message says which and where. */
 export class KubeConfigError extends MetalLBError {}
 
-/** Where a configuration came from: dot-i-base.ts loads client-node's KubeConfig from the same. */
+/** Where a configuration came from: auth-fallback.ts loads client-node's KubeConfig from the same. */
 export type KubeConfigSource = { kind: 'file'; path: string } | { kind: 'in-cluster'; root: string };
 
 export interface ClusterConfig {

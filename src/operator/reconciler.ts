@@ -1,12 +1,15 @@
-// The MetalLB reconcile loop: @dot-i/k8s-operator (through ResilientOperator) watches MetalLB CRs;
-// every event only marks a key dirty; the WorkQueue runs reconcile(key), which re-reads the cache,
-// renders, applies only what changed, and writes status only when it changed.
+// The MetalLB reconcile loop, a plain class: informers on the MetalLB CRs and everything the
+// operator owns; every event only marks a key dirty; the WorkQueue runs reconcile(key), which
+// re-reads the cache, renders, applies only what changed, and writes status only when it changed.
+// @dot-i/k8s-operator starts and stops it and lends it the finalizer protocol (dot-i-lifecycle.ts,
+// ADR 0019); nothing here imports the library.
 import type { Obj } from '../k8s/client.js';
 import { keyOf, refOf, describe } from '../k8s/client.js';
 import type { Kube } from '../k8s/client.js';
 import { Informer } from '../k8s/informer.js';
 import { WorkQueue } from '../k8s/queue.js';
-import { ResilientOperator } from './dot-i-base.js';
+import type { Finalizers, Lifecycle } from './lifecycle.js';
+import { ownedInformerSpecs } from './owned-informers.js';
 import { computeConditions, sameConditions } from './conditions.js';
 import { singletonProblem, SINGLETON_NAME } from './singleton.js';
 import { needsApply, recordOf, withHash } from './applied.js';
@@ -28,8 +31,7 @@ import { DEFAULT_WEBHOOK_PORT } from '../webhook/server.js';
 import { COMPONENT_LABEL, CREATE_ONLY_ANNOTATION, MANAGED_BY, MANAGED_BY_LABEL, NAME_LABEL, SERVING_SINCE_ANNOTATION, SPEAKER_SCC } from './names.js';
 import { CONTROLLER_METRICS_CERT, SPEAKER_METRICS_CERT, WEBHOOK_CERT, caBundleOf, renewal, renewedSecret } from './serving-cert.js';
 import type { Served } from './serving-cert.js';
-
-import { OWNER_LABEL, MANAGED_SELECTOR as MANAGED } from './reconciler-labels.js';
+import { OWNER_LABEL } from './reconciler-labels.js';
 
 export const FINALIZER = 'metallb.io/cluster-resources';
 
@@ -39,6 +41,8 @@ export interface ReconcilerDeps {
   namespace: string;
   openshift: boolean;
   render: (cr: MetalLB, openshift: boolean, cluster: ClusterFacts) => Obj[];
+  /** Adds and removes the MetalLB finalizer (the library's protocol, through the adapter). */
+  finalizers: Finalizers;
   now?: () => string;
   /**
    * Deploy the admission webhook (the program's default; tests without a pod network leave it
@@ -63,27 +67,12 @@ const available = (d: Available): boolean => (d?.status?.availableReplicas ?? 0)
 /** Certificates are checked for renewal at least this often, events or not. */
 const CERT_CHECK_MS = 6 * 3600_000;
 
-type OwnedSpec = { apiVersion: string; kind: string; namespace?: string; labelSelector?: string; fieldSelector?: string };
-
-/**
- * Kinds the operator owns, watched so that drift (or deletion) is repaired. The shared SCC is
- * watched by name: the operator may read no other (ADR 0014).
- */
-function ownedInformerSpecs(ns: string, openshift: boolean, webhook: boolean, monitoring: boolean): OwnedSpec[] {
-  const namespaced = [
-    'v1/ServiceAccount', 'v1/ConfigMap', 'v1/Service', 'rbac.authorization.k8s.io/v1/Role', 'rbac.authorization.k8s.io/v1/RoleBinding', 'apps/v1/Deployment', 'apps/v1/DaemonSet',
-    ...(monitoring ? ['monitoring.coreos.com/v1/ServiceMonitor', 'monitoring.coreos.com/v1/PrometheusRule'] : []),
-  ];
-  const split = (s: string): { apiVersion: string; kind: string } => ({ apiVersion: s.slice(0, s.lastIndexOf('/')), kind: s.slice(s.lastIndexOf('/') + 1) });
-  return [
-    ...namespaced.map((s) => ({ ...split(s), namespace: ns, labelSelector: MANAGED })),
-    ...(webhook ? [{ apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingWebhookConfiguration', labelSelector: `${OWNER_LABEL}=${ns}.${SINGLETON_NAME}` }] : []),
-    ...(openshift ? [{ apiVersion: 'security.openshift.io/v1', kind: 'SecurityContextConstraints', fieldSelector: `metadata.name=${SPEAKER_SCC}` }] : []),
-  ];
-}
-
-export class MetalLBOperator extends ResilientOperator {
+export class MetalLBReconciler implements Lifecycle {
   readonly queue: WorkQueue;
+  private readonly kube: Kube;
+  private readonly log: Logger;
+  /** Every MetalLB of the cluster: ours, and other installations' (installations.ts). */
+  private metallbs: Informer | undefined;
   private readonly records = new Map<string, AppliedRecord>();
   /** Create-only objects known to exist (createOnce). */
   private readonly existing = new Set<string>();
@@ -106,7 +95,8 @@ export class MetalLBOperator extends ResilientOperator {
   private bgpPeerCRD: Informer | undefined;
 
   constructor(private readonly deps: ReconcilerDeps) {
-    super(deps.kube, deps.log);
+    this.kube = deps.kube;
+    this.log = deps.log;
     this.queue = new WorkQueue(
       (key) => this.reconcile(key),
       (key, err, attempt) => deps.log.error('reconcile failed', { event: 'reconcile-error', key, attempt, error: errorMessage(err) }),
@@ -122,7 +112,7 @@ export class MetalLBOperator extends ResilientOperator {
     return `${this.deps.namespace}/${SINGLETON_NAME}`;
   }
 
-  protected async init(): Promise<void> {
+  async start(): Promise<void> {
     for (const spec of ownedInformerSpecs(this.deps.namespace, this.deps.openshift, this.ownsWebhook, this.deps.metrics?.monitoring ?? false)) {
       const inf = new Informer(this.kube, spec, this.log);
       inf.on((type, obj) => {
@@ -170,15 +160,20 @@ export class MetalLBOperator extends ResilientOperator {
     }
     await Promise.all([...this.owned, this.legacy, this.peers, this.nodes, this.bgpPeerCRD, ...(this.certSecret ? [this.certSecret] : []), ...this.olmWebhook].map((i) => i.synced));
     if (!this.ownsWebhook) await this.removeOwnWebhookConfiguration();
-    await this.watchResource('metallb.io', 'v1beta1', 'metallbs', async (e) => {
-      this.queue.add(`${e.meta.namespace ?? ''}/${e.meta.name}`);
+    this.metallbs = new Informer(this.kube, { apiVersion: 'metallb.io/v1beta1', kind: 'MetalLB' }, this.log);
+    this.metallbs.on((_type, o) => {
+      this.queue.add(`${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`);
       // Another installation's MetalLB coming or going can decide whether ours may deploy.
       this.queue.add(this.singletonKey);
     });
+    this.metallbs.start();
+    await this.metallbs.synced;
+    this.log.info('watching', { event: 'watch-started', resource: 'metallbs.metallb.io/v1beta1' });
   }
 
-  override stop(): void {
+  stop(): void {
     this.queue.stop();
+    this.metallbs?.stop();
     for (const i of this.owned) i.stop();
     this.legacy?.stop();
     this.peers?.stop();
@@ -187,7 +182,6 @@ export class MetalLBOperator extends ResilientOperator {
     this.certSecret?.stop();
     for (const i of this.olmWebhook) i.stop();
     clearInterval(this.certTimer);
-    super.stop();
   }
 
   /**
@@ -215,7 +209,7 @@ export class MetalLBOperator extends ResilientOperator {
   async reconcile(key: string): Promise<void> {
     const slash = key.indexOf('/');
     const [ns, name] = [key.slice(0, slash), key.slice(slash + 1)];
-    const cr = this.informerFor('MetalLB')?.get(ns, name) as (MetalLB & Obj) | undefined;
+    const cr = this.metallbs?.get(ns, name) as (MetalLB & Obj) | undefined;
     if (!cr) return; // deleted: namespaced objects go through ownerReferences, the rest via the finalizer
     const now = this.deps.now ?? ((): string => new Date().toISOString());
     const generation = cr.metadata.generation ?? 0;
@@ -227,11 +221,11 @@ export class MetalLBOperator extends ResilientOperator {
     if (problem) return this.writeStatus(cr, computeConditions({ generation, applyErrors: [], crProblem: problem }, cr.status?.conditions, now()));
 
     if (cr.metadata.deletionTimestamp) {
-      await this.finalizer(cr, 'metallbs', FINALIZER, () => this.deleteClusterScoped());
+      await this.deps.finalizers.handle(cr, FINALIZER, () => this.deleteClusterScoped());
       this.records.clear();
       return;
     }
-    if (await this.finalizer(cr, 'metallbs', FINALIZER, () => this.deleteClusterScoped())) return; // just added; the update re-queues us
+    if (await this.deps.finalizers.handle(cr, FINALIZER, () => this.deleteClusterScoped())) return; // just added; the update re-queues us
     if (!cr.metadata.annotations?.[SERVING_SINCE_ANNOTATION]) {
       // Claimed from now on: other installations of the same class see how old ours is (installations.ts).
       await this.kube.mergePatch(refOf(cr), { metadata: { annotations: { [SERVING_SINCE_ANNOTATION]: now() } } });
@@ -394,7 +388,7 @@ export class MetalLBOperator extends ResilientOperator {
   }
 
   private installations(): Installation[] {
-    return installationsOf(this.informerFor('MetalLB')?.list() ?? [], FINALIZER);
+    return installationsOf(this.metallbs?.list() ?? [], FINALIZER);
   }
 
   private async writeStatus(cr: MetalLB & Obj, conditions: Condition[]): Promise<void> {

@@ -2,7 +2,8 @@
 import type { Kube, Obj } from '../k8s/client.js';
 import { hasMonitoring, hasServiceCA, isOpenShift } from '../k8s/discovery.js';
 import type { Logger } from '../util/log.js';
-import { MetalLBOperator } from './reconciler.js';
+import { MetalLBReconciler } from './reconciler.js';
+import { DotILifecycle } from './dot-i-lifecycle.js';
 import type { MetalLB } from '../api/metallb.js';
 import type { MetricsFacts } from './render.js';
 
@@ -20,6 +21,9 @@ export interface OperatorDeps {
   metricsTls?: boolean;
 }
 
+/** The running operator: the library's lifecycle around the reconciler (ADR 0019). */
+export type MetalLBOperator = DotILifecycle<MetalLBReconciler>;
+
 export async function runOperator(d: OperatorDeps): Promise<MetalLBOperator> {
   const openshift = d.openshift ?? (await isOpenShift(d.kube));
   // The webhook's certificate: service-ca's where it runs, else one the operator issues.
@@ -29,7 +33,7 @@ export async function runOperator(d: OperatorDeps): Promise<MetalLBOperator> {
   // Asked once: CRDs installed later (a Prometheus operator added to the cluster) need an operator restart.
   const metrics: MetricsFacts = { monitoring: await hasMonitoring(d.kube), ...(d.metricsTls ? { certificates } : {}) };
   d.log.info('operator starting', { event: 'start', namespace: d.namespace, openshift, webhook: webhook ?? 'off', metricsTls: metrics.certificates ?? 'off', monitoring: metrics.monitoring });
-  const op = new MetalLBOperator({ kube: d.kube, log: d.log, namespace: d.namespace, openshift, render: d.render, metrics, ...(webhook ? { webhook } : {}) });
+  const op = new DotILifecycle(d.kube, d.log, (finalizers) => new MetalLBReconciler({ kube: d.kube, log: d.log, namespace: d.namespace, openshift, render: d.render, metrics, finalizers, ...(webhook ? { webhook } : {}) }));
   await op.start();
   return op;
 }

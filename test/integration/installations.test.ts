@@ -11,8 +11,8 @@ import type { Obj } from '../../src/k8s/client.js';
 import { loadKubeConfig } from '../../src/k8s/kubeconfig.js';
 import { silentLogger } from '../../src/util/log.js';
 import { runOperator } from '../../src/operator/run.js';
+import type { MetalLBOperator } from '../../src/operator/run.js';
 import { operatorRender } from '../../src/operator/wiring.js';
-import type { MetalLBOperator } from '../../src/operator/reconciler.js';
 import { poll } from '../helpers/poll.js';
 
 const A = 'metallb-ia';

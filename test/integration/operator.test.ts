@@ -12,8 +12,8 @@ import type { Obj } from '../../src/k8s/client.js';
 import { loadKubeConfig } from '../../src/k8s/kubeconfig.js';
 import { silentLogger } from '../../src/util/log.js';
 import { runOperator } from '../../src/operator/run.js';
+import type { MetalLBOperator } from '../../src/operator/run.js';
 import { operatorRender } from '../../src/operator/wiring.js';
-import type { MetalLBOperator } from '../../src/operator/reconciler.js';
 import { poll } from '../helpers/poll.js';
 
 // A namespace of its own: the API tests apply the seed CRs into metallb-system with kubectl.
@@ -94,7 +94,7 @@ test('editing tolerations and nodeSelector changes where speakers run', async ()
 });
 
 test('an unchanged CR causes zero writes, and a manual edit is reverted', async () => {
-  await op.queue.idle();
+  await op.reconciler.queue.idle();
   await sleep(1500);
   const before = opKube.totalWrites;
   await sleep(3000);
@@ -150,7 +150,7 @@ test('metallb-excludel2 is created with the default list and then left to the us
   // a change of the CR makes the operator reconcile everything again
   await admin.apply(metallb({ nodeSelector: { 'node-role.kubernetes.io/worker': '' }, logLevel: 'debug' }));
   await poll('the DaemonSet at the new log level', async () => (JSON.stringify((await ds())?.['spec']).includes('--log-level=debug') ? true : undefined));
-  await op.queue.idle();
+  await op.reconciler.queue.idle();
   assert.equal(((await get())?.['data'] as Record<string, string>)['excludel2.yaml'], 'announcedInterfacesToExclude: ["^eth9$"]\n', 'the user\'s edit stays');
   await admin.apply(metallb({ nodeSelector: { 'node-role.kubernetes.io/worker': '' } }));
 });
@@ -168,7 +168,7 @@ test('a MetalLB with another name, or in another namespace, is Degraded with wha
 });
 
 test('restarting the apiserver does not kill the operator, and it does not re-apply', async (t) => {
-  await op.queue.idle();
+  await op.reconciler.queue.idle();
   // Objects only: a status write is allowed when a condition really changed (the workloads' own
   // status moves while kube-controller-manager reconnects; seen once in about ten runs).
   const objectWrites = (): number => opKube.writes.apply + opKube.writes.patch + opKube.writes.create + opKube.writes.delete;
