@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type * as ClientNode from '@kubernetes/client-node';
 import { Kube } from '../k8s/client.js';
 import type { Obj } from '../k8s/client.js';
-import { FakeApiServer, sendJSON } from '../k8s/fake-apiserver.js';
+import { FakeApiServer, sendJSON } from '../../test/helpers/fake-apiserver.js';
 import { silentLogger } from '../util/log.js';
 import { DotILifecycle, INERT_SERVER } from './dot-i-lifecycle.js';
 import type { Lifecycle } from './lifecycle.js';
