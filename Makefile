@@ -8,7 +8,7 @@ NODE_TEST_FLAGS ?= --test-concurrency=1
 -include hack/controlplane.mk
 -include hack/tools.mk
 
-.PHONY: help deps npm-deps apt-deps native build generate check-generated test unit lab lab-down bench clean images
+.PHONY: help deps npm-deps apt-deps native build generate check-generated lint test unit lab lab-down bench clean images
 
 help: ## list targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([^:]+):.*## (.*)/  \1\t\2/'
@@ -51,8 +51,12 @@ generate: build ## regenerate config/crd/bases, docs/reference/api.md and docs/r
 check-generated: build
 	node dist/src/cli.js generate-crds --check
 
+# Type-aware lint (typescript-eslint, eslint.config.js) over src/, test/ and bench/: an error fails make test.
+lint: npm-deps ## type-aware lint of every TypeScript file
+	npx eslint --max-warnings 0 .
+
 # One `node --test` run over every tier, inside one control plane started for the whole run.
-test: deps build controlplane apiserver-1.27 tools images ## run all tests (unit, golden, real apiserver, real FRR)
+test: deps build lint controlplane apiserver-1.27 tools images ## run all tests (lint, unit, golden, real apiserver, real FRR)
 	node dist/test/helpers/with-controlplane.js -- node --test $(NODE_TEST_FLAGS) $$(find dist -name '*.test.js' | sort)
 
 unit: build ## unit and golden tests only (no control plane, no FRR)

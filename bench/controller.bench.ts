@@ -20,7 +20,7 @@ const FIRST = Number(process.env['SERVICES'] ?? 2000);
 const TOTAL = Number(process.env['RSS_SERVICES'] ?? 10_000);
 const NS = 'metallb-system';
 
-const service = (i: number): Obj => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: `svc-${i}`, namespace: 'bench' }, spec: { type: 'LoadBalancer', allocateLoadBalancerNodePorts: false, selector: { app: `a${i}` }, ports: [{ port: 80, protocol: 'TCP' }] } }) as Obj;
+const service = (i: number): Obj => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: `svc-${i}`, namespace: 'bench' }, spec: { type: 'LoadBalancer', allocateLoadBalancerNodePorts: false, selector: { app: `a${i}` }, ports: [{ port: 80, protocol: 'TCP' }] } });
 
 const cp = await startControlPlane({ withControllerManager: false });
 await cp.installCRDs();
@@ -53,7 +53,7 @@ try {
   const createdAllMs = performance.now() - c0;
   await sleep(2000);
   start = performance.now();
-  await admin.apply({ apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool', metadata: { name: 'bench', namespace: NS }, spec: { addresses: ['10.64.0.0/16'] } } as Obj);
+  await admin.apply({ apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool', metadata: { name: 'bench', namespace: NS }, spec: { addresses: ['10.64.0.0/16'] } });
   const deadline = Date.now() + 300_000;
   while (latency.length < FIRST && Date.now() < deadline) await sleep(50);
   const allMs = performance.now() - start;

@@ -39,17 +39,17 @@ try {
   await cp.installCRDs();
   const admin = new Kube(loadKubeConfig(cp.kubeconfigPath), 'bench');
   for (const ns of [NS, APPS]) await cp.kubectl(['create', 'namespace', ns]);
-  for (const n of NODES) await admin.apply({ apiVersion: 'v1', kind: 'Node', metadata: { name: n } } as Obj);
+  for (const n of NODES) await admin.apply({ apiVersion: 'v1', kind: 'Node', metadata: { name: n } });
   const controller = await runController({ kube: new Kube(loadKubeConfig(cp.kubeconfigPath), 'metallb-controller'), log: silentLogger(), namespace: NS, identity: 'bench' });
   lab = await startL2Lab('l2b', cp.kubeconfigPath, NS, NODES);
   let args: readonly string[] = [];
   const speakerArgs = (): string[] => ['--log-level', 'warn', ...args];
   for (const n of lab.nodes) startSpeaker(lab, n, speakerArgs());
-  const cr = (kind: string, name: string, spec: Record<string, unknown>): Obj => ({ apiVersion: 'metallb.io/v1beta1', kind, metadata: { name, namespace: NS }, spec }) as Obj;
+  const cr = (kind: string, name: string, spec: Record<string, unknown>): Obj => ({ apiVersion: 'metallb.io/v1beta1', kind, metadata: { name, namespace: NS }, spec });
   await admin.apply(cr('IPAddressPool', 'bench', { addresses: [`${IP}/32`] }));
   await admin.apply(cr('L2Advertisement', 'bench', { ipAddressPools: ['bench'] }));
-  await admin.apply({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: APPS }, spec: { type: 'LoadBalancer', selector: { app: 'web' }, ports: [{ port: 80, protocol: 'TCP' }] } } as Obj);
-  await admin.apply({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 'web-bench', namespace: APPS, labels: { 'kubernetes.io/service-name': 'web', 'endpointslice.kubernetes.io/managed-by': 'bench' } }, addressType: 'IPv4', endpoints: [{ addresses: ['10.131.0.10'], nodeName: NODES[0], conditions: { ready: true } }], ports: [{ port: 80, protocol: 'TCP' }] } as Obj);
+  await admin.apply({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: APPS }, spec: { type: 'LoadBalancer', selector: { app: 'web' }, ports: [{ port: 80, protocol: 'TCP' }] } });
+  await admin.apply({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 'web-bench', namespace: APPS, labels: { 'kubernetes.io/service-name': 'web', 'endpointslice.kubernetes.io/managed-by': 'bench' } }, addressType: 'IPv4', endpoints: [{ addresses: ['10.131.0.10'], nodeName: NODES[0], conditions: { ready: true } }], ports: [{ port: 80, protocol: 'TCP' }] });
   await acceptOnNodes(lab, IP);
 
   // The client hears every gratuitous ARP for the IP.

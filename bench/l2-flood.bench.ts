@@ -51,7 +51,16 @@ async function once(nsA: string, nsB: string, opts: PacketOptions): Promise<Reco
   const dropped = r.drops().total;
   r.close();
   const sent = (JSON.parse(stdout.trim()) as { sent: number }).sent;
-  return { sent, seconds: round(seconds, 2), replies, dropped, repliesPerSecond: round(replies / seconds), responderCpuPercent: round(((used.user + used.system) / 1e6 / seconds) * 100), timerMaxGapMs: round(Math.max(...gaps)), timerP99GapMs: round(percentile(gaps, 99)) };
+  return {
+    sent,
+    seconds: round(seconds, 2),
+    replies,
+    dropped,
+    repliesPerSecond: round(replies / seconds),
+    responderCpuPercent: round(((used.user + used.system) / 1e6 / seconds) * 100),
+    timerMaxGapMs: round(Math.max(...gaps)),
+    timerP99GapMs: round(percentile(gaps, 99)),
+  };
 }
 
 const lab = new Lab('flood');

@@ -36,7 +36,17 @@ async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutM
   throw new Error(`timed out waiting for ${what}`);
 }
 
-interface Run { upMs: number; controlPlaneMs: number; nodesReadyMs: number; olmMs: number; subscriptionToCsvMs: number; csvToSpeakersReadyMs: number; podDeleteToPodReadyMs: number; podDeleteToEstablishedMs: number; msWithoutRoute: number }
+interface Run {
+  upMs: number;
+  controlPlaneMs: number;
+  nodesReadyMs: number;
+  olmMs: number;
+  subscriptionToCsvMs: number;
+  csvToSpeakersReadyMs: number;
+  podDeleteToPodReadyMs: number;
+  podDeleteToEstablishedMs: number;
+  msWithoutRoute: number;
+}
 const runs: Run[] = [];
 
 await labDown(() => undefined);

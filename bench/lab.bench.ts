@@ -35,7 +35,19 @@ const state = readState()!;
 const nodes = state.nodes;
 const kube = new Kube(loadKubeConfig(state.kubeconfig), 'lab-bench');
 
-interface SyncLine { triggeredAt: number; startedAt: number; planMs: number; readMs: number; checkMs: number; applyMs: number; verifyMs: number; applyDoneAt: number; doneAt: number; changed: boolean; prefixes: number }
+interface SyncLine {
+  triggeredAt: number;
+  startedAt: number;
+  planMs: number;
+  readMs: number;
+  checkMs: number;
+  applyMs: number;
+  verifyMs: number;
+  applyDoneAt: number;
+  doneAt: number;
+  changed: boolean;
+  prefixes: number;
+}
 const syncLines = (node: string, since: number): SyncLine[] =>
   readFileSync(agentLog(`speaker-${node}`), 'utf8').split('\n').filter((l) => l.includes('"event":"bgp-sync"')).map((l) => JSON.parse(l) as SyncLine).filter((x) => x.changed && x.doneAt >= since);
 
@@ -43,11 +55,11 @@ const slice = (name: string): Obj => ({
   apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice',
   metadata: { name: `${name}-lab`, namespace: NS, labels: { 'kubernetes.io/service-name': name, 'endpointslice.kubernetes.io/managed-by': 'metallb-lab' } },
   addressType: 'IPv4', endpoints: nodes.map((n) => ({ addresses: [n.ip], nodeName: n.name, conditions: { ready: true } })), ports: [{ port: 80, protocol: 'TCP' }],
-}) as Obj;
+});
 const service = (name: string): Obj => ({
   apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: NS, annotations: { 'metallb.universe.tf/address-pool': POOL } },
   spec: { type: 'LoadBalancer', allocateLoadBalancerNodePorts: false, selector: { app: name }, ports: [{ port: 80, protocol: 'TCP', targetPort: 80 }] },
-}) as Obj;
+});
 
 /** A plain POST over the client's kept-alive connections: the bench's own writes must stay cheap. */
 const create = (o: Obj): Promise<unknown> => {
@@ -74,8 +86,8 @@ const mon = new RouteMonitor(state.router!.ns);
 const full = (nh: string[] | undefined): boolean => (nh?.length ?? 0) === nodes.length;
 
 try {
-  await kube.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } } as Obj);
-  await kube.apply({ apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool', metadata: { name: POOL, namespace: 'metallb-system' }, spec: { addresses: ['10.240.0.0/20'], autoAssign: false } } as Obj);
+  await kube.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
+  await kube.apply({ apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool', metadata: { name: POOL, namespace: 'metallb-system' }, spec: { addresses: ['10.240.0.0/20'], autoAssign: false } });
   services.start();
   await services.synced;
   await mon.ready;

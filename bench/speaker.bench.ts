@@ -32,12 +32,12 @@ const service = (i: number): Obj => ({
   apiVersion: 'v1', kind: 'Service',
   metadata: { name: `svc-${i}`, namespace: APPS, annotations: { 'metallb.io/ip-allocated-from-pool': POOL } },
   spec: { type: 'LoadBalancer', allocateLoadBalancerNodePorts: false, selector: { app: `a${i}` }, ports: [{ port: 80, protocol: 'TCP' }] },
-}) as Obj;
+});
 const slice = (i: number): Obj => ({
   apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice',
   metadata: { name: `svc-${i}-bench`, namespace: APPS, labels: { 'kubernetes.io/service-name': `svc-${i}`, 'endpointslice.kubernetes.io/managed-by': 'bench' } },
   addressType: 'IPv4', endpoints: [{ addresses: [`10.131.${i >> 8}.${i & 255}`], nodeName: NODE, conditions: { ready: true } }], ports: [{ port: 80, protocol: 'TCP' }],
-}) as Obj;
+});
 
 
 const VARIANTS: Record<string, string[]> = { default: [], 'v8-heap-growth': ['--heap-growth-percent', '0'] };
@@ -63,9 +63,9 @@ async function runVariant(variant: string, speakerFlags: string[]): Promise<void
     await cp.kubectl(['create', 'namespace', NS]);
     await cp.kubectl(['create', 'namespace', APPS]);
     const admin = new Kube(loadKubeConfig(cp.kubeconfigPath), 'bench');
-    await admin.apply({ apiVersion: 'v1', kind: 'Node', metadata: { name: NODE, labels: { 'kubernetes.io/os': 'linux' } } } as Obj);
-    await admin.apply({ apiVersion: 'metallb.io/v1beta1', kind: 'AddressPool', metadata: { name: POOL, namespace: NS }, spec: { protocol: 'bgp', addresses: ['10.64.0.0/16'] } } as Obj);
-    await admin.apply({ apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', metadata: { name: 'peer', namespace: NS }, spec: { myASN: 64520, peerASN: 64521, peerAddress: '10.99.0.1' } } as Obj);
+    await admin.apply({ apiVersion: 'v1', kind: 'Node', metadata: { name: NODE, labels: { 'kubernetes.io/os': 'linux' } } });
+    await admin.apply({ apiVersion: 'metallb.io/v1beta1', kind: 'AddressPool', metadata: { name: POOL, namespace: NS }, spec: { protocol: 'bgp', addresses: ['10.64.0.0/16'] } });
+    await admin.apply({ apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', metadata: { name: 'peer', namespace: NS }, spec: { myASN: 64520, peerASN: 64521, peerAddress: '10.99.0.1' } });
     // SPEAKER_NODE_OPTIONS: V8 flags for the speaker process (e.g. a heap limit), as a pod's NODE_OPTIONS.
     const nodeOptions = process.env['SPEAKER_NODE_OPTIONS'];
     child = spawn(process.execPath, [...(nodeOptions ? nodeOptions.split(' ') : []), `${repoRoot()}/dist/src/cli.js`, 'speaker', '--kubeconfig', cp.kubeconfigPath, '--node', NODE, '--namespace', NS, '--vty-socket', frr.socketDir, '--metrics-address', 'off', '--log-level', 'error', '--l2', 'off', ...speakerFlags], { stdio: 'inherit' });

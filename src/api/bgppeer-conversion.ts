@@ -17,7 +17,7 @@ const V1BETA1 = new Set<string>(V1BETA1_FIELDS);
 
 type Spec = Record<string, unknown>;
 
-const annotationsOf = (obj: Obj): Record<string, string> => ({ ...((obj.metadata?.['annotations'] as Record<string, string> | undefined) ?? {}) });
+const annotationsOf = (obj: Obj): Record<string, string> => ({ ...((obj.metadata?.['annotations']) ?? {}) });
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 

@@ -79,7 +79,11 @@ export interface Resource<K extends string, Spec, Status = never> {
  * What every per-Service status object (ServiceL2Status, ServiceBGPStatus) starts with: the node
  * that wrote it and the Service it is about; and the printer columns that show them.
  */
-export const serviceStatusIdentity = (nodeDescription: string): { node: ReturnType<typeof s.str>; serviceName: ReturnType<typeof s.str>; serviceNamespace: ReturnType<typeof s.str> } => ({
+export const serviceStatusIdentity = (nodeDescription: string): {
+  node: ReturnType<typeof s.str>;
+  serviceName: ReturnType<typeof s.str>;
+  serviceNamespace: ReturnType<typeof s.str>;
+} => ({
   node: s.str({ description: nodeDescription, maxLength: 253 }),
   serviceName: s.str({ description: 'The Service this status is about', maxLength: 253 }),
   serviceNamespace: s.str({ description: 'The namespace of that Service', maxLength: 63 }),

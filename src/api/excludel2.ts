@@ -31,14 +31,14 @@ export function parseExcludeL2(text: string | undefined): ExcludeL2 {
   if (list === undefined || list === null) return { patterns: [], regexps: [] };
   if (!Array.isArray(list) || !list.every((x) => typeof x === 'string')) return { error: 'announcedInterfacesToExclude must be a list of strings (regular expressions)' };
   const regexps: RegExp[] = [];
-  for (const [i, p] of (list as string[]).entries()) {
+  for (const [i, p] of (list).entries()) {
     try {
       regexps.push(new RegExp(p));
     } catch (err) {
       return { error: `announcedInterfacesToExclude[${i}] ${JSON.stringify(p)} is not a regular expression: ${(err as Error).message}` };
     }
   }
-  return { patterns: list as string[], regexps };
+  return { patterns: list, regexps };
 }
 
 export function renderExcludeL2(patterns: readonly string[]): string {

@@ -3,6 +3,7 @@
 import yaml from 'js-yaml';
 import { ValidationError } from '../util/errors.js';
 import { LEGACY_CONFIGMAP } from './object-names.js';
+import { scalarText } from '../util/scalar-text.js';
 
 export interface LegacySelector {
   'match-labels'?: Record<string, string>;
@@ -114,7 +115,7 @@ export function parseLegacyConfig(text: string, source = 'config'): LegacyConfig
   list('address-pools').forEach((p, i) => {
     checkObject(p, POOL_KEYS, `${source}.address-pools[${i}]`, ['name', 'protocol', 'addresses'], problems);
     const proto = (p as Record<string, unknown>)?.['protocol'];
-    if (proto !== undefined && proto !== 'bgp' && proto !== 'layer2') problems.push(`${source}.address-pools[${i}].protocol: must be bgp or layer2, got "${String(proto)}"`);
+    if (proto !== undefined && proto !== 'bgp' && proto !== 'layer2') problems.push(`${source}.address-pools[${i}].protocol: must be bgp or layer2, got "${scalarText(proto)}"`);
   });
   list('bfd-profiles').forEach((p, i) => checkObject(p, BFD_KEYS, `${source}.bfd-profiles[${i}]`, ['name'], problems));
   const comms = o['bgp-communities'];

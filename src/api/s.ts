@@ -4,14 +4,16 @@ import type { StrOpts, NumOpts, Schema } from './schema.js';
 import { ArrSchema, MapSchema, ObjSchema } from './schema-compound.js';
 import type { ArrOpts, ObjOpts, Shape } from './schema-compound.js';
 
+// NoInfer on results: inside s.obj({...}) the contextual type is Schema<any> (Shape), which would
+// otherwise become the inferred type argument (a `str` field typed `any`).
 export const s = {
-  str: <E extends string = string>(o: StrOpts<E> = {}): StrSchema<E> => new StrSchema<E>(o),
+  str: <E extends string = string>(o: StrOpts<E> = {}): StrSchema<NoInfer<E>> => new StrSchema<E>(o),
   int: (o: NumOpts = {}): IntSchema => new IntSchema(o),
   bool: (o: { description?: string; default?: boolean } = {}): BoolSchema => new BoolSchema(o),
   intOrString: (o: { description?: string; pattern?: string } = {}): IntOrStringSchema => new IntOrStringSchema(o),
   opaque: (o: { description?: string } = {}): OpaqueObjectSchema => new OpaqueObjectSchema(o),
-  arr: <T>(items: Schema<T>, o: ArrOpts = {}): ArrSchema<T> => new ArrSchema(items, o),
-  map: <T>(values: Schema<T>, o: { description?: string } = {}): MapSchema<T> => new MapSchema(values, o),
+  arr: <T>(items: Schema<T>, o: ArrOpts = {}): ArrSchema<NoInfer<T>> => new ArrSchema(items, o),
+  map: <T>(values: Schema<T>, o: { description?: string } = {}): MapSchema<NoInfer<T>> => new MapSchema(values, o),
   obj: <P extends Shape, R extends keyof P & string = never>(props: P, o: ObjOpts<R> = {}): ObjSchema<P, R> => new ObjSchema(props, o),
 };
 

@@ -4,11 +4,16 @@
 // CatalogSource serving it resolves the Subscription without unpacking anything first.
 import type { Bundle } from './csv.js';
 import { CHANNEL, PACKAGE, SKIP_RANGE } from './csv.js';
+import { scalarText } from '../util/scalar-text.js';
 
 type Doc = Record<string, unknown>;
 
 /** A channel entry: what it replaces and, from its CSV's olm.skipRange, which older versions it skips. */
-const channelEntry = (name: string, replaces: string | undefined, skipRange: string | undefined): Doc => ({ name, ...(replaces ? { replaces } : {}), ...(skipRange ? { skipRange } : {}) });
+const channelEntry = (name: string, replaces: string | undefined, skipRange: string | undefined): Doc => ({
+  name,
+  ...(replaces ? { replaces } : {}),
+  ...(skipRange ? { skipRange } : {}),
+});
 
 /** The olm.skipRange a bundle document's CSV metadata carries. */
 const skipRangeOfBundle = (d: Doc): string | undefined =>
@@ -42,7 +47,7 @@ export function catalogDocuments(b: Bundle, image: string, icon: string, previou
     provider: spec['provider'],
   };
   return [
-    { schema: 'olm.package', name: PACKAGE, defaultChannel: CHANNEL, icon: { base64data: Buffer.from(icon).toString('base64'), mediatype: 'image/svg+xml' }, description: String(spec['description'] ?? '') },
+    { schema: 'olm.package', name: PACKAGE, defaultChannel: CHANNEL, icon: { base64data: Buffer.from(icon).toString('base64'), mediatype: 'image/svg+xml' }, description: scalarText(spec['description']) },
     { schema: 'olm.channel', package: PACKAGE, name: CHANNEL, entries: [...previous.map((d, i) => channelEntry(String(d['name']), i > 0 ? String(previous[i - 1]!['name']) : undefined, skipRangeOfBundle(d))), channelEntry(csv.metadata.name, typeof spec['replaces'] === 'string' ? spec['replaces'] : undefined, csv.metadata.annotations[SKIP_RANGE])] },
     ...previous,
     {

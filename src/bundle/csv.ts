@@ -142,7 +142,7 @@ export function buildBundle(input: BundleInput): Bundle {
   const permissions = saNames.map((sa) => ({ serviceAccountName: sa, rules: boundRules(input.objects, sa, 'RoleBinding', 'Role') })).filter((p) => p.rules.length > 0);
   const clusterPermissions = saNames.map((sa) => ({ serviceAccountName: sa, rules: boundRules(input.objects, sa, 'ClusterRoleBinding', 'ClusterRole') })).filter((p) => p.rules.length > 0);
 
-  const operator = deployments.find((d) => d.metadata?.['labels'] && (d.metadata['labels'] as Record<string, string>)['app.kubernetes.io/component'] === 'operator') ?? deployments[0]!;
+  const operator = deployments.find((d) => d.metadata?.['labels'] && (d.metadata['labels'])['app.kubernetes.io/component'] === 'operator') ?? deployments[0]!;
   const operatorImage = (((operator['spec'] as JSONSchema)['template'] as JSONSchema)['spec'] as { containers: { image: string }[] }).containers[0]!.image;
   const meta = base.metadata;
   // The upgrade path (docs/install.md, Versions and upgrades): a release replaces the one before it
@@ -156,11 +156,11 @@ export function buildBundle(input: BundleInput): Bundle {
     spec: {
       ...base.spec,
       icon: [{ base64data: Buffer.from(input.icon).toString('base64'), mediatype: 'image/svg+xml' }],
-      customresourcedefinitions: { owned: ownedCRDs(crds as JSONSchema[]) },
+      customresourcedefinitions: { owned: ownedCRDs(crds) },
       install: {
         strategy: 'deployment',
         spec: {
-          deployments: deployments.map((d) => ({ name: nameOf(d), label: (d.metadata?.['labels'] as Record<string, string> | undefined) ?? {}, spec: d['spec'] })),
+          deployments: deployments.map((d) => ({ name: nameOf(d), label: (d.metadata?.['labels']) ?? {}, spec: d['spec'] })),
           permissions,
           clusterPermissions,
         },

@@ -2,6 +2,7 @@
 // read from the CRDs' OpenAPI schemas (themselves generated from src/api), so the console shows
 // the same words `kubectl explain` does and nothing is written twice.
 import type { JSONSchema } from '../api/schema.js';
+import { scalarText } from '../util/scalar-text.js';
 
 export interface Descriptor {
   path: string;
@@ -49,7 +50,7 @@ function xDescriptors(field: string, s: JSONSchema): string[] | undefined {
   if (field.toLowerCase().includes('password')) return [`${UI}:password`];
   const type = s['type'];
   const e = s['enum'] as unknown[] | undefined;
-  if (Array.isArray(e) && e.every((v) => typeof v === 'string')) return (e as string[]).map((v) => `${UI}:select:${v}`);
+  if (Array.isArray(e) && e.every((v) => typeof v === 'string')) return (e).map((v) => `${UI}:select:${v}`);
   if (type === 'boolean') return [`${UI}:booleanSwitch`];
   if (type === 'integer' || type === 'number') return [`${UI}:number`];
   if (type === 'string') return [`${UI}:text`];
@@ -93,7 +94,7 @@ export function ownedCRDs(crds: readonly JSONSchema[]): OwnedCRD[] {
         version: v.name,
         kind: spec.names.kind,
         displayName: kindDisplayName(spec.names.kind),
-        description: String(root['description'] ?? ''),
+        description: scalarText(root['description']),
         specDescriptors: descriptorsOf(props['spec']),
         statusDescriptors: descriptorsOf(props['status']),
       };

@@ -38,7 +38,11 @@ the metrics reference docs/reference/metrics.md (from src/metrics/catalog.ts).
     const { values } = parseArgs({ args: argv, options: { out: { type: 'string', default: 'config/crd/bases' }, check: { type: 'boolean', default: false } } });
     const out = values.out ?? 'config/crd/bases';
     const stale: string[] = [];
-    const files = [...[...renderCRDFiles()].map(([name, text]): [string, string] => [join(out, name), text]), [API_REFERENCE, apiReference(KINDS)] as [string, string], [METRICS_REFERENCE, metricsReference(ALL_METRICS)] as [string, string]];
+    const files = [
+      ...[...renderCRDFiles()].map(([name, text]): [string, string] => [join(out, name), text]),
+      [API_REFERENCE, apiReference(KINDS)] as [string, string],
+      [METRICS_REFERENCE, metricsReference(ALL_METRICS)] as [string, string],
+    ];
     for (const [path, text] of files) {
       if (values.check) {
         if (!existsSync(path) || readFileSync(path, 'utf8') !== text) stale.push(path);

@@ -165,7 +165,13 @@ export async function runController(d: ControllerDeps): Promise<ControllerHandle
   // admission calls only to replicas that answer them, and `rollout status` waits for it.
   const ready = (): boolean => !webhook || webhook.current() !== undefined;
   const server = d.metricsAddress
-    ? await serveMetrics(metrics, { ...d.metricsAddress, healthy: () => true, ready, log: d.log, ...(d.metricsAddress.certDir !== undefined ? { authorize: kubeAuthorizer(d.kube) } : {}) })
+    ? await serveMetrics(metrics, {
+        ...d.metricsAddress,
+        healthy: () => true,
+        ready,
+        log: d.log,
+        ...(d.metricsAddress.certDir !== undefined ? { authorize: kubeAuthorizer(d.kube) } : {}),
+      })
     : undefined;
   d.log.info('controller started', { event: 'start', identity: d.identity, namespace: d.namespace });
   return {

@@ -86,7 +86,7 @@ export class ServiceSync {
       if (this.warnedPools.get(p.pool ?? '') === p.message) continue;
       this.warnedPools.set(p.pool ?? '', p.message);
       this.d.log.warn('pool problem', { event: 'pool-problem', pool: p.pool, problem: p.message });
-      if (obj) await this.event(obj as Obj, 'Warning', 'InvalidPool', p.message);
+      if (obj) await this.event(obj, 'Warning', 'InvalidPool', p.message);
     }
     const before = new Map(this.d.services().map((svc) => [`${svc.metadata?.namespace}/${svc.metadata?.name}`, this.allocator.assignment(`${svc.metadata?.namespace}/${svc.metadata?.name}`)?.ips ?? []]));
     const lost = this.allocator.setPools(specs);
@@ -98,7 +98,7 @@ export class ServiceSync {
   restoreAll(): void {
     const svcs = this.d.services().filter((s) => this.ours(s));
     for (const svc of svcs) {
-      const p = parseService(svc as never, this.d.namespaceLabels(svc.metadata?.namespace ?? ''));
+      const p = parseService(svc, this.d.namespaceLabels(svc.metadata?.namespace ?? ''));
       if (!p.isLoadBalancer || p.ingress.length === 0) continue;
       const r = this.allocator.restore(p.request, p.ingress, svc.metadata?.annotations?.[POOL_ANNOTATION]);
       if (!r.ok) this.d.log.warn('could not restore an assignment', { event: 'restore-failed', service: p.request.key, reason: r.reason });
@@ -118,7 +118,7 @@ export class ServiceSync {
       if (svc && (had || svc.metadata?.annotations?.[POOL_ANNOTATION] !== undefined)) await this.writeStatus(svc, [], undefined);
       return;
     }
-    const parsed = parseService(svc as never, this.d.namespaceLabels(ns));
+    const parsed = parseService(svc, this.d.namespaceLabels(ns));
     const result = this.allocator.allocate(parsed.request);
     if (!result.ok) {
       this.d.metrics.inc(M.allocationFailures);
@@ -147,7 +147,9 @@ export class ServiceSync {
   private async writeStatus(svc: Obj, ips: string[], pool: string | undefined): Promise<void> {
     const ref = { apiVersion: 'v1', kind: 'Service', name: svc.metadata?.name ?? '', namespace: svc.metadata?.namespace ?? 'default' };
     const annotate = async (): Promise<void> => {
-      if (svc.metadata?.annotations?.[POOL_ANNOTATION] !== pool) await this.d.kube.mergePatch(ref, { metadata: { annotations: { [POOL_ANNOTATION]: pool ?? null } } });
+      if (svc.metadata?.annotations?.[POOL_ANNOTATION] !== pool) {
+        await this.d.kube.mergePatch(ref, { metadata: { annotations: { [POOL_ANNOTATION]: pool ?? null } } });
+      }
     };
     const status = async (): Promise<void> => {
       const path = `/api/v1/namespaces/${ref.namespace}/services/${ref.name}/status`;

@@ -5,6 +5,7 @@
 import type { KindDef } from '../api/kind.js';
 import type { JSONSchema } from '../api/schema.js';
 import { toCRD } from '../api/crd.js';
+import { scalarText } from '../util/scalar-text.js';
 
 interface Row {
   path: string;
@@ -30,11 +31,11 @@ function constraintsOf(s: JSONSchema): string[] {
   const out: string[] = [];
   if (Array.isArray(s['enum'])) out.push(`one of ${(s['enum'] as unknown[]).map((v) => code(String(v))).join(', ')}`);
   if (s['default'] !== undefined) out.push(`default ${code(JSON.stringify(s['default']))}`);
-  if (s['minimum'] !== undefined || s['maximum'] !== undefined) out.push(`${s['minimum'] ?? '…'}–${s['maximum'] ?? '…'}`);
-  if (s['minLength'] !== undefined) out.push(`at least ${s['minLength']} characters`);
-  if (s['maxLength'] !== undefined) out.push(`at most ${s['maxLength']} characters`);
-  if (s['minItems'] !== undefined) out.push(`at least ${s['minItems']} items`);
-  if (s['maxItems'] !== undefined) out.push(`at most ${s['maxItems']} items`);
+  if (s['minimum'] !== undefined || s['maximum'] !== undefined) out.push(`${scalarText(s['minimum'], '…')}–${scalarText(s['maximum'], '…')}`);
+  if (s['minLength'] !== undefined) out.push(`at least ${scalarText(s['minLength'])} characters`);
+  if (s['maxLength'] !== undefined) out.push(`at most ${scalarText(s['maxLength'])} characters`);
+  if (s['minItems'] !== undefined) out.push(`at least ${scalarText(s['minItems'])} items`);
+  if (s['maxItems'] !== undefined) out.push(`at most ${scalarText(s['maxItems'])} items`);
   if (typeof s['pattern'] === 'string') out.push(`matches ${code(s['pattern'])}`);
   if (typeof s['format'] === 'string' && s['format'] !== 'int64' && s['format'] !== 'int32') out.push(`format ${s['format']}`);
   for (const v of (s['x-kubernetes-validations'] ?? []) as { message?: string; rule: string }[]) out.push(v.message ?? `rule ${code(v.rule)}`);
@@ -42,7 +43,7 @@ function constraintsOf(s: JSONSchema): string[] {
 }
 
 function walk(s: JSONSchema, path: string, required: boolean, rows: Row[]): void {
-  rows.push({ path, type: typeOf(s), required, description: String(s['description'] ?? ''), constraints: constraintsOf(s) });
+  rows.push({ path, type: typeOf(s), required, description: scalarText(s['description']), constraints: constraintsOf(s) });
   const t = s['type'];
   const target = t === 'array' ? ((s['items'] ?? {}) as JSONSchema) : t === 'object' && s['additionalProperties'] && !s['properties'] ? (s['additionalProperties'] as JSONSchema) : s;
   const suffix = t === 'array' ? '[]' : target === s ? '' : '.*';
@@ -56,7 +57,16 @@ function walk(s: JSONSchema, path: string, required: boolean, rows: Row[]): void
   for (const [name, child] of Object.entries(props)) walk(child, `${path}${suffix}.${name}`, req.has(name), rows);
 }
 
-function versionSection(def: KindDef, v: { name: string; served: boolean; storage: boolean; deprecated?: boolean; deprecationWarning?: string; schema: { openAPIV3Schema: JSONSchema } }): string {
+interface VersionDef {
+  name: string;
+  served: boolean;
+  storage: boolean;
+  deprecated?: boolean;
+  deprecationWarning?: string;
+  schema: { openAPIV3Schema: JSONSchema };
+}
+
+function versionSection(def: KindDef, v: VersionDef): string {
   const props = (v.schema.openAPIV3Schema['properties'] ?? {}) as Record<string, JSONSchema>;
   const rows: Row[] = [];
   const required = new Set((v.schema.openAPIV3Schema['required'] ?? []) as string[]);

@@ -40,8 +40,8 @@ test('apply is a server-side apply: PATCH with the field manager, force, the app
   assert.equal(kube.writes.apply, 1);
 
   // cluster-scoped kinds have no namespace in their path; namespaced ones default to the context's
-  await kube.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'demo' } } as Obj);
-  await kube.apply({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'bare' } } as Obj);
+  await kube.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'demo' } });
+  await kube.apply({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'bare' } });
   assert.deepEqual(server.matching((r) => r.method === 'PATCH').map((r) => r.path), ['/api/v1/namespaces/demo/services/web', '/api/v1/namespaces/demo', '/api/v1/namespaces/team/services/bare']);
   // discovery was asked once for the group version
   assert.equal(server.matching((r) => r.path === '/api/v1').length, 1);

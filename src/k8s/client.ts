@@ -100,7 +100,7 @@ export class Kube {
         const q = new URLSearchParams({ limit: String(LIST_PAGE_SIZE) });
         if (labelSelector) q.set('labelSelector', labelSelector);
         if (token) q.set('continue', token);
-        const page = (await this.http.json('GET', `${path}?${q}`)) as ObjectList<T>;
+        const page = (await this.http.json('GET', `${path}?${q.toString()}`)) as ObjectList<T>;
         items.push(...page.items);
         token = page.metadata?.continue ?? '';
       } while (token);
@@ -150,7 +150,14 @@ export class Kube {
       apiVersion: 'v1',
       kind: 'Event',
       metadata: { generateName: `${involved.metadata?.name ?? 'object'}.`, namespace: ns },
-      involvedObject: { apiVersion: involved.apiVersion, kind: involved.kind, name: involved.metadata?.name, namespace: involved.metadata?.namespace, uid: involved.metadata?.uid, resourceVersion: involved.metadata?.resourceVersion },
+      involvedObject: {
+        apiVersion: involved.apiVersion,
+        kind: involved.kind,
+        name: involved.metadata?.name,
+        namespace: involved.metadata?.namespace,
+        uid: involved.metadata?.uid,
+        resourceVersion: involved.metadata?.resourceVersion,
+      },
       type,
       reason,
       message,

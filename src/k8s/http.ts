@@ -39,7 +39,9 @@ export class KubeHttp {
 
   constructor(readonly config: KubeConfig) {
     this.secure = new URL(config.server).protocol === 'https:';
-    this.agent = this.secure ? new https.Agent({ keepAlive: true, maxSockets: 64, ...config.tlsOptions() }) : new http.Agent({ keepAlive: true, maxSockets: 64 });
+    this.agent = this.secure
+      ? new https.Agent({ keepAlive: true, maxSockets: 64, ...config.tlsOptions() })
+      : new http.Agent({ keepAlive: true, maxSockets: 64 });
   }
 
   /** A request whose answer is JSON; rejects with HttpError on status ≥ 400. */
@@ -89,7 +91,14 @@ export class KubeHttp {
     return parsed;
   }
 
-  private send(method: string, path: string, auth: Auth, payload: Buffer | undefined, signal: AbortSignal | undefined, idleTimeoutMs: number): http.ClientRequest {
+  private send(
+    method: string,
+    path: string,
+    auth: Auth,
+    payload: Buffer | undefined,
+    signal: AbortSignal | undefined,
+    idleTimeoutMs: number,
+  ): http.ClientRequest {
     const opts: https.RequestOptions = { ...auth.tls, agent: this.agent, method, headers: auth.headers };
     if (signal) opts.signal = signal;
     const req = (this.secure ? https : http).request(`${this.config.server}${path}`, opts);

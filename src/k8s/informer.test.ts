@@ -61,7 +61,7 @@ afterEach(() => {
 });
 
 function svc(name: string, version: number, type = 'ClusterIP'): Obj {
-  return { metadata: { name, namespace: 'demo', resourceVersion: String(version), managedFields: [{ manager: 'kubectl' }] }, spec: { type, clusterIP: '10.0.0.1' } } as Obj;
+  return { metadata: { name, namespace: 'demo', resourceVersion: String(version), managedFields: [{ manager: 'kubectl' }] }, spec: { type, clusterIP: '10.0.0.1' } };
 }
 
 function put(name: string, type = 'ClusterIP'): Obj {
@@ -87,7 +87,7 @@ function record(inf: Informer): string[] {
 
 test('the list is read in pages; items get apiVersion and kind, lose managedFields, and are projected', async () => {
   for (const n of ['a', 'b', 'c', 'd', 'e']) put(n, n === 'c' ? 'LoadBalancer' : 'ClusterIP');
-  informer = new Informer(kube, { apiVersion: 'v1', kind: 'Service', labelSelector: 'app=x', project: (o) => ({ apiVersion: o.apiVersion, kind: o.kind, metadata: o.metadata, spec: { type: (o['spec'] as { type: string }).type } }) as Obj }, silentLogger());
+  informer = new Informer(kube, { apiVersion: 'v1', kind: 'Service', labelSelector: 'app=x', project: (o) => ({ apiVersion: o.apiVersion, kind: o.kind, metadata: o.metadata, spec: { type: (o['spec'] as { type: string }).type } }) }, silentLogger());
   const seen = record(informer);
   informer.start();
   await informer.synced;

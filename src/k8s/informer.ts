@@ -189,7 +189,7 @@ export class Informer<T extends Obj = Obj> {
       this.abort = new AbortController();
       let page: ObjectList<T>;
       try {
-        page = (await this.kube.http.json('GET', `${path}?${q}`, { signal: this.abort.signal })) as ObjectList<T>;
+        page = (await this.kube.http.json('GET', `${path}?${q.toString()}`, { signal: this.abort.signal })) as ObjectList<T>;
       } catch (err) {
         if (!token || statusOf(err) !== 410) throw err;
         // The continue token outlived etcd's compaction: the pages read so far stay cached, and a
@@ -250,7 +250,7 @@ export class Informer<T extends Obj = Obj> {
     let events = 0;
     const started = Date.now();
     try {
-      const res = await this.kube.stream(`${path}?${q}`, abort.signal);
+      const res = await this.kube.stream(`${path}?${q.toString()}`, abort.signal);
       await readEvents<T>(res, (ev) => {
         if (ev.type === 'ERROR') {
           failure = ev.object as unknown as Status;

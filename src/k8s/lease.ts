@@ -71,7 +71,7 @@ export class LeaderElector {
 
   private async read(): Promise<{ obj: Obj; spec: LeaseSpec } | undefined> {
     const obj = await this.o.kube.get<Obj>(this.ref);
-    return obj ? { obj, spec: (obj['spec'] ?? {}) as LeaseSpec } : undefined;
+    return obj ? { obj, spec: (obj['spec'] ?? {}) } : undefined;
   }
 
   private async write(current: Obj | undefined, spec: LeaseSpec): Promise<void> {

@@ -53,7 +53,7 @@ export function readEvents<T>(res: IncomingMessage, onEvent: (ev: WatchEvent<T>)
       if (failed) return;
       failed = true;
       res.destroy();
-      reject(err);
+      reject(err instanceof Error ? err : new Error(String(err)));
     };
     const deliver = (batch: string[]): void => {
       for (const line of batch) {

@@ -12,7 +12,7 @@ const svc = (spec: Record<string, unknown>, extra: Record<string, unknown> = {})
   spec: { clusterIP: '10.96.0.1', ports: [{ port: 80 }], selector: { app: 'x' }, ...spec },
   status: { loadBalancer: { ingress: [{ ip: '192.168.155.150', ipMode: 'VIP' }] } },
   ...extra,
-}) as Obj;
+});
 
 test('a projected LoadBalancer Service gives the same view, and keeps what Events need', () => {
   for (const spec of [{ type: 'LoadBalancer' }, { type: 'LoadBalancer', externalTrafficPolicy: 'Local', loadBalancerClass: 'metallb' }]) {

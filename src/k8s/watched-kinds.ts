@@ -20,14 +20,14 @@ const META = ['name', 'namespace', 'uid', 'resourceVersion', 'labels'] as const;
 export function projectService(o: Obj): Obj {
   const spec = (o['spec'] ?? {}) as Fields;
   const base = { apiVersion: o.apiVersion, kind: o.kind, metadata: pick(o.metadata, META) };
-  if (spec['type'] !== 'LoadBalancer') return { ...base, spec: { type: spec['type'] } } as Obj;
+  if (spec['type'] !== 'LoadBalancer') return { ...base, spec: { type: spec['type'] } };
   const annotations = Object.fromEntries(Object.entries(o.metadata?.annotations ?? {}).filter(([k]) => k.startsWith('metallb.')));
   return {
     ...base,
     metadata: { ...base.metadata, annotations },
     spec: pick(spec, ['type', 'externalTrafficPolicy', 'loadBalancerClass', 'ipFamilies']),
     status: pick(o['status'], ['loadBalancer']),
-  } as Obj;
+  };
 }
 
 /** What the speaker reads of an EndpointSlice: its Service, and each endpoint's node and readiness. */
@@ -63,8 +63,8 @@ export function controllerInformerSpecs(namespace: string): InformerSpec[] {
     { apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool', namespace },
     { apiVersion: 'metallb.io/v1beta1', kind: 'AddressPool', namespace },
     // Only to mirror the layer 2 node into the Service annotations (l2-annotations.ts).
-    { apiVersion: 'metallb.io/v1beta1', kind: 'ServiceL2Status', namespace, project: (o) => ({ apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.metadata?.name, namespace: o.metadata?.namespace, labels: o.metadata?.labels, creationTimestamp: o.metadata?.creationTimestamp, resourceVersion: o.metadata?.resourceVersion }, status: o['status'] }) as Obj },
+    { apiVersion: 'metallb.io/v1beta1', kind: 'ServiceL2Status', namespace, project: (o) => ({ apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.metadata?.name, namespace: o.metadata?.namespace, labels: o.metadata?.labels, creationTimestamp: o.metadata?.creationTimestamp, resourceVersion: o.metadata?.resourceVersion }, status: o['status'] }) },
     // Only for status.established (peer-summary.ts): the speakers write the sessions it counts.
-    { apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', namespace, project: (o) => ({ apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.metadata?.name, namespace: o.metadata?.namespace, resourceVersion: o.metadata?.resourceVersion }, status: o['status'] }) as Obj },
+    { apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', namespace, project: (o) => ({ apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.metadata?.name, namespace: o.metadata?.namespace, resourceVersion: o.metadata?.resourceVersion }, status: o['status'] }) },
   ];
 }

@@ -150,7 +150,7 @@ export async function startControlPlane(opts: StartOptions = {}): Promise<Contro
     log(`control plane ready in ${Date.now() - started} ms`);
     return new ControlPlane(state, stateFile, true);
   } catch (err) {
-    for (const p of Object.values(state.procs) as ProcState[]) if (alive(p.pid)) await stopProc(p.pid, 2000);
+    for (const p of Object.values<ProcState>(state.procs)) if (alive(p.pid)) await stopProc(p.pid, 2000);
     removeDir(dir);
     throw err;
   }

@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, chownSync }
 import { promisify } from 'node:util';
 import { makeVtysh, type Vtysh } from '../speaker/frr/vtysh.js';
 import { alive } from './procs.js';
+import { scalarText } from '../util/scalar-text.js';
 
 const execFileAsync = promisify(execFile);
 const FRR_BIN = '/usr/lib/frr';
@@ -243,7 +244,7 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | Prom
     await new Promise((r) => setTimeout(r, pause));
     pause = Math.min(pause * 1.5, 500);
   }
-  throw new Error(`timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+  throw new Error(`timed out waiting for ${what}${lastError ? `: ${scalarText(lastError)}` : ''}`);
 }
 
 /** Runs a vtysh show command and parses its JSON output. */

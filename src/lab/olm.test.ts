@@ -33,7 +33,8 @@ rules: [{apiGroups: [operators.coreos.com], resources: ['*'], verbs: [get, list,
 test('olmObjects: local images, IfNotPresent, openshift-marketplace, --flags, no operatorhub.io catalog', () => {
   const objs = olmObjects(OLM_YAML, { olm: 'quay.io/operator-framework/olm:v0.38.0', opm: 'quay.io/operator-framework/opm:v1.59.0' });
   assert.deepEqual(objs.map((o) => o.kind), ['Deployment', 'ClusterRole']);
-  const c = (objs[0] as unknown as { spec: { template: { spec: { containers: { args: string[]; image: string; imagePullPolicy: string }[] } } } }).spec.template.spec.containers[0]!;
+  type Container = { args: string[]; image: string; imagePullPolicy: string };
+  const c = (objs[0] as unknown as { spec: { template: { spec: { containers: Container[] } } } }).spec.template.spec.containers[0]!;
   assert.equal(c.image, 'quay.io/operator-framework/olm:v0.38.0');
   assert.equal(c.imagePullPolicy, 'IfNotPresent');
   assert.deepEqual(c.args, ['--namespace', 'openshift-marketplace', '--configmapServerImage=quay.io/operator-framework/opm:v1.59.0', '--opmImage=quay.io/operator-framework/opm:v1.59.0', '--util-image', 'quay.io/operator-framework/olm:v0.38.0']);

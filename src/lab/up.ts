@@ -30,11 +30,11 @@ export interface UpOptions {
 }
 
 const demoService = (nodes: string[]): Obj[] => [
-  { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'demo' } } as Obj,
-  { apiVersion: 'v1', kind: 'Service', metadata: { name: 'demo', namespace: 'demo' }, spec: { type: 'LoadBalancer', selector: { app: 'demo' }, ports: [{ port: 80, protocol: 'TCP', targetPort: 80 }] } } as Obj,
+  { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'demo' } },
+  { apiVersion: 'v1', kind: 'Service', metadata: { name: 'demo', namespace: 'demo' }, spec: { type: 'LoadBalancer', selector: { app: 'demo' }, ports: [{ port: 80, protocol: 'TCP', targetPort: 80 }] } },
   // No kubelet runs pods here, so the demo's endpoints are written directly: one per node.
   { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 'demo-lab', namespace: 'demo', labels: { 'kubernetes.io/service-name': 'demo', 'endpointslice.kubernetes.io/managed-by': 'metallb-lab' } },
-    addressType: 'IPv4', endpoints: nodes.map((n, i) => ({ addresses: [nodeIP(i)], nodeName: n, conditions: { ready: true } })), ports: [{ port: 80, protocol: 'TCP' }] } as Obj,
+    addressType: 'IPv4', endpoints: nodes.map((n, i) => ({ addresses: [nodeIP(i)], nodeName: n, conditions: { ready: true } })), ports: [{ port: 80, protocol: 'TCP' }] },
 ];
 
 /**
@@ -87,7 +87,7 @@ async function labUpProcesses(o: UpOptions): Promise<LabState> {
 
   const kube = new Kube(loadKubeConfig(cp.kubeconfigPath), 'metallb-lab');
   o.say(`creating ${o.nodes} Node object(s) labelled node-role.kubernetes.io/worker`);
-  for (const n of state.nodes) await kube.apply({ apiVersion: 'v1', kind: 'Node', metadata: { name: n.name, labels: { 'node-role.kubernetes.io/worker': '', 'kubernetes.io/os': 'linux', 'kubernetes.io/hostname': n.name } } } as Obj);
+  for (const n of state.nodes) await kube.apply({ apiVersion: 'v1', kind: 'Node', metadata: { name: n.name, labels: { 'node-role.kubernetes.io/worker': '', 'kubernetes.io/os': 'linux', 'kubernetes.io/hostname': n.name } } });
 
   o.say('starting the operator, the controller, one speaker per node, the node agents and the demo backends');
   // The operator reconciles the MetalLB CR as in a cluster; without kubelets the workloads it renders
@@ -101,7 +101,7 @@ async function labUpProcesses(o: UpOptions): Promise<LabState> {
 
   o.say('applying config/samples (the seeds: MetalLB, AddressPool, BFDProfile, BGPPeer, IPAddressPool, BGPAdvertisement) and the demo Service');
   const samples = readObjects(['metallb', 'addresspool', 'bfdprofile', 'bgppeer', 'ipaddresspool', 'bgpadvertisement'].map((f) => join(repoRoot(), `config/samples/metallb_v1beta1_${f}.yaml`)));
-  for (const obj of [...samples, ...demoService(state.nodes.map((n) => n.name))]) await kube.apply(obj as Obj);
+  for (const obj of [...samples, ...demoService(state.nodes.map((n) => n.name))]) await kube.apply(obj);
 
   const ip = await waitFor('the demo Service to get an IP', async () => {
     const s = await kube.get<Obj>({ apiVersion: 'v1', kind: 'Service', name: 'demo', namespace: 'demo' });

@@ -62,7 +62,7 @@ export class Metrics {
     const key = `${d.name}\0${owner}`;
     const before = this.owned.get(key) ?? new Map<string, LabelValues<string>>();
     const now = new Map<string, LabelValues<string>>();
-    for (const s of series) now.set(JSON.stringify(Object.entries(s.labels).sort()), s.labels as LabelValues<string>);
+    for (const s of series) now.set(JSON.stringify(Object.entries(s.labels).sort()), s.labels);
     for (const [k, labels] of before) if (!now.has(k)) f.remove(labels);
     for (const s of series) {
       if (f instanceof Gauge) f.set(s.labels as LabelValues<string>, s.value);

@@ -8,7 +8,16 @@ const LATER = '2026-01-01T00:05:00Z';
 const byType = (cs: { type: string; status: string; reason: string; message: string }[], t: string) => cs.find((c) => c.type === t)!;
 
 test('all available', () => {
-  const cs = computeConditions({ generation: 2, applyErrors: [], deployment: { generation: 1, status: { observedGeneration: 1, replicas: 1, updatedReplicas: 1, availableReplicas: 1 } }, daemonSet: { generation: 1, status: { observedGeneration: 1, desiredNumberScheduled: 3, updatedNumberScheduled: 3, numberAvailable: 3 } } }, undefined, NOW);
+  const cs = computeConditions(
+    {
+      generation: 2,
+      applyErrors: [],
+      deployment: { generation: 1, status: { observedGeneration: 1, replicas: 1, updatedReplicas: 1, availableReplicas: 1 } },
+      daemonSet: { generation: 1, status: { observedGeneration: 1, desiredNumberScheduled: 3, updatedNumberScheduled: 3, numberAvailable: 3 } },
+    },
+    undefined,
+    NOW,
+  );
   assert.equal(byType(cs, 'Available').status, 'True');
   assert.equal(byType(cs, 'Available').message, 'controller 1/1 available; speakers 3/3 available');
   assert.equal(byType(cs, 'Progressing').status, 'False');
@@ -18,7 +27,11 @@ test('all available', () => {
 });
 
 test('no node matches the selector: Available=False says why', () => {
-  const cs = computeConditions({ generation: 1, applyErrors: [], daemonSet: { generation: 1, status: { observedGeneration: 1, desiredNumberScheduled: 0 } } }, undefined, NOW);
+  const cs = computeConditions(
+    { generation: 1, applyErrors: [], daemonSet: { generation: 1, status: { observedGeneration: 1, desiredNumberScheduled: 0 } } },
+    undefined,
+    NOW,
+  );
   assert.equal(byType(cs, 'Available').reason, 'NoSpeakerNodes');
   assert.match(byType(cs, 'Available').message, /spec.nodeSelector/);
 });

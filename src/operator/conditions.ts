@@ -4,7 +4,10 @@ import type { Condition } from '../api/common.js';
 
 export interface WorkloadStatus {
   deployment?: { generation?: number; status?: { observedGeneration?: number; replicas?: number; updatedReplicas?: number; availableReplicas?: number } };
-  daemonSet?: { generation?: number; status?: { observedGeneration?: number; desiredNumberScheduled?: number; updatedNumberScheduled?: number; numberAvailable?: number } };
+  daemonSet?: {
+    generation?: number;
+    status?: { observedGeneration?: number; desiredNumberScheduled?: number; updatedNumberScheduled?: number; numberAvailable?: number };
+  };
 }
 
 export interface ConditionInput extends WorkloadStatus {

@@ -4,7 +4,7 @@ import { conversionPatch, pointsAt } from './crd-conversion.js';
 import type { Obj } from '../k8s/client.js';
 
 const crd = (conversion: Record<string, unknown>, annotations?: Record<string, string>): Obj =>
-  ({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'bgppeers.metallb.io', ...(annotations ? { annotations } : {}) }, spec: { conversion } }) as Obj;
+  ({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'bgppeers.metallb.io', ...(annotations ? { annotations } : {}) }, spec: { conversion } });
 const CA = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
 const b64 = Buffer.from(CA).toString('base64');
 const ours = (ns: string, caBundle?: string): Record<string, unknown> => ({

@@ -23,7 +23,10 @@ const OUR_SERVICES: readonly string[] = [WEBHOOK_SERVICE, OLM_WEBHOOK_SERVICE];
 
 interface LiveConversion {
   strategy?: string;
-  webhook?: { clientConfig?: { service?: { namespace?: string; name?: string; path?: string; port?: number }; caBundle?: string }; conversionReviewVersions?: string[] };
+  webhook?: {
+    clientConfig?: { service?: { namespace?: string; name?: string; path?: string; port?: number }; caBundle?: string };
+    conversionReviewVersions?: string[];
+  };
 }
 
 const conversionOf = (crd: Obj): LiveConversion => ((crd['spec'] as { conversion?: LiveConversion } | undefined)?.conversion ?? {});

@@ -62,8 +62,8 @@ function deepFreeze<T>(o: T): T {
   return o;
 }
 
-const metallb = (meta: Record<string, unknown>): Obj => deepFreeze({ apiVersion: 'metallb.io/v1beta1', kind: 'MetalLB', metadata: { name: 'metallb', namespace: 'ns', resourceVersion: '7', ...meta }, spec: {} } as Obj);
-const patches = (): unknown[] => server.matching((r) => r.method === 'PATCH').map((r) => JSON.parse(r.body));
+const metallb = (meta: Record<string, unknown>): Obj => deepFreeze({ apiVersion: 'metallb.io/v1beta1', kind: 'MetalLB', metadata: { name: 'metallb', namespace: 'ns', resourceVersion: '7', ...meta }, spec: {} });
+const patches = (): unknown[] => server.matching((r) => r.method === 'PATCH').map((r) => JSON.parse(r.body) as unknown);
 
 test("the library's constructor does not load the environment's kubeconfig, and loadFromDefault is itself again afterwards", () => {
   const saved = { KUBECONFIG: process.env['KUBECONFIG'], HOME: process.env['HOME'] };

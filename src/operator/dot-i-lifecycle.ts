@@ -34,6 +34,7 @@ export const INERT_SERVER = 'https://dot-i-kubeconfig-unused.invalid';
  */
 function inertDefaultLoad(): () => void {
   const proto = clientNode.KubeConfig.prototype;
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- put back on the prototype, never called detached
   const original = proto.loadFromDefault;
   proto.loadFromDefault = function inert(this: ClientNode.KubeConfig): void {
     this.loadFromClusterAndUser({ name: 'dot-i-unused', server: INERT_SERVER, skipTLSVerify: false }, { name: 'dot-i-unused' });

@@ -97,7 +97,7 @@ async function start(): Promise<void> {
 }
 
 test('a finalizer patch that fails is sent again: the cached MetalLB never got the finalizer', async () => {
-  cr = { apiVersion: 'metallb.io/v1beta1', kind: 'MetalLB', metadata: { name: 'metallb', namespace: NS, resourceVersion: '10', uid: 'u1', generation: 1, finalizers: [OTHER] }, spec: {} } as Obj;
+  cr = { apiVersion: 'metallb.io/v1beta1', kind: 'MetalLB', metadata: { name: 'metallb', namespace: NS, resourceVersion: '10', uid: 'u1', generation: 1, finalizers: [OTHER] }, spec: {} };
   patchStatus = [500];
   await start();
   const patches = await eventually('two patches of the MetalLB', () => (crPatches().length >= 2 ? crPatches() : undefined), 10_000);
@@ -106,7 +106,7 @@ test('a finalizer patch that fails is sent again: the cached MetalLB never got t
 });
 
 test('removing the finalizer of a deleted MetalLB patches the others back and leaves the cached list as listed', async () => {
-  cr = { apiVersion: 'metallb.io/v1beta1', kind: 'MetalLB', metadata: { name: 'metallb', namespace: NS, resourceVersion: '10', uid: 'u1', generation: 2, deletionTimestamp: '2026-12-07T00:00:00Z', finalizers: [OTHER, FINALIZER] }, spec: {} } as Obj;
+  cr = { apiVersion: 'metallb.io/v1beta1', kind: 'MetalLB', metadata: { name: 'metallb', namespace: NS, resourceVersion: '10', uid: 'u1', generation: 2, deletionTimestamp: '2026-12-07T00:00:00Z', finalizers: [OTHER, FINALIZER] }, spec: {} };
   patchStatus = [500];
   await start();
   const patches = await eventually('two patches of the MetalLB', () => (crPatches().length >= 2 ? crPatches() : undefined), 10_000);

@@ -6,7 +6,7 @@ import type { Obj } from '../k8s/client.js';
 
 const F = 'metallb.io/cluster-resources';
 const cr = (namespace: string, cls: string, since: string | undefined, extra: Record<string, unknown> = {}): Obj =>
-  ({ apiVersion: 'metallb.io/v1beta1', kind: 'MetalLB', metadata: { name: 'metallb', namespace, finalizers: [F], ...(since ? { annotations: { 'metallb.io/serving-since': since } } : {}), ...extra }, spec: cls ? { loadBalancerClass: cls } : {} }) as Obj;
+  ({ apiVersion: 'metallb.io/v1beta1', kind: 'MetalLB', metadata: { name: 'metallb', namespace, finalizers: [F], ...(since ? { annotations: { 'metallb.io/serving-since': since } } : {}), ...extra }, spec: cls ? { loadBalancerClass: cls } : {} });
 const at = (ns: string, since: string, cls = ''): Installation => ({ namespace: ns, loadBalancerClass: cls, since });
 
 test('installations: only claimed MetalLBs (finalizer and serving-since) that are not being deleted count', () => {

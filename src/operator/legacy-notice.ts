@@ -19,7 +19,10 @@ export function convertCommand(namespace: string): string {
 export type LegacyNotice = Omit<Condition, 'lastTransitionTime' | 'observedGeneration'>;
 
 /** The condition for a ConfigMap named `config` in the operator namespace, or undefined. */
-export function legacyNotice(cm: { kind?: string; metadata?: { name?: string; namespace?: string }; data?: unknown } | undefined, namespace: string): LegacyNotice | undefined {
+export function legacyNotice(
+  cm: { kind?: string; metadata?: { name?: string; namespace?: string }; data?: unknown } | undefined,
+  namespace: string,
+): LegacyNotice | undefined {
   if (!cm) return undefined;
   const text = legacyConfigText({ ...cm, kind: 'ConfigMap' });
   if (text === undefined) return undefined; // some other ConfigMap named config, without a `config` key

@@ -127,20 +127,24 @@ export class MetalLBReconciler implements Lifecycle {
     this.legacy.start();
     // Only what changes the facts re-renders: a BGPPeer (its passwordSecret), a node joining or
     // leaving (not the status updates every node makes); reconcile skips unchanged objects.
-    const nameOnly = (o: Obj): Obj => ({ apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.metadata?.name, namespace: o.metadata?.namespace, resourceVersion: o.metadata?.resourceVersion } }) as Obj;
-    const secretRef = (o: Obj): Obj => ({ ...nameOnly(o), spec: { passwordSecret: (o['spec'] as Record<string, unknown> | undefined)?.['passwordSecret'] } }) as Obj;
+    const nameOnly = (o: Obj): Obj => ({
+      apiVersion: o.apiVersion,
+      kind: o.kind,
+      metadata: { name: o.metadata?.name, namespace: o.metadata?.namespace, resourceVersion: o.metadata?.resourceVersion },
+    });
+    const secretRef = (o: Obj): Obj => ({ ...nameOnly(o), spec: { passwordSecret: (o['spec'] as Record<string, unknown> | undefined)?.['passwordSecret'] } });
     this.peers = new Informer(this.kube, { apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', namespace: this.deps.namespace, project: secretRef }, this.log);
     this.peers.on((type, o, old) => (type !== 'MODIFIED' || JSON.stringify(o['spec']) !== JSON.stringify(old?.['spec'])) && this.queue.add(this.singletonKey));
     this.nodes = new Informer(this.kube, { apiVersion: 'v1', kind: 'Node', project: nameOnly }, this.log);
     this.nodes.on((type) => type !== 'MODIFIED' && this.queue.add(this.singletonKey));
     const conversionOnly = (o: Obj): Obj =>
-      ({ ...nameOnly(o), metadata: { ...nameOnly(o).metadata, annotations: o.metadata?.annotations }, spec: { conversion: (o['spec'] as Record<string, unknown> | undefined)?.['conversion'] } }) as Obj;
+      ({ ...nameOnly(o), metadata: { ...nameOnly(o).metadata, annotations: o.metadata?.annotations }, spec: { conversion: (o['spec'] as Record<string, unknown> | undefined)?.['conversion'] } });
     this.bgpPeerCRD = new Informer(this.kube, { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', fieldSelector: `metadata.name=${BGPPEER_CRD}`, project: conversionOnly }, this.log);
     this.bgpPeerCRD.on((type, o, old) => (type !== 'MODIFIED' || JSON.stringify(o) !== JSON.stringify(old)) && this.queue.add(this.singletonKey));
     for (const i of [this.peers, this.nodes, this.bgpPeerCRD]) i.start();
     if (this.deps.webhook === 'self-signed' || this.deps.metrics?.certificates === 'self-signed') {
       // Other Secrets are kept as names only: their contents (BGP passwords) are never cached here.
-      const certsOnly = (o: Obj): Obj => (CERT_SECRETS.has(o.metadata?.name ?? '') ? o : ({ apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.metadata?.name, namespace: o.metadata?.namespace } } as Obj));
+      const certsOnly = (o: Obj): Obj => (CERT_SECRETS.has(o.metadata?.name ?? '') ? o : ({ apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.metadata?.name, namespace: o.metadata?.namespace } }));
       this.certSecret = new Informer(this.kube, { apiVersion: 'v1', kind: 'Secret', namespace: this.deps.namespace, project: certsOnly }, this.log);
       this.certSecret.on((_t, o) => CERT_SECRETS.has(o.metadata?.name ?? '') && this.queue.add(this.singletonKey));
       this.certSecret.start();
@@ -158,7 +162,17 @@ export class MetalLBReconciler implements Lifecycle {
         i.start();
       }
     }
-    await Promise.all([...this.owned, this.legacy, this.peers, this.nodes, this.bgpPeerCRD, ...(this.certSecret ? [this.certSecret] : []), ...this.olmWebhook].map((i) => i.synced));
+    await Promise.all(
+      [
+        ...this.owned,
+        this.legacy,
+        this.peers,
+        this.nodes,
+        this.bgpPeerCRD,
+        ...(this.certSecret ? [this.certSecret] : []),
+        ...this.olmWebhook,
+      ].map((i) => i.synced),
+    );
     if (!this.ownsWebhook) await this.removeOwnWebhookConfiguration();
     this.metallbs = new Informer(this.kube, { apiVersion: 'metallb.io/v1beta1', kind: 'MetalLB' }, this.log);
     this.metallbs.on((_type, o) => {
@@ -402,7 +416,8 @@ export class MetalLBReconciler implements Lifecycle {
    */
   private async deleteClusterScoped(): Promise<void> {
     const others = this.installations().filter((i) => i.namespace !== this.deps.namespace);
-    for (const spec of ownedInformerSpecs(this.deps.namespace, this.deps.openshift, this.ownsWebhook, this.deps.metrics?.monitoring ?? false).filter((s) => !s.namespace)) {
+    const specs = ownedInformerSpecs(this.deps.namespace, this.deps.openshift, this.ownsWebhook, this.deps.metrics?.monitoring ?? false);
+    for (const spec of specs.filter((s) => !s.namespace)) {
       if (spec.kind === 'SecurityContextConstraints') {
         if (others.length === 0) await this.kube.delete({ apiVersion: spec.apiVersion, kind: spec.kind, name: SPEAKER_SCC });
         continue;

@@ -13,8 +13,18 @@ import { assertGolden } from '../../test/helpers/golden.js';
 import type { MetalLB } from '../api/metallb.js';
 import type { Obj } from '../k8s/client.js';
 
-type Container = { name: string; args?: string[]; ports?: { containerPort: number; hostPort?: number }[]; securityContext?: { capabilities?: { add?: string[]; drop?: string[] } }; volumeMounts?: { name: string; mountPath: string }[]; resources?: unknown };
-type PodTemplate = { metadata: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec: Record<string, unknown> & { containers: Container[]; hostNetwork?: boolean } };
+type Container = {
+  name: string;
+  args?: string[];
+  ports?: { containerPort: number; hostPort?: number }[];
+  securityContext?: { capabilities?: { add?: string[]; drop?: string[] } };
+  volumeMounts?: { name: string; mountPath: string }[];
+  resources?: unknown;
+};
+type PodTemplate = {
+  metadata: { labels?: Record<string, string>; annotations?: Record<string, string> };
+  spec: Record<string, unknown> & { containers: Container[]; hostNetwork?: boolean };
+};
 type Rule = { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] };
 
 const templates = loadTemplates(join(repoRoot(), 'templates'));
@@ -216,11 +226,11 @@ test('least privilege: Secrets only in the operator namespace; cluster-wide rule
   const objs = render(seed002, true);
   // The workloads' cluster-wide RBAC is installed with the operator (ADR 0014).
   const workloads = parseObjects(readFileSync(join(repoRoot(), 'config/rbac/workloads.yaml'), 'utf8'));
-  const clusterRules = (name: string): Rule[] => find(workloads as Obj[], 'ClusterRole', name)['rules'] as Rule[];
+  const clusterRules = (name: string): Rule[] => find(workloads, 'ClusterRole', name)['rules'] as Rule[];
   for (const name of ['metallb-controller', 'metallb-speaker']) {
     for (const r of clusterRules(name)) {
-      assert.ok(!r.resources.some((x) => x === 'secrets' || x === 'configmaps' || x === '*'), `${name}: ${r.resources}`);
-      assert.ok(!r.verbs.includes('*') && !r.verbs.includes('delete') && !r.verbs.includes('update'), `${name}: ${r.verbs}`);
+      assert.ok(!r.resources.some((x) => x === 'secrets' || x === 'configmaps' || x === '*'), `${name}: ${r.resources.join(', ')}`);
+      assert.ok(!r.verbs.includes('*') && !r.verbs.includes('delete') && !r.verbs.includes('update'), `${name}: ${r.verbs.join(', ')}`);
       assert.ok(!r.apiGroups.includes('metallb.io'), `${name}: metallb.io kinds are namespaced`);
     }
   }
@@ -235,7 +245,7 @@ test('least privilege: Secrets, Leases and the legacy ConfigMap by name; no upda
   const objs = render(seed002, false, cluster);
   const namespaced = objs.filter((o) => o.kind === 'Role').flatMap((o) => (o['rules'] as Rule[]).map((r) => ({ role: o.metadata?.name ?? '', ...r })));
   // Secrets and ConfigMaps: never without names.
-  for (const r of namespaced.filter((x) => x.resources.some((res) => res === 'secrets' || res === 'configmaps'))) assert.ok(r.resourceNames?.length, `${r.role}: ${r.resources} without resourceNames`);
+  for (const r of namespaced.filter((x) => x.resources.some((res) => res === 'secrets' || res === 'configmaps'))) assert.ok(r.resourceNames?.length, `${r.role}: ${r.resources.join(', ')} without resourceNames`);
   assert.deepEqual(rules(objs, 'Role', 'speaker-secrets'), [{ apiGroups: [''], resources: ['secrets'], resourceNames: ['bgp-a', 'bgp-b'], verbs: ['get', 'list', 'watch'] }]);
   assert.deepEqual(rules(render(seed002), 'Role', 'speaker-secrets'), [], 'no BGPPeer names a Secret: no rule (an empty resourceNames would grant all)');
   // The speakers write only their own Leases; the controller only its leader Lease.

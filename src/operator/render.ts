@@ -204,7 +204,11 @@ function webhookObjects(in_: RenderInput, w: WebhookFacts): Obj[] {
  */
 function metricsObjects(in_: RenderInput, m: MetricsFacts | undefined): Obj[] {
   const ns = in_.namespace;
-  const services = ([[CONTROLLER_METRICS_SERVICE, CONTROLLER_METRICS_SECRET], [SPEAKER_METRICS_SERVICE, SPEAKER_METRICS_SECRET]] as const).map(([name, secret]) => {
+  const metricsServices = [
+    [CONTROLLER_METRICS_SERVICE, CONTROLLER_METRICS_SECRET],
+    [SPEAKER_METRICS_SERVICE, SPEAKER_METRICS_SECRET],
+  ] as const;
+  const services = metricsServices.map(([name, secret]) => {
     const svc = place(findTemplate(in_.templates, 'Service', name), in_);
     if (m?.certificates === 'service-ca') svc.metadata!.annotations = canonical({ ...(svc.metadata!.annotations ?? {}), [SERVING_CERT_ANNOTATION]: secret });
     return svc;

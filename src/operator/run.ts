@@ -33,7 +33,21 @@ export async function runOperator(d: OperatorDeps): Promise<MetalLBOperator> {
   // Asked once: CRDs installed later (a Prometheus operator added to the cluster) need an operator restart.
   const metrics: MetricsFacts = { monitoring: await hasMonitoring(d.kube), ...(d.metricsTls ? { certificates } : {}) };
   d.log.info('operator starting', { event: 'start', namespace: d.namespace, openshift, webhook: webhook ?? 'off', metricsTls: metrics.certificates ?? 'off', monitoring: metrics.monitoring });
-  const op = new DotILifecycle(d.kube, d.log, (finalizers) => new MetalLBReconciler({ kube: d.kube, log: d.log, namespace: d.namespace, openshift, render: d.render, metrics, finalizers, ...(webhook ? { webhook } : {}) }));
+  const op = new DotILifecycle(
+    d.kube,
+    d.log,
+    (finalizers) =>
+      new MetalLBReconciler({
+        kube: d.kube,
+        log: d.log,
+        namespace: d.namespace,
+        openshift,
+        render: d.render,
+        metrics,
+        finalizers,
+        ...(webhook ? { webhook } : {}),
+      }),
+  );
   await op.start();
   return op;
 }

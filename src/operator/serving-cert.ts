@@ -40,7 +40,8 @@ function parse(pem: string | undefined): X509Certificate | undefined {
   }
 }
 
-const fresh = (c: X509Certificate, now: Date): boolean => new Date(c.validFrom).getTime() <= now.getTime() && new Date(c.validTo).getTime() - now.getTime() > RENEW_BEFORE_MS;
+const fresh = (c: X509Certificate, now: Date): boolean =>
+  new Date(c.validFrom).getTime() <= now.getTime() && new Date(c.validTo).getTime() - now.getTime() > RENEW_BEFORE_MS;
 
 /** What the Secret needs: nothing, a new serving certificate from the same CA, or a new CA too. */
 export function renewal(secret: Obj | undefined, served: Served, namespace: string, now: Date): 'none' | 'leaf' | 'all' {
@@ -64,7 +65,7 @@ export function renewedSecret(secret: Obj | undefined, served: Served, namespace
     metadata: { name: served.secret, namespace },
     type: 'kubernetes.io/tls',
     data: { 'tls.crt': b64(leaf.certPem), 'tls.key': b64(leaf.keyPem), 'ca.crt': b64(ca.certPem), 'ca.key': b64(ca.keyPem) },
-  } as Obj;
+  };
 }
 
 /** The CA bundle of a Secret `renewal` found in order. */

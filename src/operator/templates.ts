@@ -18,7 +18,7 @@ export function defaultTemplatesDir(env: NodeJS.ProcessEnv = process.env): strin
 
 export function loadTemplates(dir: string = defaultTemplatesDir()): Templates {
   const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
-  const objects = files.flatMap((f) => parseObjects(readFileSync(join(dir, f), 'utf8'), join(dir, f)) as Obj[]);
+  const objects = files.flatMap((f) => parseObjects(readFileSync(join(dir, f), 'utf8'), join(dir, f)));
   const seen = new Set<string>();
   for (const o of objects) {
     const key = `${o.kind ?? ''}/${o.metadata?.name ?? ''}`;

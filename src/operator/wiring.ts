@@ -7,7 +7,11 @@ import type { ClusterFacts } from './render.js';
 import { loadTemplates } from './templates.js';
 import { imagesFromEnv } from './images.js';
 
-export function operatorRender(namespace?: string, templatesDir?: string, env: NodeJS.ProcessEnv = process.env): (cr: MetalLB, openshift: boolean, cluster?: ClusterFacts) => Obj[] {
+export function operatorRender(
+  namespace?: string,
+  templatesDir?: string,
+  env: NodeJS.ProcessEnv = process.env,
+): (cr: MetalLB, openshift: boolean, cluster?: ClusterFacts) => Obj[] {
   const templates = loadTemplates(templatesDir);
   const images = imagesFromEnv(env);
   return (cr, openshift, cluster) => renderManifests({ metallb: cr, namespace: namespace ?? cr.metadata.namespace ?? 'metallb-system', images, openshift, templates, ...(cluster ? { cluster } : {}) });

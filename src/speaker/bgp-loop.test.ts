@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import { BgpLoop } from './bgp-loop.js';
 import { silentLogger } from '../util/log.js';
 import { Metrics } from '../metrics/registry.js';
-import type { Snapshot } from './announce/snapshot.js';
 
 test('changes before start() (caches still filling) are not planned until start()', async () => {
   let planned = 0;
@@ -13,7 +12,18 @@ test('changes before start() (caches still filling) are not planned until start(
     vtysh: { run: () => Promise.reject(new Error('vtysh must not run')) },
     snapshot: () => {
       planned++;
-      return { nodes: [], services: [], endpoints: [], pools: [], peers: [], bfdProfiles: [], bgpAdvertisements: [], l2Advertisements: [], communities: [], secrets: {} } as unknown as Snapshot;
+      return {
+        nodes: [],
+        services: [],
+        endpoints: [],
+        pools: [],
+        peers: [],
+        bfdProfiles: [],
+        bgpAdvertisements: [],
+        l2Advertisements: [],
+        communities: [],
+        secrets: {},
+      };
     },
     log: silentLogger(),
     metrics: new Metrics('speaker'),
@@ -44,7 +54,7 @@ test('a resync with nothing changed re-reads FRR but does not re-plan; a change 
     },
     snapshot: () => {
       planned++;
-      return { nodes: [{ name: 'n1', labels: {}, networkUnavailable: false }], services: [], endpoints: [], pools: [], peers: [], bfdProfiles: [], bgpAdvertisements: [], l2Advertisements: [], communities: [], secrets: {} } as unknown as Snapshot;
+      return { nodes: [{ name: 'n1', labels: {}, networkUnavailable: false }], services: [], endpoints: [], pools: [], peers: [], bfdProfiles: [], bgpAdvertisements: [], l2Advertisements: [], communities: [], secrets: {} };
     },
     log: silentLogger(),
     metrics: new Metrics('speaker'),

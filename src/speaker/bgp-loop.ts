@@ -244,7 +244,9 @@ export class BgpLoop {
           event: 'bgp-sync', changed: result.changed, first: !this.synced, triggeredAt, startedAt, waitMs: startedAt - triggeredAt,
           planMs: Math.round(planMs), readMs: Math.round(t.read), checkMs: Math.round(t.check), applyMs: Math.round(t.apply), verifyMs: Math.round(t.verify),
           // read (skipped from a remembered config), then the delta check (skipped for routine lines), then the apply
-          applyDoneAt: Math.round(startedAt + planMs + t.read + t.check + t.apply), doneAt: Date.now(), prefixes: new Set(plan.announcements.map((a) => a.prefix)).size,
+          applyDoneAt: Math.round(startedAt + planMs + t.read + t.check + t.apply),
+          doneAt: Date.now(),
+          prefixes: new Set(plan.announcements.map((a) => a.prefix)).size,
         });
       }
       this.synced = true;

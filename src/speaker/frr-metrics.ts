@@ -4,6 +4,7 @@
 import { M } from '../metrics/catalog.js';
 import type { MetricDef } from '../metrics/catalog.js';
 import type { SessionState } from './sessions.js';
+import { scalarText } from '../util/scalar-text.js';
 
 export interface Series {
   def: MetricDef;
@@ -50,7 +51,7 @@ const list = (json: string): Any[] => {
     return [];
   }
 };
-const key = (p: Any): string => `${String(p['vrf'] ?? 'default')}\0${String(p['peer'] ?? '')}\0${String(p['local'] ?? '')}\0${String(p['interface'] ?? '')}`;
+const key = (p: Any): string => `${scalarText(p['vrf'], 'default')}\0${scalarText(p['peer'])}\0${scalarText(p['local'])}\0${scalarText(p['interface'])}`;
 
 /** bfdd's `show bfd peers json` and `show bfd peers counters json`, joined per session. */
 export function parseBfdPeers(peersJson: string, countersJson: string): BfdPeerState[] {
@@ -59,8 +60,8 @@ export function parseBfdPeers(peersJson: string, countersJson: string): BfdPeerS
     const c = counters.get(key(p)) ?? {};
     const n = (k: string): number => Number(c[k] ?? 0) || 0;
     return {
-      peer: String(p['peer'] ?? ''),
-      vrf: String(p['vrf'] ?? 'default'),
+      peer: scalarText(p['peer']),
+      vrf: scalarText(p['vrf'], 'default'),
       up: p['status'] === 'up',
       counters: {
         controlIn: n('control-packet-input'),

@@ -175,7 +175,12 @@ export async function runSpeaker(d: SpeakerDeps): Promise<SpeakerHandle> {
   schedule();
 
   const server = d.metricsAddress
-    ? await serveMetrics(metrics, { ...d.metricsAddress, healthy: () => loop.healthy(), log: d.log, ...(d.metricsAddress.certDir !== undefined ? { authorize: kubeAuthorizer(d.kube) } : {}) })
+    ? await serveMetrics(metrics, {
+        ...d.metricsAddress,
+        healthy: () => loop.healthy(),
+        log: d.log,
+        ...(d.metricsAddress.certDir !== undefined ? { authorize: kubeAuthorizer(d.kube) } : {}),
+      })
     : undefined;
   return {
     loop,

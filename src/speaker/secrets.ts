@@ -15,7 +15,7 @@ export function projectSecret(o: Obj): Obj {
     metadata: { name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion },
     type: o['type'],
     ...(typeof password === 'string' ? { data: { password } } : {}),
-  } as Obj;
+  };
 }
 
 export class ReferencedSecrets {

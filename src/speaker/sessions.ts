@@ -1,5 +1,6 @@
 // BGP session state as FRR reports it (`show bgp vrf all neighbors json`), reduced to what the
 // BGPPeer status and the metrics show (pure parsing).
+import { scalarText } from '../util/scalar-text.js';
 
 /** FRR's per-session message counters (its `messageStats`), 0 where FRR leaves one out. */
 export interface MessageStats {
@@ -37,7 +38,7 @@ export function parseNeighbors(json: string): SessionState[] {
   const out: SessionState[] = [];
   for (const [vrfKey, vrfVal] of Object.entries(doc)) {
     if (!vrfVal || typeof vrfVal !== 'object') continue;
-    const vrf = (vrfVal as Any)['vrfName'] === 'default' || vrfKey === 'default' ? '' : String((vrfVal as Any)['vrfName'] ?? vrfKey);
+    const vrf = (vrfVal as Any)['vrfName'] === 'default' || vrfKey === 'default' ? '' : scalarText((vrfVal as Any)['vrfName'], vrfKey);
     for (const [k, v] of Object.entries(vrfVal as Any)) {
       if (!v || typeof v !== 'object' || !('bgpState' in (v as Any))) continue;
       const n = v as Any;
@@ -62,7 +63,7 @@ export function parseNeighbors(json: string): SessionState[] {
         vrf,
         neighbor: k,
         state: String(n['bgpState']),
-        bfdState: bfd ? String(bfd['status'] ?? '') : '',
+        bfdState: bfd ? scalarText(bfd['status']) : '',
         connectionsEstablished: Number(n['connectionsEstablished'] ?? 0) || 0,
         prefixesSent: sent,
         messages,

@@ -3,7 +3,7 @@
 
 /** A deep copy with every object's keys sorted (arrays keep their order). */
 export function canonical<T>(value: T): T {
-  if (Array.isArray(value)) return value.map((v) => canonical(v)) as T;
+  if (Array.isArray(value)) return (value as unknown[]).map((v) => canonical(v)) as T;
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const k of Object.keys(value).sort()) {

@@ -40,11 +40,11 @@ export function standInEndpoints(namespace: string, service: string, nodes: read
     addressType: 'IPv4',
     endpoints: nodes.map((n) => ({ addresses: [s.nodes.find((x) => x.name === n)!.ip], nodeName: n, conditions: { ready: true } })),
     ports: [{ port, protocol: 'TCP' }],
-  } as Obj;
+  };
 }
 
 export function lbService(namespace: string, name: string, annotations: Record<string, string> = {}): Obj {
-  return { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace, annotations }, spec: { type: 'LoadBalancer', selector: { app: name }, ports: [{ port: 80, protocol: 'TCP', targetPort: 80 }] } } as Obj;
+  return { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace, annotations }, spec: { type: 'LoadBalancer', selector: { app: name }, ports: [{ port: 80, protocol: 'TCP', targetPort: 80 }] } };
 }
 
 export async function serviceIP(kube: Kube, namespace: string, name: string): Promise<string | undefined> {

@@ -93,7 +93,7 @@ async function curlReaches(ip: string, nodes: string[]): Promise<Set<string>> {
       return nodes.every((n) => seen.has(n)) ? true : undefined;
     }, 60_000, 50);
   } catch (err) {
-    throw new Error(`${(err as Error).message}; answers: ${JSON.stringify([...answers])}; demo pods: ${JSON.stringify((await pods('demo', 'app=demo')).map((p) => [p.metadata.name, p.spec.nodeName, ready(p)]))}`);
+    throw new Error(`${(err as Error).message}; answers: ${JSON.stringify([...answers])}; demo pods: ${JSON.stringify((await pods('demo', 'app=demo')).map((p) => [p.metadata.name, p.spec.nodeName, ready(p)]))}`, { cause: err });
   }
   return seen;
 }
@@ -213,7 +213,8 @@ test('the admission webhook under OLM (webhookdefinitions), called by the apiser
 
 test('BGPPeer conversion by OLM\'s webhook server over the pod network: a full replace through v1beta1 (`kubectl replace`) keeps the v1beta2-only fields', async () => {
   // The operator switched the CRD once the webhook server was available: OLM's Service, /convert, OLM's CA.
-  type CRD = { spec: { conversion: { strategy: string; webhook?: { clientConfig: { caBundle?: string; service?: { name: string; namespace: string; path: string } } } } } };
+  type ClientConfig = { caBundle?: string; service?: { name: string; namespace: string; path: string } };
+  type CRD = { spec: { conversion: { strategy: string; webhook?: { clientConfig: ClientConfig } } } };
   const readCRD = async (): Promise<CRD> => JSON.parse(await kubectl('get', 'crd', 'bgppeers.metallb.io', '-o', 'json')) as CRD;
   assert.equal((await readCRD()).spec.conversion.strategy, 'Webhook');
   // What OLM does during an install or upgrade: the bundle's CRD (strategy None) applied again.
@@ -370,7 +371,17 @@ test('the router has the demo IP via both nodes; curl from the client reaches de
 });
 
 test('the speaker runs with exactly the capabilities its containers ask for (within the SCC), and the runtime refuses the rest', async () => {
-  const CAPS: Record<string, number> = { CHOWN: 0, DAC_OVERRIDE: 1, KILL: 5, SETGID: 6, SETUID: 7, NET_BIND_SERVICE: 10, NET_ADMIN: 12, NET_RAW: 13, SYS_ADMIN: 21 };
+  const CAPS: Record<string, number> = {
+    CHOWN: 0,
+    DAC_OVERRIDE: 1,
+    KILL: 5,
+    SETGID: 6,
+    SETUID: 7,
+    NET_BIND_SERVICE: 10,
+    NET_ADMIN: 12,
+    NET_RAW: 13,
+    SYS_ADMIN: 21,
+  };
   const sp = Object.values(await speakers())[0]!;
   // What the OpenShift rendering's SCC allows: the same renderer, for the same CR.
   const cr = await kubectl('-n', NS, 'get', 'metallb', 'metallb', '-o', 'yaml');
@@ -417,11 +428,21 @@ test('the speaker runs with exactly the capabilities its containers ask for (wit
   assert.deepEqual(vtyPorts.filter((p) => listening.has(p)), [], `vty TCP listeners on the node: ${[...listening].sort((a, b) => a - b).join(' ')}`);
 });
 
+interface PodDeletion {
+  podReadyMs: number;
+  sessionBackMs: number;
+  msWithoutRoute: number;
+  events: RouteEvent[];
+  otherResets: number;
+  notifications: number;
+  lastResetDueTo: string;
+}
+
 /**
  * Deletes the speaker pod of a node and waits for the DaemonSet's new one to be Established again,
  * watching the router's route for the demo IP meanwhile.
  */
-async function deleteSpeakerPod(node: string): Promise<{ podReadyMs: number; sessionBackMs: number; msWithoutRoute: number; events: RouteEvent[]; otherResets: number; notifications: number; lastResetDueTo: string }> {
+async function deleteSpeakerPod(node: string): Promise<PodDeletion> {
   const ip = NODE_IPS[NODES.indexOf(node)]!;
   const other = NODE_IPS.find((x) => x !== ip)!;
   await ecmp(demoIP);
@@ -438,7 +459,7 @@ async function deleteSpeakerPod(node: string): Promise<{ podReadyMs: number; ses
   const podReadyMs = performance.now() - t0;
   await poll(`${node}'s new speaker Established again at the router`, async () => {
     const n = await neighbors(routerVtysh());
-    return n[ip]?.bgpState === 'Established' && n[ip]!.connectionsEstablished > nBefore[ip]!.connectionsEstablished ? true : undefined;
+    return n[ip]?.bgpState === 'Established' && n[ip].connectionsEstablished > nBefore[ip]!.connectionsEstablished ? true : undefined;
   }, 120_000, 250);
   const sessionBackMs = performance.now() - t0;
   await ecmp(demoIP);

@@ -20,7 +20,8 @@ import { poll } from '../helpers/poll.js';
 import { RouteMonitor } from '../helpers/route-monitor.js';
 import type { Kube, Obj } from '../../src/k8s/client.js';
 import {
-  lab, seedFile, state, labKube, routerVtysh, bgpRouterVtysh, standInEndpoints, lbService, serviceIP, allServiceIPs, routeNexthops, neighbors, bfdPeers, bfdDetectMs,
+  lab, seedFile, state, labKube, routerVtysh, bgpRouterVtysh, standInEndpoints, lbService, serviceIP, allServiceIPs,
+  routeNexthops, neighbors, bfdPeers, bfdDetectMs,
 } from './lab-helpers.js';
 
 // A lab of this test's own (mlb-e2e-proc-*, .cache/lab-e2e-proc), beside any lab a user has up.

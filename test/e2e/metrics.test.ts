@@ -39,7 +39,7 @@ const cas = new Map<Served, string>();
 let allowed = '';
 let denied = '';
 
-const cr = (kind: string, name: string, spec: Record<string, unknown>, apiVersion = 'metallb.io/v1beta1'): Obj => ({ apiVersion, kind, metadata: { name, namespace: NS }, spec }) as Obj;
+const cr = (kind: string, name: string, spec: Record<string, unknown>, apiVersion = 'metallb.io/v1beta1'): Obj => ({ apiVersion, kind, metadata: { name, namespace: NS }, spec });
 
 /** The Secret the operator would write, as files in a directory (what the pod's volume holds). */
 function certDir(served: Served): string {
@@ -53,7 +53,7 @@ function certDir(served: Served): string {
 }
 
 async function token(sa: string): Promise<string> {
-  await admin.apply({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: sa, namespace: NS } } as Obj);
+  await admin.apply({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: sa, namespace: NS } });
   const tr = (await admin.request('POST', `/api/v1/namespaces/${NS}/serviceaccounts/${sa}/token`, { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600 } })) as { status: { token: string } };
   return tr.status.token;
 }
@@ -68,10 +68,10 @@ before(async () => {
   admin = new Kube(loadKubeConfig(cp.kubeconfigPath), 'metrics-test');
   await cp.kubectl(['create', 'namespace', NS]);
   await cp.kubectl(['create', 'namespace', APPS]);
-  await admin.apply({ apiVersion: 'v1', kind: 'Node', metadata: { name: NODE, labels: { 'kubernetes.io/os': 'linux' } } } as Obj);
+  await admin.apply({ apiVersion: 'v1', kind: 'Node', metadata: { name: NODE, labels: { 'kubernetes.io/os': 'linux' } } });
   // Who may scrape: what OpenShift's prometheus-k8s holds, `get` on the non-resource URL /metrics.
-  await admin.apply({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'metrics-test-reader' }, rules: [{ nonResourceURLs: ['/metrics'], verbs: ['get'] }] } as Obj);
-  await admin.apply({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'metrics-test-reader' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'metrics-test-reader' }, subjects: [{ kind: 'ServiceAccount', name: 'prometheus', namespace: NS }] } as Obj);
+  await admin.apply({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'metrics-test-reader' }, rules: [{ nonResourceURLs: ['/metrics'], verbs: ['get'] }] });
+  await admin.apply({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'metrics-test-reader' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'metrics-test-reader' }, subjects: [{ kind: 'ServiceAccount', name: 'prometheus', namespace: NS }] });
   allowed = await token('prometheus');
   denied = await token('someone-else');
   await admin.apply(cr('AddressPool', 'address-pool-bgp', { protocol: 'bgp', addresses: ['192.168.155.150/31', '192.168.155.152/30'] }));
@@ -119,19 +119,25 @@ test('only a token allowed "get /metrics" reads them: none 401, an invalid one 4
 });
 
 test('every name the programs export, with upstream labels and values that match what FRR and the allocator hold', async () => {
-  await admin.apply({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: APPS }, spec: { type: 'LoadBalancer', selector: { app: 'web' }, ports: [{ port: 80, protocol: 'TCP', targetPort: 8080 }] } } as Obj);
-  await admin.apply({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 'web-1', namespace: APPS, labels: { 'kubernetes.io/service-name': 'web' } }, addressType: 'IPv4', endpoints: [{ addresses: ['10.131.0.10'], nodeName: NODE, conditions: { ready: true } }], ports: [{ port: 8080, protocol: 'TCP' }] } as Obj);
+  await admin.apply({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: APPS }, spec: { type: 'LoadBalancer', selector: { app: 'web' }, ports: [{ port: 80, protocol: 'TCP', targetPort: 8080 }] } });
+  await admin.apply({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 'web-1', namespace: APPS, labels: { 'kubernetes.io/service-name': 'web' } }, addressType: 'IPv4', endpoints: [{ addresses: ['10.131.0.10'], nodeName: NODE, conditions: { ready: true } }], ports: [{ port: 8080, protocol: 'TCP' }] });
   await waitEstablished(lab.router.vtysh, '192.168.133.71');
   const peer = { peer: ROUTER_IP, vrf: 'default' };
   const speakerBody = await waitFor('BGP and BFD up and the Service announced, in the speaker\'s metrics', async () => {
     const r = await scrapeOf(SPEAKER_METRICS_CERT, speaker.metricsPort(), allowed);
-    return sample(r.body, M.bgpSessionUp.name, peer) === 1 && sample(r.body, M.bfdSessionUp.name, peer) === 1 && sample(r.body, M.bgpAnnounced.name, peer) === 1 ? r.body : undefined;
+    return sample(r.body, M.bgpSessionUp.name, peer) === 1 &&
+      sample(r.body, M.bfdSessionUp.name, peer) === 1 &&
+      sample(r.body, M.bgpAnnounced.name, peer) === 1
+      ? r.body
+      : undefined;
   }, 60_000);
   const controllerBody = (await scrapeOf(CONTROLLER_METRICS_CERT, controller.metricsPort(), allowed)).body;
 
   // Every family of each program is exposed (HELP and TYPE), and every one with something to
   // report has a sample; layer 2's and the BFD watchdog's need an ARP request or a BFD failure.
-  const later = new Set([M.l2Requests, M.l2Responses, M.l2Gratuitous, M.l2Dropped, M.l2AnnouncedIps, M.bfdReregistrations, M.skippedObjects].map((d) => d.name));
+  const later = new Set(
+    [M.l2Requests, M.l2Responses, M.l2Gratuitous, M.l2Dropped, M.l2AnnouncedIps, M.bfdReregistrations, M.skippedObjects].map((d) => d.name),
+  );
   for (const [program, body] of [['controller', controllerBody], ['speaker', speakerBody]] as const) {
     const sampled = sampledNames(body);
     for (const d of ALL_METRICS.filter((x) => x.programs.includes(program))) {

@@ -27,13 +27,13 @@ let lab: SeedLab;
 let controller: ControllerHandle;
 const speakers: SpeakerHandle[] = [];
 
-const cr = (kind: string, name: string, spec: Record<string, unknown>): Obj => ({ apiVersion: 'metallb.io/v1beta1', kind, metadata: { name, namespace: NS }, spec }) as Obj;
-const service = (name: string, etp = 'Cluster'): Obj => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: APPS }, spec: { type: 'LoadBalancer', externalTrafficPolicy: etp, selector: { app: name }, ports: [{ port: 80, protocol: 'TCP', targetPort: 9376 }] } }) as Obj;
+const cr = (kind: string, name: string, spec: Record<string, unknown>): Obj => ({ apiVersion: 'metallb.io/v1beta1', kind, metadata: { name, namespace: NS }, spec });
+const service = (name: string, etp = 'Cluster'): Obj => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: APPS }, spec: { type: 'LoadBalancer', externalTrafficPolicy: etp, selector: { app: name }, ports: [{ port: 80, protocol: 'TCP', targetPort: 9376 }] } });
 /** EndpointSlices are ours to write here: no kubelet runs pods, so none would exist. */
 const slice = (svc: string, nodes: string[]): Obj => ({
   apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: `${svc}-e2e`, namespace: APPS, labels: { 'kubernetes.io/service-name': svc, 'endpointslice.kubernetes.io/managed-by': 'e2e-test' } },
   addressType: 'IPv4', endpoints: nodes.map((n, i) => ({ addresses: [`10.131.0.${i + 10}`], nodeName: n, conditions: { ready: true } })), ports: [{ port: 9376, protocol: 'TCP' }],
-}) as Obj;
+});
 
 async function ipOf(name: string): Promise<string> {
   return waitFor(`an IP for ${name}`, async () => {
@@ -51,7 +51,7 @@ before(async () => {
   admin = new Kube(loadKubeConfig(cp.kubeconfigPath), 'e2e');
   await cp.kubectl(['create', 'namespace', NS]);
   await cp.kubectl(['create', 'namespace', APPS]);
-  for (const n of NODES) await admin.apply({ apiVersion: 'v1', kind: 'Node', metadata: { name: n, labels: { 'node-role.kubernetes.io/worker': '', 'kubernetes.io/os': 'linux' } } } as Obj);
+  for (const n of NODES) await admin.apply({ apiVersion: 'v1', kind: 'Node', metadata: { name: n, labels: { 'node-role.kubernetes.io/worker': '', 'kubernetes.io/os': 'linux' } } });
   // seed 002's CRs, as written
   await admin.apply(cr('AddressPool', 'address-pool-bgp', { protocol: 'bgp', autoAssign: true, addresses: ['192.168.155.150/32', '192.168.155.151/32', '192.168.155.152/32', '192.168.155.153/32', '192.168.155.154/32', '192.168.155.155/32'] }));
   await admin.apply(cr('BFDProfile', 'test-bfd-prof', { detectMultiplier: 37, echoMode: true, minimumTtl: 10, passiveMode: true, receiveInterval: 35, transmitInterval: 35 }));
@@ -165,11 +165,11 @@ test('bad BGPPeers are skipped one by one: Events and status name them, the rest
   const running = (): Promise<string[]> => Promise.all(lab.nodes.map(async (n) => (await n.vtysh.run(['-c', 'show running-config'])).stdout));
   const before = await running();
   // No CRD schema sees a Secret's value: the speaker is where this must be caught.
-  await admin.apply({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'bad-pw', namespace: NS }, type: 'kubernetes.io/basic-auth', stringData: { password: 'x\nrouter bgp 666' } } as Obj);
-  await admin.apply({ apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', metadata: { name: 'bad-secret', namespace: NS }, spec: { myASN: 64520, peerASN: 64530, peerAddress: '192.168.133.9', passwordSecret: { name: 'bad-pw', namespace: NS } } } as Obj);
-  await admin.apply({ apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', metadata: { name: 'no-bfd', namespace: NS }, spec: { myASN: 64520, peerASN: 64531, peerAddress: '192.168.133.8', bfdProfile: 'ghost' } } as Obj);
+  await admin.apply({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'bad-pw', namespace: NS }, type: 'kubernetes.io/basic-auth', stringData: { password: 'x\nrouter bgp 666' } });
+  await admin.apply({ apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', metadata: { name: 'bad-secret', namespace: NS }, spec: { myASN: 64520, peerASN: 64530, peerAddress: '192.168.133.9', passwordSecret: { name: 'bad-pw', namespace: NS } } });
+  await admin.apply({ apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', metadata: { name: 'no-bfd', namespace: NS }, spec: { myASN: 64520, peerASN: 64531, peerAddress: '192.168.133.8', bfdProfile: 'ghost' } });
   // A second peer for the router's address: the older one keeps its session.
-  await admin.apply({ apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', metadata: { name: 'a-duplicate', namespace: NS }, spec: { myASN: 64520, peerASN: 64521, peerAddress: ROUTER_IP, holdTime: '9s' } } as Obj);
+  await admin.apply({ apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', metadata: { name: 'a-duplicate', namespace: NS }, spec: { myASN: 64520, peerASN: 64521, peerAddress: ROUTER_IP, holdTime: '9s' } });
   const lineBreak = /^node "worker-[01]" skips this BGPPeer and applies the rest of its config: BGPPeer bad-secret: the password in Secret metallb-e2e\/bad-pw contains a line break/;
   const secretEvents = await events('bad-secret', 2, lineBreak);
   assert.deepEqual(secretEvents.filter((m) => lineBreak.test(m)).map((m) => m.slice(6, 14)).sort(), ['worker-0', 'worker-1']);

@@ -94,7 +94,12 @@ describe('single-hop IPv6 eBGP to a router no connected prefix covers', { skip }
     // n2 had the same time and more (three hold times) and still has no session.
     await new Promise((r) => setTimeout(r, 10_000));
     const n2 = (await showJson<Record<string, { bgpState?: string; connectionsEstablished?: number; lastResetDueTo?: string; messageStats?: { opensSent?: number } }>>(nodes[1]!.vtysh, `show bgp neighbor ${ROUTER} json`))[ROUTER];
-    const seen = { state: n2?.bgpState, lastResetDueTo: n2?.lastResetDueTo, opensSent: n2?.messageStats?.opensSent, connectionsEstablished: n2?.connectionsEstablished };
+    const seen = {
+      state: n2?.bgpState,
+      lastResetDueTo: n2?.lastResetDueTo,
+      opensSent: n2?.messageStats?.opensSent,
+      connectionsEstablished: n2?.connectionsEstablished,
+    };
     t.diagnostic(`n1 Established after ${established} ms; n2 after ${Date.now() - t0} ms: ${JSON.stringify(seen)}`);
     // FRR waits for its next-hop tracking to call the router connected, which a /128 never does.
     assert.deepEqual(seen, { state: 'Active', lastResetDueTo: 'Waiting for NHT', opensSent: 0, connectionsEstablished: 0 });

@@ -129,7 +129,7 @@ describe('BGP peer features on real FRR', { skip }, () => {
     // minimumTtl is not: bgpd gives the session the TTL floor of `ebgp-multihop 255` (1), which FRR
     // 8.4 lets win over the profile (seen: minimum-ttl 1 with the profile's 250).
     assert.deepEqual([n['detect-multiplier'], e['remote-detect-multiplier'], n['minimum-ttl']], [4, 4, 1]);
-    assert.match(await runningConfig(node.vtysh), /^ profile multihop\n(  .*\n)* {2}minimum-ttl 250$/m, 'the profile does say 250');
+    assert.match(await runningConfig(node.vtysh), /^ profile multihop\n( {2}.*\n)* {2}minimum-ttl 250$/m, 'the profile does say 250');
   });
 
   test('IPv6 peer learns the IPv6 Service prefix, with its large community', async () => {

@@ -83,7 +83,7 @@ interface BgpSummaryPeer {
 /** The peers of `show bgp [vrf all] summary json` for one family, by address. */
 export async function bgpPeers(vtysh: Vtysh, family: 'ipv4' | 'ipv6' = 'ipv4'): Promise<Record<string, BgpSummaryPeer>> {
   const j = await showJson<{ peers?: Record<string, BgpSummaryPeer> }>(vtysh, `show bgp ${family} unicast summary json`);
-  return (j as { peers?: Record<string, BgpSummaryPeer> }).peers ?? {};
+  return (j).peers ?? {};
 }
 
 export async function waitEstablished(vtysh: Vtysh, peer: string, family: 'ipv4' | 'ipv6' = 'ipv4'): Promise<void> {

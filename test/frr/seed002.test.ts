@@ -73,7 +73,9 @@ describe('seed 002 on real FRR', { skip }, () => {
     // (one side sends Cease/BFD Down; FRR labels the receiving side "No AFI/SAFI activated"). Seen
     // in about 1 run in 4 on a loaded 2-core machine; anything else fails.
     type Nb = Record<string, { lastResetDueTo?: string; lastNotificationReason?: string; connectionsEstablished?: number }>;
-    const reset = (j: Nb): { due?: string; notif?: string } => ({ ...Object.values(j).map((n) => ({ due: n.lastResetDueTo, notif: n.lastNotificationReason }))[0] });
+    const reset = (j: Nb): { due?: string; notif?: string } => ({
+      ...Object.values(j).map((n) => ({ due: n.lastResetDueTo, notif: n.lastNotificationReason }))[0],
+    });
     for (const [i, ip] of NODE_IPS.entries()) {
       const count = await connectionsEstablished(s.router.vtysh, ip);
       const router = reset(await showJson<Nb>(s.router.vtysh, `show bgp neighbor ${ip} json`));

@@ -59,12 +59,12 @@ export function apiSuite(label: string, start: () => Promise<ControlPlane>, opts
   test(`${label}: the other valid objects are accepted`, async () => {
     // In a namespace of their own, so later tests (the operator's) do not inherit their fields.
     await cp.kubectl(['create', 'namespace', 'api-valid']);
-    for (const obj of VALID) await kube.apply({ ...obj, metadata: { ...obj.metadata, namespace: 'api-valid' } } as Obj);
+    for (const obj of VALID) await kube.apply({ ...obj, metadata: { ...obj.metadata, namespace: 'api-valid' } });
   });
 
   for (const c of INVALID.filter((x) => !x.webhook)) {
     test(`${label}: the apiserver rejects: ${c.name}`, async () => {
-      const err = await kube.apply(c.object as Obj).then(
+      const err = await kube.apply(c.object).then(
         () => undefined,
         (e: unknown) => e,
       );
@@ -78,7 +78,7 @@ export function apiSuite(label: string, start: () => Promise<ControlPlane>, opts
   }
 
   test(`${label}: BGPPeer enableGracefulRestart is immutable (as upstream); disableMP: true alone is accepted`, async () => {
-    const peer = (spec: Record<string, unknown>): Obj => ({ apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', metadata: { name: 'gr-peer', namespace: NS }, spec: { myASN: 64520, peerASN: 64521, peerAddress: '192.168.133.9', ...spec } }) as Obj;
+    const peer = (spec: Record<string, unknown>): Obj => ({ apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', metadata: { name: 'gr-peer', namespace: NS }, spec: { myASN: 64520, peerASN: 64521, peerAddress: '192.168.133.9', ...spec } });
     await kube.apply(peer({ enableGracefulRestart: true, disableMP: true }));
     for (const change of [{ enableGracefulRestart: false }, {}]) {
       const r = await cp.kubectl(['apply', '--server-side', '--force-conflicts', '--field-manager=api-test', '-f', '-'], JSON.stringify(peer({ ...change, disableMP: true })));
@@ -101,13 +101,13 @@ export function apiSuite(label: string, start: () => Promise<ControlPlane>, opts
       holdTime: '9s', keepaliveTime: '3s', routerID: '10.1.1.1', password: 'pw', bfdProfile: 'test-bfd-prof',
       ebgpMultiHop: true, vrf: 'red', nodeSelectors: [{ matchLabels: { zone: 'a' } }, { matchExpressions: [{ key: 'rack', operator: 'In', values: ['1'] }] }],
     };
-    await kube.apply({ apiVersion: 'metallb.io/v1beta1', kind: 'BGPPeer', metadata: { name: 'roundtrip', namespace: NS }, spec } as Obj);
+    await kube.apply({ apiVersion: 'metallb.io/v1beta1', kind: 'BGPPeer', metadata: { name: 'roundtrip', namespace: NS }, spec });
     const v2 = await kube.get<Obj>({ apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', name: 'roundtrip', namespace: NS });
     assert.equal(v2?.apiVersion, 'metallb.io/v1beta2');
     assert.deepEqual(v2?.['spec'], spec);
 
     const v2only = { ...spec, connectTime: '5s', enableGracefulRestart: true, dualStackAddressFamily: true, localASN: 65000 };
-    await kube.apply({ apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', metadata: { name: 'roundtrip2', namespace: NS }, spec: v2only } as Obj);
+    await kube.apply({ apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', metadata: { name: 'roundtrip2', namespace: NS }, spec: v2only });
     const v1 = await kube.get<Obj>({ apiVersion: 'metallb.io/v1beta1', kind: 'BGPPeer', name: 'roundtrip2', namespace: NS });
     assert.equal(v1?.apiVersion, 'metallb.io/v1beta1');
     assert.deepEqual(v1?.['spec'], spec, 'v1beta1 shows every field it has, and only those');
@@ -119,7 +119,7 @@ export function apiSuite(label: string, start: () => Promise<ControlPlane>, opts
     });
     for (const c of INVALID.filter((x) => x.webhook)) {
       test(`${label}: the webhook refuses: ${c.name}`, async () => {
-        const msg = await create(kube, c.object as Obj);
+        const msg = await create(kube, c.object);
         assert.match(msg, /admission webhook "[a-z0-9]+validationwebhook\.metallb\.io" denied the request/, msg || 'accepted');
         assert.ok(msg.includes(`${c.field}: `) && msg.includes(c.message), `${c.field}: ${c.message} in ${msg}`);
       });

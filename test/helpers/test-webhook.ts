@@ -61,7 +61,7 @@ export async function startTestWebhook(cp: ControlPlane, admin: Kube, namespace:
   }
   await admin.apply(vwc);
   // The configuration takes effect when the apiserver's informer sees it: wait for a refusal.
-  const pool = (name: string): Obj => ({ apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool', metadata: { name, namespace }, spec: { addresses: ['203.0.113.0/28'] } }) as Obj;
+  const pool = (name: string): Obj => ({ apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool', metadata: { name, namespace }, spec: { addresses: ['203.0.113.0/28'] } });
   await admin.apply(pool('probe-a'));
   const t0 = Date.now();
   while (!(await create(admin, pool('probe-b')))) {

@@ -10,7 +10,7 @@ import { parseObjects } from '../../src/api/yaml.js';
 import { repoRoot } from '../../src/util/repo-root.js';
 
 export function workloadClusterRBAC(namespace: string): Obj[] {
-  const objs = parseObjects(readFileSync(join(repoRoot(), 'config/rbac/workloads.yaml'), 'utf8')) as Obj[];
+  const objs = parseObjects(readFileSync(join(repoRoot(), 'config/rbac/workloads.yaml'), 'utf8'));
   return objs.filter((o) => o.kind === 'ClusterRole' || o.kind === 'ClusterRoleBinding').map((o) => {
     const r = structuredClone(o);
     r.metadata = { ...r.metadata, name: `${r.metadata?.name ?? ''}-${namespace}` };

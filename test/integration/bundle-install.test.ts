@@ -30,7 +30,11 @@ const NS = 'metallb-bundle';
 const CSV = join(repoRoot(), 'bundle/manifests/metallb-operator.clusterserviceversion.yaml');
 type Rules = Record<string, unknown>[];
 interface InstallSpec {
-  deployments: { name: string; label?: Record<string, string>; spec: { template: { spec: { serviceAccountName: string; containers: { env?: { name: string; value?: string }[] }[] } } } }[];
+  deployments: {
+    name: string;
+    label?: Record<string, string>;
+    spec: { template: { spec: { serviceAccountName: string; containers: { env?: { name: string; value?: string }[] }[] } } };
+  }[];
   permissions: { serviceAccountName: string; rules: Rules }[];
   clusterPermissions: { serviceAccountName: string; rules: Rules }[];
 }
@@ -50,7 +54,8 @@ let operator: ChildProcess | undefined;
 let dir: string;
 let logFile: string;
 
-const get = (apiVersion: string, kind: string, name: string, namespace?: string): Promise<Obj | undefined> => admin.get<Obj>({ apiVersion, kind, name, ...(namespace ? { namespace } : {}) });
+const get = (apiVersion: string, kind: string, name: string, namespace?: string): Promise<Obj | undefined> =>
+  admin.get<Obj>({ apiVersion, kind, name, ...(namespace ? { namespace } : {}) });
 const conditions = async (): Promise<{ type: string; status: string; reason: string; message: string }[]> =>
   ((await get('metallb.io/v1beta1', 'MetalLB', 'metallb', NS))?.['status'] as { conditions?: [] } | undefined)?.conditions ?? [];
 
@@ -63,19 +68,19 @@ function refusals(): string[] {
 /** What OLM creates from the CSV's install strategy, in its order: identities, RBAC, Deployment. */
 function installStrategyObjects(): Obj[] {
   const accounts = [...new Set([sa, ...install.permissions.map((p) => p.serviceAccountName), ...install.clusterPermissions.map((p) => p.serviceAccountName)])];
-  const objs: Obj[] = accounts.map((name) => ({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: NS } }) as Obj);
+  const objs: Obj[] = accounts.map((name) => ({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: NS } }));
   const subject = (account: string): unknown[] => [{ kind: 'ServiceAccount', name: account, namespace: NS }];
   for (const p of install.permissions) {
     const name = installRole(p.serviceAccountName);
-    objs.push({ apiVersion: RBAC, kind: 'Role', metadata: { name, namespace: NS }, rules: p.rules } as Obj);
-    objs.push({ apiVersion: RBAC, kind: 'RoleBinding', metadata: { name, namespace: NS }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name }, subjects: subject(p.serviceAccountName) } as Obj);
+    objs.push({ apiVersion: RBAC, kind: 'Role', metadata: { name, namespace: NS }, rules: p.rules });
+    objs.push({ apiVersion: RBAC, kind: 'RoleBinding', metadata: { name, namespace: NS }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name }, subjects: subject(p.serviceAccountName) });
   }
   for (const p of install.clusterPermissions) {
     const name = installRole(p.serviceAccountName);
-    objs.push({ apiVersion: RBAC, kind: 'ClusterRole', metadata: { name }, rules: p.rules } as Obj);
-    objs.push({ apiVersion: RBAC, kind: 'ClusterRoleBinding', metadata: { name }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name }, subjects: subject(p.serviceAccountName) } as Obj);
+    objs.push({ apiVersion: RBAC, kind: 'ClusterRole', metadata: { name }, rules: p.rules });
+    objs.push({ apiVersion: RBAC, kind: 'ClusterRoleBinding', metadata: { name }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name }, subjects: subject(p.serviceAccountName) });
   }
-  objs.push({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: dep.name, namespace: NS, labels: dep.label ?? {} }, spec: dep.spec } as unknown as Obj);
+  objs.push({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: dep.name, namespace: NS, labels: dep.label ?? {} }, spec: dep.spec });
   return objs;
 }
 
@@ -137,7 +142,7 @@ test('the operator may touch no ClusterRole or ClusterRoleBinding and no SCC but
   });
   // And in practice: the operator's token cannot create another SCC, even by server-side apply.
   const op = new Kube(loadKubeConfig(await serviceAccountKubeconfig(admin, cp.kubeconfigPath, NS, sa, dir)), 'bundle-operator-probe');
-  await assert.rejects(op.apply({ apiVersion: 'security.openshift.io/v1', kind: 'SecurityContextConstraints', metadata: { name: 'not-metallbs' }, allowPrivilegedContainer: true } as Obj), /forbidden/);
+  await assert.rejects(op.apply({ apiVersion: 'security.openshift.io/v1', kind: 'SecurityContextConstraints', metadata: { name: 'not-metallbs' }, allowPrivilegedContainer: true }), /forbidden/);
 });
 
 test('the operator, run with only that ServiceAccount token, reconciles the seed 002 MetalLB CR into everything', async () => {
@@ -151,7 +156,7 @@ test('the operator, run with only that ServiceAccount token, reconciles the seed
   operator = spawn(process.execPath, [join(repoRoot(), 'dist/src/cli.js'), 'operator', '--kubeconfig', kubeconfig, '--namespace', NS, '--webhook', 'off'], { env, stdio: ['ignore', out, out] });
 
   const seed = parseObjects(readFileSync(join(repoRoot(), 'config/samples/metallb_v1beta1_metallb.yaml'), 'utf8'))[0]!;
-  await admin.apply({ ...seed, metadata: { ...seed.metadata, namespace: NS } } as Obj);
+  await admin.apply({ ...seed, metadata: { ...seed.metadata, namespace: NS } });
 
   const expected: [string, string, string, string | undefined][] = [
     ['v1', 'ServiceAccount', 'controller', NS], ['v1', 'ServiceAccount', 'speaker', NS], ['v1', 'ConfigMap', 'frr-startup', NS],
@@ -170,7 +175,7 @@ test('the operator, run with only that ServiceAccount token, reconciles the seed
 
 test('a legacy config ConfigMap gets the LegacyConfigMap condition; the command it names converts it, and the condition goes', async () => {
   const [cm] = parseObjects(readFileSync(join(repoRoot(), 'test/fixtures/seeds/001-configmap-bgp.yaml'), 'utf8'));
-  await admin.apply({ ...cm, metadata: { ...cm!.metadata, namespace: NS } } as Obj);
+  await admin.apply({ ...cm, metadata: { ...cm!.metadata, namespace: NS } });
   const c = await poll('LegacyConfigMap condition', async () => (await conditions()).find((x) => x.type === 'LegacyConfigMap'));
   assert.equal(c.reason, 'ConvertConfigMap');
   const command = c.message.slice(c.message.indexOf('kubectl get configmap'));
@@ -195,7 +200,7 @@ test('a legacy config ConfigMap gets the LegacyConfigMap condition; the command 
 });
 
 test('a legacy ConfigMap with an unknown key: the condition gives the conversion error', async () => {
-  await admin.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'config', namespace: NS }, data: { config: 'address-pools:\n- name: x\n  protocol: layer2\n  addresses: [10.0.0.0/24]\n  avoid-buggy-ip: true\n' } } as Obj);
+  await admin.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'config', namespace: NS }, data: { config: 'address-pools:\n- name: x\n  protocol: layer2\n  addresses: [10.0.0.0/24]\n  avoid-buggy-ip: true\n' } });
   const c = await poll('ConfigMapInvalid', async () => (await conditions()).find((x) => x.type === 'LegacyConfigMap' && x.reason === 'ConfigMapInvalid'));
   assert.match(c.message, /unknown key "avoid-buggy-ip"/);
   await admin.delete({ apiVersion: 'v1', kind: 'ConfigMap', name: 'config', namespace: NS });

@@ -37,7 +37,7 @@ async function stop(h: ControllerHandle): Promise<void> {
 }
 
 const service = (name: string, extra: Record<string, unknown> = {}, annotations: Record<string, string> = {}): Obj =>
-  ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: APPS, annotations }, spec: { type: 'LoadBalancer', selector: { app: name }, ports: [{ port: 80, protocol: 'TCP' }], ...extra } }) as Obj;
+  ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: APPS, annotations }, spec: { type: 'LoadBalancer', selector: { app: name }, ports: [{ port: 80, protocol: 'TCP' }], ...extra } });
 
 async function inBatches<T>(items: T[], size: number, fn: (t: T) => Promise<unknown>): Promise<void> {
   for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(fn));
@@ -69,8 +69,8 @@ before(async () => {
   admin = new Kube(loadKubeConfig(cp.kubeconfigPath), 'test-admin');
   await cp.kubectl(['create', 'namespace', NS]);
   await cp.kubectl(['create', 'namespace', APPS]);
-  await admin.apply({ apiVersion: 'metallb.io/v1beta1', kind: 'AddressPool', metadata: { name: 'address-pool-bgp', namespace: NS }, spec: { protocol: 'bgp', addresses: ['192.168.155.150/32', '192.168.155.151/32', '192.168.155.152/32'], autoAssign: false } } as Obj);
-  await admin.apply({ apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool', metadata: { name: 'big', namespace: NS }, spec: { addresses: ['10.100.0.0/21'] } } as Obj);
+  await admin.apply({ apiVersion: 'metallb.io/v1beta1', kind: 'AddressPool', metadata: { name: 'address-pool-bgp', namespace: NS }, spec: { protocol: 'bgp', addresses: ['192.168.155.150/32', '192.168.155.151/32', '192.168.155.152/32'], autoAssign: false } });
+  await admin.apply({ apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool', metadata: { name: 'big', namespace: NS }, spec: { addresses: ['10.100.0.0/21'] } });
 });
 
 after(async () => {
@@ -153,18 +153,18 @@ test('two replicas under create/delete churn never hand out one IP twice', async
 });
 
 test('a pool edit that removes a Service\'s IP reassigns it, with an Event', async () => {
-  await admin.apply({ apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool', metadata: { name: 'shrinking', namespace: NS }, spec: { addresses: ['10.150.0.0/30'], autoAssign: false } } as Obj);
+  await admin.apply({ apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool', metadata: { name: 'shrinking', namespace: NS }, spec: { addresses: ['10.150.0.0/30'], autoAssign: false } });
   await admin.apply(service('moved', {}, { 'metallb.io/address-pool': 'shrinking' }));
   await poll('an IP from shrinking', async () => ((await ingress()).get('moved')?.[0] === '10.150.0.0' ? true : undefined));
-  await admin.apply({ apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool', metadata: { name: 'shrinking', namespace: NS }, spec: { addresses: ['10.150.0.2/31'], autoAssign: false } } as Obj);
+  await admin.apply({ apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool', metadata: { name: 'shrinking', namespace: NS }, spec: { addresses: ['10.150.0.2/31'], autoAssign: false } });
   await poll('a new IP', async () => ((await ingress()).get('moved')?.[0] === '10.150.0.2' ? true : undefined));
   const ev = await poll('IPReassigned', async () => (await events('moved')).find((e) => e.reason === 'IPReassigned'));
   assert.match(ev.message, /IP \["10.150.0.0"\] is no longer in any pool; assigned \["10.150.0.2"\]/);
 });
 
 test('bad pools get a clear Event and do not stop the other pools', async () => {
-  await admin.apply({ apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool', metadata: { name: 'overlapping', namespace: NS }, spec: { addresses: ['10.100.0.0/24'] } } as Obj);
-  await admin.apply({ apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool', metadata: { name: 'reversed', namespace: NS }, spec: { addresses: ['10.200.0.9-10.200.0.1'] } } as Obj);
+  await admin.apply({ apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool', metadata: { name: 'overlapping', namespace: NS }, spec: { addresses: ['10.100.0.0/24'] } });
+  await admin.apply({ apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool', metadata: { name: 'reversed', namespace: NS }, spec: { addresses: ['10.200.0.9-10.200.0.1'] } });
   const ev = async (pool: string): Promise<string | undefined> => {
     const r = await cp.kubectl(['get', 'events', '-n', NS, '--field-selector', `involvedObject.name=${pool},reason=InvalidPool`, '-o', 'jsonpath={.items[*].message}']);
     return r.stdout.trim() || undefined;
@@ -178,7 +178,7 @@ test('bad pools get a clear Event and do not stop the other pools', async () => 
 
 test('BGPPeer status.established counts every node\'s session, and `kubectl get bgppeer` shows it', async () => {
   if (running.length === 0) await start('ctl-peers');
-  await admin.apply({ apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', metadata: { name: 'router', namespace: NS }, spec: { myASN: 64520, peerASN: 64521, peerAddress: '192.168.133.1' } } as Obj);
+  await admin.apply({ apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', metadata: { name: 'router', namespace: NS }, spec: { myASN: 64520, peerASN: 64521, peerAddress: '192.168.133.1' } });
   // Each speaker applies only its own node's entry, with its own field manager (src/speaker/status.ts).
   const speaker = (node: string, state: string): Promise<unknown> =>
     admin.request('PATCH', `/apis/metallb.io/v1beta2/namespaces/${NS}/bgppeers/router/status?fieldManager=metallb-speaker-${node}&force=true`,

@@ -36,7 +36,12 @@ async function replace(name: string, version: string, edit: (spec: Record<string
     if (!error.startsWith('HTTP 409') || attempt >= 10) return { seen, error };
   }
 }
-const refOf = (o: Obj): { apiVersion: string; kind: string; name: string; namespace: string } => ({ apiVersion: o.apiVersion!, kind: o.kind!, name: o.metadata!.name!, namespace: NS });
+const refOf = (o: Obj): { apiVersion: string; kind: string; name: string; namespace: string } => ({
+  apiVersion: o.apiVersion!,
+  kind: o.kind!,
+  name: o.metadata!.name!,
+  namespace: NS,
+});
 
 /** Sets the CRD's conversion and waits until the apiserver converts that way (a v1beta1 read shows it). */
 async function useConversion(conversion: Record<string, unknown>, probe: (o: Obj) => boolean): Promise<void> {
@@ -53,10 +58,10 @@ const noConversion = { strategy: 'None', webhook: null };
 before(async () => {
   const cp = await getTestCluster();
   admin = new Kube(loadKubeConfig(cp.kubeconfigPath), 'conv-admin');
-  await admin.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } } as Obj);
+  await admin.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
   webhook = await startTestWebhook(cp, admin, NS);
   // A peer whose v1beta1 view tells which conversion the apiserver runs (the annotation or not).
-  assert.equal(await create(admin, { apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', metadata: { name: 'conv-probe', namespace: NS }, spec: { myASN: 64520, peerASN: 64530, peerAddress: '192.0.2.200', connectTime: '7s' } } as Obj), '');
+  assert.equal(await create(admin, { apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', metadata: { name: 'conv-probe', namespace: NS }, spec: { myASN: 64520, peerASN: 64530, peerAddress: '192.0.2.200', connectTime: '7s' } }), '');
   await useConversion(webhookConversion(), (o) => annotation(o) !== undefined);
 });
 
@@ -71,7 +76,7 @@ after(async () => {
 const V1BETA2_ONLY = { connectTime: '10s', dualStackAddressFamily: true, enableGracefulRestart: true, localASN: 64999, passwordSecret: { name: 'peer-secret' } };
 
 test('a v1beta2 peer read through v1beta1 carries its v1beta2 fields in the annotation; a full replace through v1beta1 keeps them', async () => {
-  assert.equal(await create(admin, { apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', metadata: { name: 'conv-a', namespace: NS }, spec: { myASN: 64520, peerASN: 64530, peerAddress: '192.0.2.10', holdTime: '90s', ...V1BETA2_ONLY } } as Obj), '');
+  assert.equal(await create(admin, { apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', metadata: { name: 'conv-a', namespace: NS }, spec: { myASN: 64520, peerASN: 64530, peerAddress: '192.0.2.10', holdTime: '90s', ...V1BETA2_ONLY } }), '');
   const seen = await get('conv-a', 'v1beta1');
   assert.deepEqual(spec(seen), { myASN: 64520, peerASN: 64530, peerAddress: '192.0.2.10', holdTime: '90s' });
   assert.deepEqual(JSON.parse(annotation(seen)!), V1BETA2_ONLY);
@@ -84,7 +89,7 @@ test('a v1beta2 peer read through v1beta1 carries its v1beta2 fields in the anno
 
 test('seed 002 style: a peer created through v1beta1 is stored as written, with no annotation', async () => {
   const written = { myASN: 64520, peerASN: 64531, peerAddress: '192.0.2.11', ebgpMultiHop: true };
-  assert.equal(await create(admin, { apiVersion: 'metallb.io/v1beta1', kind: 'BGPPeer', metadata: { name: 'conv-b', namespace: NS }, spec: written } as Obj), '');
+  assert.equal(await create(admin, { apiVersion: 'metallb.io/v1beta1', kind: 'BGPPeer', metadata: { name: 'conv-b', namespace: NS }, spec: written }), '');
   const stored = await get('conv-b', 'v1beta2');
   assert.deepEqual(spec(stored), written);
   assert.equal(annotation(stored), undefined);
@@ -92,7 +97,7 @@ test('seed 002 style: a peer created through v1beta1 is stored as written, with 
 });
 
 test('an unnumbered peer (no peerAddress, no peerASN: v1beta1 requires both) replaced through v1beta1 loses nothing', async () => {
-  assert.equal(await create(admin, { apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', metadata: { name: 'conv-c', namespace: NS }, spec: { myASN: 64520, dynamicASN: 'external', interface: 'eth1' } } as Obj), '');
+  assert.equal(await create(admin, { apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', metadata: { name: 'conv-c', namespace: NS }, spec: { myASN: 64520, dynamicASN: 'external', interface: 'eth1' } }), '');
   // Whether the apiserver takes it depends on its version: 1.30+ ratchets the "required" of an
   // object it already stores, older ones refuse. Either way no field may go.
   const { error } = await replace('conv-c', 'v1beta1', (s) => ({ ...s, holdTime: '30s' }));
@@ -107,7 +112,7 @@ test('an unnumbered peer (no peerAddress, no peerASN: v1beta1 requires both) rep
 test('control: with strategy None the same replace through v1beta1 loses the v1beta2 fields (what the webhook prevents)', async () => {
   await useConversion(noConversion, (o) => annotation(o) === undefined);
   try {
-    assert.equal(await create(admin, { apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', metadata: { name: 'conv-d', namespace: NS }, spec: { myASN: 64520, peerASN: 64530, peerAddress: '192.0.2.12', ...V1BETA2_ONLY } } as Obj), '');
+    assert.equal(await create(admin, { apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', metadata: { name: 'conv-d', namespace: NS }, spec: { myASN: 64520, peerASN: 64530, peerAddress: '192.0.2.12', ...V1BETA2_ONLY } }), '');
     assert.equal((await replace('conv-d', 'v1beta1', (s) => ({ ...s, holdTime: '30s' }))).error, '');
     const after = spec(await get('conv-d', 'v1beta2'));
     const lost = Object.keys(V1BETA2_ONLY).filter((k) => !(k in after));

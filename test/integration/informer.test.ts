@@ -21,7 +21,7 @@ let admin: Kube;
 const informers: Informer[] = [];
 
 const configMap = (name: string, label: string, data: Record<string, string> = {}): Obj =>
-  ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: NS, labels: { it: label } }, data }) as Obj;
+  ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: NS, labels: { it: label } }, data });
 
 function watch(label: string): { informer: Informer; events: string[] } {
   const informer = new Informer(new Kube(loadKubeConfig(cp.kubeconfigPath), 'informer-it'), { apiVersion: 'v1', kind: 'ConfigMap', namespace: NS, labelSelector: `it=${label}` }, silentLogger());

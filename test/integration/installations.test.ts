@@ -21,7 +21,7 @@ let cp: ControlPlane;
 let admin: Kube;
 const ops: MetalLBOperator[] = [];
 
-const metallb = (namespace: string, spec: Record<string, unknown> = {}): Obj => ({ apiVersion: 'metallb.io/v1beta1', kind: 'MetalLB', metadata: { name: 'metallb', namespace }, spec }) as Obj;
+const metallb = (namespace: string, spec: Record<string, unknown> = {}): Obj => ({ apiVersion: 'metallb.io/v1beta1', kind: 'MetalLB', metadata: { name: 'metallb', namespace }, spec });
 const degraded = async (ns: string): Promise<{ status: string; reason: string; message: string } | undefined> =>
   (((await admin.get<Obj>({ apiVersion: 'metallb.io/v1beta1', kind: 'MetalLB', name: 'metallb', namespace: ns }))?.['status'] as { conditions?: { type: string; status: string; reason: string; message: string }[] } | undefined)?.conditions ?? []).find((c) => c.type === 'Degraded');
 const workloads = async (ns: string): Promise<string[]> => {

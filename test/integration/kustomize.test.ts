@@ -59,7 +59,7 @@ test('the openshift overlay keeps the privileged Pod Security labels and pins th
   assert.equal(r.code, 0, r.stderr);
   const objs = parseObjects(r.stdout);
   const ns = objs.find((o) => o.kind === 'Namespace')!;
-  assert.equal(ns.metadata?.['labels'] && (ns.metadata['labels'] as Record<string, string>)['security.openshift.io/scc.podSecurityLabelSync'], 'false');
+  assert.equal(ns.metadata?.['labels'] && (ns.metadata['labels'])['security.openshift.io/scc.podSecurityLabelSync'], 'false');
   const dep = objs.find((o) => o.kind === 'Deployment')!;
   assert.equal((dep['spec'] as { template: { metadata: { annotations: Record<string, string> } } }).template.metadata.annotations['openshift.io/required-scc'], 'restricted-v2');
   const dry = await cp.kubectl(['apply', '-k', join(repoRoot(), 'config/openshift'), '--dry-run=server']);

@@ -41,7 +41,7 @@ const stop = async (h: ControllerHandle): Promise<void> => {
   running.splice(running.indexOf(h), 1);
 };
 const service = (name: string, pool: string): Obj =>
-  ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: APPS, annotations: { 'metallb.io/address-pool': pool } }, spec: { type: 'LoadBalancer', ports: [{ port: 80, protocol: 'TCP' }] } }) as Obj;
+  ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: APPS, annotations: { 'metallb.io/address-pool': pool } }, spec: { type: 'LoadBalancer', ports: [{ port: 80, protocol: 'TCP' }] } });
 const svcState = async (name: string): Promise<{ ips: string[]; pool: string | undefined } | undefined> => {
   const s = await admin.get<Obj>({ apiVersion: 'v1', kind: 'Service', name, namespace: APPS });
   if (!s) return undefined;
@@ -58,8 +58,8 @@ before(async () => {
   admin = new Kube(loadKubeConfig(cp.kubeconfigPath), 'test-admin');
   await cp.kubectl(['create', 'namespace', NS]);
   await cp.kubectl(['create', 'namespace', APPS]);
-  await admin.apply({ apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool', metadata: { name: 'tiny', namespace: NS }, spec: { addresses: ['10.200.0.0/31'], autoAssign: false } } as Obj);
-  await admin.apply({ apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool', metadata: { name: 'rel', namespace: NS }, spec: { addresses: ['10.201.0.0/31'], autoAssign: false } } as Obj);
+  await admin.apply({ apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool', metadata: { name: 'tiny', namespace: NS }, spec: { addresses: ['10.200.0.0/31'], autoAssign: false } });
+  await admin.apply({ apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool', metadata: { name: 'rel', namespace: NS }, spec: { addresses: ['10.201.0.0/31'], autoAssign: false } });
   dir = mkdtempSync(join(tmpdir(), 'lead-'));
   proxy = await proxyKubeconfig(cp.kubeconfigPath, join(dir, 'kubeconfig'));
 });
@@ -101,7 +101,7 @@ test('a leader partitioned away, then handed the lease back, frees the IPs of Se
 test('lease expiry is timed by our clock: a live holder whose clock is a minute behind keeps its lease', async (t) => {
   const ns = 'metallb-skew';
   await cp.kubectl(['create', 'namespace', ns]);
-  const lease = (renewMs: number): Obj => ({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'skewed', namespace: ns }, spec: { holderIdentity: 'other', leaseDurationSeconds: 3, renewTime: new Date(renewMs).toISOString().replace(/Z$/, '000Z') } }) as Obj;
+  const lease = (renewMs: number): Obj => ({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'skewed', namespace: ns }, spec: { holderIdentity: 'other', leaseDurationSeconds: 3, renewTime: new Date(renewMs).toISOString().replace(/Z$/, '000Z') } });
   let led = 0;
   const elector = new LeaderElector({ kube: new Kube(loadKubeConfig(cp.kubeconfigPath), 'skew-test'), namespace: ns, name: 'skewed', identity: 'us', durationSeconds: 3, renewMs: 300, log: silentLogger(),
     onStartedLeading: () => void led++, onStoppedLeading: () => undefined });
@@ -137,7 +137,7 @@ test('a Service that is no longer a LoadBalancer loses status and annotation; a 
   // What a crash between the two writes of a release leaves (the status is gone, the mark stays):
   // no controller runs while it happens, and the next leader must finish the release.
   await stop(leader);
-  await admin.apply({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'rel-2', namespace: APPS, annotations: { [POOL_ANNOTATION]: 'rel' } }, spec: { type: 'ClusterIP', ports: [{ port: 80, protocol: 'TCP' }] } } as Obj);
+  await admin.apply({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'rel-2', namespace: APPS, annotations: { [POOL_ANNOTATION]: 'rel' } }, spec: { type: 'ClusterIP', ports: [{ port: 80, protocol: 'TCP' }] } });
   await start('lead-c', cp.kubeconfigPath);
   await poll('rel-2 scrubbed by the new leader', async () => ((await svcState('rel-2'))?.pool === undefined ? true : undefined), 30_000, 100);
   await admin.apply(service('rel-3', 'rel'));

@@ -35,9 +35,9 @@ let dir: string;
 let removeClusterRBAC: (() => Promise<void>) | undefined;
 
 const secret = (name: string, type: string, data: Record<string, string>): Obj =>
-  ({ apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: NS }, type, stringData: data }) as Obj;
+  ({ apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: NS }, type, stringData: data });
 const peer = (name: string, secretName: string): Obj =>
-  ({ apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', metadata: { name, namespace: NS }, spec: { myASN: 64500, peerASN: 64501, peerAddress: `10.0.0.${name.length}`, passwordSecret: { name: secretName } } }) as Obj;
+  ({ apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', metadata: { name, namespace: NS }, spec: { myASN: 64500, peerASN: 64501, peerAddress: `10.0.0.${name.length}`, passwordSecret: { name: secretName } } });
 
 /** A client holding only a TokenRequest token of ServiceAccount `sa`. */
 const asServiceAccount = async (sa: string): Promise<Kube> => new Kube(loadKubeConfig(await serviceAccountKubeconfig(admin, cp.kubeconfigPath, NS, sa, dir)), `lp-${sa}`);
@@ -61,13 +61,13 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'metallb-lp-'));
   admin = new Kube(loadKubeConfig(cp.kubeconfigPath), 'test-admin');
   await cp.kubectl(['create', 'namespace', NS]);
-  for (const n of NODES) await admin.apply({ apiVersion: 'v1', kind: 'Node', metadata: { name: n, labels: { 'kubernetes.io/os': 'linux' } } } as Obj);
+  for (const n of NODES) await admin.apply({ apiVersion: 'v1', kind: 'Node', metadata: { name: n, labels: { 'kubernetes.io/os': 'linux' } } });
   await admin.apply(secret('bgp-auth', 'kubernetes.io/basic-auth', { username: 'ignored', password: 's3cret' }));
   await admin.apply(secret('unrelated', 'Opaque', { token: 'not-for-the-speaker' }));
   await admin.apply(peer('router-1', 'bgp-auth'));
   removeClusterRBAC = await installWorkloadClusterRBAC(admin, NS);
   op = await runOperator({ kube: new Kube(loadKubeConfig(cp.kubeconfigPath), 'metallb-operator'), log: silentLogger(), namespace: NS, render: operatorRender(), openshift: false });
-  await admin.apply({ apiVersion: 'metallb.io/v1beta1', kind: 'MetalLB', metadata: { name: 'metallb', namespace: NS }, spec: {} } as Obj);
+  await admin.apply({ apiVersion: 'metallb.io/v1beta1', kind: 'MetalLB', metadata: { name: 'metallb', namespace: NS }, spec: {} });
   await poll('the speaker and controller ServiceAccounts and Roles', async () => ((await admin.get({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', name: 'speaker-secrets', namespace: NS })) ? true : undefined));
   speaker = await asServiceAccount('speaker');
   controller = await asServiceAccount('controller');
@@ -139,13 +139,21 @@ test('speakers write only speakers\' Leases, never the controller\'s leader Leas
   };
   // Same-ServiceAccount speakers are one identity to RBAC: one node's speaker can still write
   // another node's Lease (docs/security.md says so); what it cannot touch is anything else.
-  assert.deepEqual(results, { ownApply: 200, otherNodeApply: 200, unknownNode: 403, controllerLease: 403, controllerDelete: 403, ownDelete: 200, watchAll: 200 });
+  assert.deepEqual(results, {
+    ownApply: 200,
+    otherNodeApply: 200,
+    unknownNode: 403,
+    controllerLease: 403,
+    controllerDelete: 403,
+    ownDelete: 200,
+    watchAll: 200,
+  });
   const held = await admin.get<Obj>({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', name: 'metallb-controller', namespace: NS });
   assert.equal((held?.['spec'] as { holderIdentity?: string }).holderIdentity, 'controller-0');
 });
 
 test('the controller patches Services and their status but replaces none; its Lease only by name', async () => {
-  await admin.apply({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'lp-svc', namespace: NS }, spec: { type: 'LoadBalancer', ports: [{ port: 80 }] } } as Obj);
+  await admin.apply({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'lp-svc', namespace: NS }, spec: { type: 'LoadBalancer', ports: [{ port: 80 }] } });
   const svc = await admin.get<Obj>({ apiVersion: 'v1', kind: 'Service', name: 'lp-svc', namespace: NS });
   const path = `/api/v1/namespaces/${NS}/services/lp-svc`;
   const results = {
@@ -161,11 +169,22 @@ test('the controller patches Services and their status but replaces none; its Le
     speakerOtherConfigMap: await status(speaker, 'GET', `/api/v1/namespaces/${NS}/configmaps/frr-startup`),
   };
   // 404: allowed, and no legacy ConfigMap exists here.
-  assert.deepEqual(results, { patch: 200, patchStatus: 200, update: 403, updateStatus: 403, leaderLease: 200, speakerLease: 403, configMap: 404, otherConfigMap: 403, speakerConfigMap: 404, speakerOtherConfigMap: 403 });
+  assert.deepEqual(results, {
+    patch: 200,
+    patchStatus: 200,
+    update: 403,
+    updateStatus: 403,
+    leaderLease: 200,
+    speakerLease: 403,
+    configMap: 404,
+    otherConfigMap: 403,
+    speakerConfigMap: 404,
+    speakerOtherConfigMap: 403,
+  });
 });
 
 test('the speaker writes no Service, only its ServiceL2Status/ServiceBGPStatus; the controller only reads them', async () => {
-  await admin.apply({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'lp-svc2', namespace: NS }, spec: { type: 'LoadBalancer', ports: [{ port: 80 }] } } as Obj);
+  await admin.apply({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'lp-svc2', namespace: NS }, spec: { type: 'LoadBalancer', ports: [{ port: 80 }] } });
   const svc = `/api/v1/namespaces/${NS}/services/lp-svc2`;
   const L2 = `/apis/metallb.io/v1beta1/namespaces/${NS}/servicel2statuses`;
   const BGP = `/apis/metallb.io/v1beta1/namespaces/${NS}/servicebgpstatuses`;
@@ -192,7 +211,7 @@ test('the speaker writes no Service, only its ServiceL2Status/ServiceBGPStatus; 
 });
 
 test('the status writer, with the speaker\'s token: creates, updates and deletes its records; they go with the speaker Pod', async () => {
-  const pod = await admin.apply<Obj>({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'speaker-lp', namespace: NS }, spec: { nodeName: 'lp-node-a', containers: [{ name: 'speaker', image: 'example.invalid/none' }] } } as Obj);
+  const pod = await admin.apply<Obj>({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'speaker-lp', namespace: NS }, spec: { nodeName: 'lp-node-a', containers: [{ name: 'speaker', image: 'example.invalid/none' }] } });
   const writer = new ServiceStatusWriter({ kube: speaker, kind: 'ServiceL2Status', namespace: NS, node: 'lp-node-a', log: silentLogger(), pod: { name: 'speaker-lp', uid: pod.metadata!.uid! }, supersedes: l2Supersedes });
   writer.start();
   const get = (): Promise<Obj | undefined> => admin.get<Obj>({ apiVersion: 'metallb.io/v1beta1', kind: 'ServiceL2Status', name: statusObjectName('ServiceL2Status', 'lp-node-a', 'apps/web'), namespace: NS });

@@ -43,7 +43,7 @@ after(async () => {
 });
 
 test('seed 002 CR on OpenShift: SCC, RBAC use of it, annotated speakers, controller without runAsUser', async () => {
-  await admin.apply({ apiVersion: 'metallb.io/v1beta1', kind: 'MetalLB', metadata: { name: 'metallb', namespace: NS }, spec: { nodeSelector: { 'node-role.kubernetes.io/worker': '' } } } as Obj);
+  await admin.apply({ apiVersion: 'metallb.io/v1beta1', kind: 'MetalLB', metadata: { name: 'metallb', namespace: NS }, spec: { nodeSelector: { 'node-role.kubernetes.io/worker': '' } } });
   const scc = await poll('the SCC', () => admin.get<Obj>({ apiVersion: 'security.openshift.io/v1', kind: 'SecurityContextConstraints', name: 'metallb-speaker' }));
   assert.equal(scc['allowHostNetwork'], true);
   assert.equal(scc['allowHostPorts'], true);
@@ -74,7 +74,7 @@ test('a second installation (its own loadBalancerClass) shares the SCC; it goes 
   const sccGet = (): Promise<Obj | undefined> => admin.get<Obj>({ apiVersion: 'security.openshift.io/v1', kind: 'SecurityContextConstraints', name: 'metallb-speaker' });
   await cp.kubectl(['create', 'namespace', NS2]);
   op2 = await runOperator({ kube: new Kube(loadKubeConfig(cp.kubeconfigPath), 'metallb-operator-2'), log: silentLogger(), namespace: NS2, render: operatorRender(NS2) });
-  await admin.apply({ apiVersion: 'metallb.io/v1beta1', kind: 'MetalLB', metadata: { name: 'metallb', namespace: NS2 }, spec: { loadBalancerClass: 'metallb.io/second' } } as Obj);
+  await admin.apply({ apiVersion: 'metallb.io/v1beta1', kind: 'MetalLB', metadata: { name: 'metallb', namespace: NS2 }, spec: { loadBalancerClass: 'metallb.io/second' } });
   await poll('the second installation deployed', () => admin.get<Obj>({ apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'speaker', namespace: NS2 }));
   const before = await sccGet();
   assert.ok(before);

@@ -24,7 +24,7 @@ let op: MetalLBOperator;
 let opKube: Kube;
 
 
-const metallb = (spec: Record<string, unknown>, name = 'metallb', namespace = NS): Obj => ({ apiVersion: 'metallb.io/v1beta1', kind: 'MetalLB', metadata: { name, namespace }, spec }) as Obj;
+const metallb = (spec: Record<string, unknown>, name = 'metallb', namespace = NS): Obj => ({ apiVersion: 'metallb.io/v1beta1', kind: 'MetalLB', metadata: { name, namespace }, spec });
 const ds = (): Promise<Obj | undefined> => admin.get<Obj>({ apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'speaker', namespace: NS });
 const conditions = async (name: string, ns: string): Promise<{ type: string; status: string; message: string }[]> =>
   ((await admin.get<Obj>({ apiVersion: 'metallb.io/v1beta1', kind: 'MetalLB', name, namespace: ns }))?.['status'] as { conditions?: [] } | undefined)?.conditions ?? [];
@@ -49,7 +49,7 @@ async function desiredScheduled(expected: number, timeoutMs = 20_000): Promise<n
 }
 
 const node = (name: string, labels: Record<string, string>, taints: { key: string; effect: string; value?: string }[] = []): Obj =>
-  ({ apiVersion: 'v1', kind: 'Node', metadata: { name, labels: { 'kubernetes.io/os': 'linux', ...labels } }, spec: { taints } }) as Obj;
+  ({ apiVersion: 'v1', kind: 'Node', metadata: { name, labels: { 'kubernetes.io/os': 'linux', ...labels } }, spec: { taints } });
 
 before(async () => {
   cp = await getTestCluster();

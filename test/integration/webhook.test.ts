@@ -14,12 +14,8 @@ import type { Obj } from '../../src/k8s/client.js';
 import { loadKubeConfig } from '../../src/k8s/kubeconfig.js';
 import { silentLogger } from '../../src/util/log.js';
 import { runController } from '../../src/controller/run.js';
-import type { ControllerHandle } from '../../src/controller/run.js';
-import { operatorRender } from '../../src/operator/wiring.js';
-import type { MetalLB } from '../../src/api/metallb.js';
 import { issueServing, makeCA } from '../../src/util/x509.js';
 import { serviceAccountKubeconfig } from '../helpers/service-account.js';
-import { installWorkloadClusterRBAC } from '../helpers/workload-rbac.js';
 import { parseObjects } from '../../src/api/yaml.js';
 import { repoRoot } from '../../src/util/repo-root.js';
 import { create as createAs, startTestWebhook } from '../helpers/test-webhook.js';
@@ -30,12 +26,11 @@ const NS = 'metallb-wh';
 const OTHER = 'metallb-wh-other';
 let cp: ControlPlane;
 let admin: Kube;
-let controller: ControllerHandle;
 let dir: string;
 let vwcName = '';
 let webhook: TestWebhook | undefined;
 
-const obj = (kind: string, name: string, spec: Record<string, unknown>, apiVersion = 'metallb.io/v1beta1', namespace = NS): Obj => ({ apiVersion, kind, metadata: { name, namespace }, spec }) as Obj;
+const obj = (kind: string, name: string, spec: Record<string, unknown>, apiVersion = 'metallb.io/v1beta1', namespace = NS): Obj => ({ apiVersion, kind, metadata: { name, namespace }, spec });
 const peer = (name: string, spec: Record<string, unknown>, apiVersion = 'metallb.io/v1beta2'): Obj => obj('BGPPeer', name, { myASN: 64520, peerASN: 64501, ...spec }, apiVersion);
 
 const create = (o: Obj): Promise<string> => createAs(admin, o);
@@ -45,9 +40,9 @@ const denied = (hook: string, message: string): RegExp => new RegExp(`admission 
 before(async () => {
   cp = await getTestCluster();
   admin = new Kube(loadKubeConfig(cp.kubeconfigPath), 'wh-admin');
-  for (const ns of [NS, OTHER]) await admin.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } } as Obj);
+  for (const ns of [NS, OTHER]) await admin.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
   webhook = await startTestWebhook(cp, admin, NS);
-  ({ controller, dir, vwcName } = webhook);
+  ({ dir, vwcName } = webhook);
 });
 
 after(async () => {
@@ -59,7 +54,7 @@ after(async () => {
 // The rules the CRD cannot carry on Kubernetes < 1.31 (CEL's IP library): the webhook refuses them, naming the field.
 for (const c of INVALID.filter((x) => x.webhook)) {
   test(`the webhook refuses: ${c.name}`, async () => {
-    const msg = await create({ ...c.object, metadata: { ...c.object.metadata, namespace: NS } } as Obj);
+    const msg = await create({ ...c.object, metadata: { ...c.object.metadata, namespace: NS } });
     assert.match(msg, /admission webhook "[a-z0-9]+validationwebhook\.metallb\.io" denied the request/, msg || 'accepted');
     assert.ok(msg.includes(`${c.field}: `) && msg.includes(c.message), `${c.field}: ${c.message} in ${msg}`);
   });
@@ -68,7 +63,7 @@ for (const c of INVALID.filter((x) => x.webhook)) {
 test('config/samples (the seeds\' objects) are accepted as they are', async () => {
   for (const f of ['addresspool', 'bfdprofile', 'bgppeer', 'ipaddresspool', 'bgpadvertisement']) {
     for (const o of parseObjects(readFileSync(join(repoRoot(), `config/samples/metallb_v1beta1_${f}.yaml`), 'utf8'))) {
-      assert.equal(await create({ ...o, metadata: { ...o.metadata, namespace: NS } } as Obj), '', `config/samples ${f}`);
+      assert.equal(await create({ ...o, metadata: { ...o.metadata, namespace: NS } }), '', `config/samples ${f}`);
     }
   }
 });

@@ -47,12 +47,12 @@ function freePort(): Promise<number> {
   });
 }
 
-const cr = (kind: string, name: string, spec: Record<string, unknown>): Obj => ({ apiVersion: 'metallb.io/v1beta1', kind, metadata: { name, namespace: NS }, spec }) as Obj;
+const cr = (kind: string, name: string, spec: Record<string, unknown>): Obj => ({ apiVersion: 'metallb.io/v1beta1', kind, metadata: { name, namespace: NS }, spec });
 const service = (name: string, ns: string, extra: Record<string, unknown> = {}): Obj =>
-  ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: ns }, spec: { type: 'LoadBalancer', externalTrafficPolicy: 'Cluster', selector: { app: name }, ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: PORT }], ...extra } }) as Obj;
+  ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: ns }, spec: { type: 'LoadBalancer', externalTrafficPolicy: 'Cluster', selector: { app: name }, ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: PORT }], ...extra } });
 /** No kubelet runs pods here, so the test writes the ready endpoint a pod would have. */
 const slice = (svc: string, ns: string, node: string): Obj =>
-  ({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: `${svc}-l2`, namespace: ns, labels: { 'kubernetes.io/service-name': svc, 'endpointslice.kubernetes.io/managed-by': 'l2-test' } }, addressType: 'IPv4', endpoints: [{ addresses: ['10.131.0.10'], nodeName: node, conditions: { ready: true } }], ports: [{ port: PORT, protocol: 'TCP' }] }) as Obj;
+  ({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: `${svc}-l2`, namespace: ns, labels: { 'kubernetes.io/service-name': svc, 'endpointslice.kubernetes.io/managed-by': 'l2-test' } }, addressType: 'IPv4', endpoints: [{ addresses: ['10.131.0.10'], nodeName: node, conditions: { ready: true } }], ports: [{ port: PORT, protocol: 'TCP' }] });
 
 async function ipOf(name: string, ns: string): Promise<string> {
   return waitFor(`an IP for ${ns}/${name}`, async () => {
@@ -136,7 +136,7 @@ before(async () => {
   await cp.installCRDs();
   admin = new Kube(loadKubeConfig(cp.kubeconfigPath), 'l2-test');
   for (const ns of [NS, APPS, 'my-test-app']) await cp.kubectl(['create', 'namespace', ns]);
-  for (const n of NODES) await admin.apply({ apiVersion: 'v1', kind: 'Node', metadata: { name: n, labels: { 'kubernetes.io/os': 'linux' } } } as Obj);
+  for (const n of NODES) await admin.apply({ apiVersion: 'v1', kind: 'Node', metadata: { name: n, labels: { 'kubernetes.io/os': 'linux' } } });
   controller = await runController({ kube: new Kube(loadKubeConfig(cp.kubeconfigPath), 'metallb-controller'), log: silentLogger(), namespace: NS, identity: 'l2-test', leaseDurationSeconds: 4, renewMs: 500 });
   lab = await startL2Lab('l2', cp.kubeconfigPath, NS, NODES);
   for (const n of lab.nodes) {
@@ -338,8 +338,9 @@ test('MetalLB speakerGratuitousARPInterval (--l2-gratuitous-interval 1s): the le
 
 test('metallb-excludel2: no answers on an excluded interface, even with every interface advertised; a bad list keeps the last good one', async () => {
   const ip = await ipOf('web', APPS);
-  const excl = (list: string): Obj => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'metallb-excludel2', namespace: NS }, data: { 'excludel2.yaml': `announcedInterfacesToExclude: ${list}\n` } }) as Obj;
-  const silent = (client: string, what: string): Promise<true> => waitFor(what, async () => ((await arping(client, ip, 2)).length === 0 ? true : undefined), 20_000);
+  const excl = (list: string): Obj => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'metallb-excludel2', namespace: NS }, data: { 'excludel2.yaml': `announcedInterfacesToExclude: ${list}\n` } });
+  const silent = (client: string, what: string): Promise<true> =>
+    waitFor(what, async () => ((await arping(client, ip, 2)).length === 0 ? true : undefined), 20_000);
   const heard = (client: string, what: string): Promise<string[]> => answers(what, () => arping(client, ip));
   await admin.apply(cr('L2Advertisement', 'l2', { ipAddressPools: ['l2-v4', 'l2-v6'] }));
   await heard(lab.clients[1], 'answers on eth1 (every interface advertised)');

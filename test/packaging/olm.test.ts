@@ -147,7 +147,13 @@ test('generate-bundle --image-digests: a release whose CSV and catalog name our 
     const code = await main(['generate-bundle', '--version', '0.1.1', '--replaces', 'metallb-operator.v0.1.0', '--image-digests', join(dir, 'digests.tsv'), '--out', join(dir, 'out')], io);
     assert.equal(code, 0, out.join(''));
     const csvText = readFileSync(join(dir, 'out/bundle/manifests/metallb-operator.clusterserviceversion.yaml'), 'utf8');
-    const csv = parseObjects(csvText)[0] as unknown as { metadata: { annotations: Record<string, string> }; spec: { relatedImages: { image: string }[]; install: { spec: { deployments: { spec: { template: { spec: { containers: { image: string; env?: { name: string; value?: string }[] }[] } } } }[] } } } };
+    type Container = { image: string; env?: { name: string; value?: string }[] };
+    type Deployment = { spec: { template: { spec: { containers: Container[] } } } };
+    type Csv = {
+      metadata: { annotations: Record<string, string> };
+      spec: { relatedImages: { image: string }[]; install: { spec: { deployments: Deployment[] } } };
+    };
+    const csv = parseObjects(csvText)[0] as unknown as Csv;
     const pod = csv.spec.install.spec.deployments[0]!.spec.template.spec.containers[0]!;
     assert.equal(pod.image, `${repo}/metallb@${d('c')}`);
     assert.equal(csv.metadata.annotations['containerImage'], `${repo}/metallb@${d('c')}`);

@@ -96,7 +96,7 @@ const CASES: Case[] = [
       assert.doesNotMatch(t, /192\.168\.1\.1-pl-ipv4/);
     } },
   { name: 'IPv6 pool and peer, aggregationLengthV6 default /128', node: 'n1', prefixes: ['2001:db8:5::7/128'], objects: [node('n1'), cr('IPAddressPool', 'p', { addresses: ['2001:db8:5::/120'] }), cr('BGPAdvertisement', 'a', {}),
-    cr('BGPPeer', 'r6', { myASN: 64512, peerASN: 64513, peerAddress: 'fd00::1' }, undefined, 'v1beta2'), svc('s', ['2001:db8:5::7']), eps('s', ['n1'])], check: (t) => assert.match(t, /address-family ipv6 unicast\n  network 2001:db8:5::7\/128/) },
+    cr('BGPPeer', 'r6', { myASN: 64512, peerASN: 64513, peerAddress: 'fd00::1' }, undefined, 'v1beta2'), svc('s', ['2001:db8:5::7']), eps('s', ['n1'])], check: (t) => assert.match(t, /address-family ipv6 unicast\n {2}network 2001:db8:5::7\/128/) },
   { name: 'v4 peer without dualStackAddressFamily does not carry IPv6', node: 'n1', prefixes: [], reason: /no BGP session of this node carries IPv6/, objects: [...base(), cr('BGPAdvertisement', 'a', {}), svc('s', ['2001:db8:5::7']), eps('s', ['n1'])] },
   { name: 'dual-stack Service over a dualStackAddressFamily peer', node: 'n1', prefixes: ['10.10.0.1/32', '2001:db8:5::7/128'], objects: [node('n1'), cr('IPAddressPool', 'p', { addresses: ['10.10.0.0/24', '2001:db8:5::/120'] }), cr('BGPAdvertisement', 'a', {}),
     cr('BGPPeer', 'r', { myASN: 64512, peerASN: 64513, peerAddress: '192.168.1.1', dualStackAddressFamily: true }, undefined, 'v1beta2'), svc('s', ['10.10.0.1', '2001:db8:5::7']), eps('s', ['n1'])] },

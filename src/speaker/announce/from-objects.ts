@@ -11,6 +11,7 @@ import type { IPAddressPool } from '../../api/ipaddresspool.js';
 import type { AddressPool } from '../../api/addresspool.js';
 import type { EndpointView, NodeView, PoolView, ServiceView, Snapshot } from './snapshot.js';
 import { POOL_ANNOTATION } from '../../api/service-annotations.js';
+import { scalarText } from '../../util/scalar-text.js';
 
 type Any = Record<string, unknown>;
 const get = (o: unknown, ...path: string[]): unknown => path.reduce<unknown>((acc, k) => (acc && typeof acc === 'object' ? (acc as Any)[k] : undefined), o);
@@ -78,7 +79,7 @@ function secretPasswords(secrets: Obj[]): { passwords: Record<string, string>; p
     const key = `${s.metadata?.namespace ?? 'default'}/${s.metadata?.name ?? ''}`;
     const type = (s as { type?: unknown }).type ?? 'Opaque';
     if (type !== PASSWORD_SECRET_TYPE) {
-      problems[key] = `Secret ${key} has type ${String(type)}; a passwordSecret must be of type ${PASSWORD_SECRET_TYPE}`;
+      problems[key] = `Secret ${key} has type ${scalarText(type)}; a passwordSecret must be of type ${PASSWORD_SECRET_TYPE}`;
       continue;
     }
     const plain = get(s, 'stringData', 'password');

@@ -8,7 +8,7 @@ import type { L2Advertisement } from '../../api/l2advertisement.js';
 
 const node = (name: string, labels: Record<string, string> = {}, networkUnavailable = false): NodeView => ({ name, labels, networkUnavailable });
 const svc = (name: string, ip: string, extra: Partial<ServiceView> = {}): ServiceView => ({ namespace: 'ns', name, labels: {}, ips: [ip], externalTrafficPolicy: 'Cluster', ...extra });
-const adv = (name: string, spec: L2Advertisement['spec']): L2Advertisement => ({ apiVersion: 'metallb.io/v1beta1', kind: 'L2Advertisement', metadata: { name, namespace: 'metallb-system' }, spec }) as L2Advertisement;
+const adv = (name: string, spec: L2Advertisement['spec']): L2Advertisement => ({ apiVersion: 'metallb.io/v1beta1', kind: 'L2Advertisement', metadata: { name, namespace: 'metallb-system' }, spec });
 const NODES = ['a', 'b', 'c'];
 
 function snap(p: Partial<Snapshot> = {}): Snapshot {

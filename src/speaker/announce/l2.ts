@@ -34,7 +34,9 @@ function rules(s: Snapshot): L2Rule[] {
     const sels = spec.ipAddressPoolSelectors ?? [];
     const r: L2Rule = {
       interfaces: spec.interfaces ?? [],
-      applies: (p) => p.protocol === undefined && ((names.length === 0 && sels.length === 0) || names.includes(p.name) || (sels.length > 0 && matchesAny(sels, p.labels))),
+      applies: (p) =>
+        p.protocol === undefined &&
+        ((names.length === 0 && sels.length === 0) || names.includes(p.name) || (sels.length > 0 && matchesAny(sels, p.labels))),
     };
     if (spec.nodeSelectors?.length) r.nodeSelectors = spec.nodeSelectors;
     out.push(r);

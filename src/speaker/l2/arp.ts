@@ -22,7 +22,14 @@ export function parseArp(frame: Buffer): ArpPacket | undefined {
   if (!eth || eth.type !== ETH_P_ARP || eth.payload.length < ARP_LEN) return undefined;
   const p = eth.payload;
   if (p.readUInt16BE(0) !== 1 || p.readUInt16BE(2) !== 0x0800 || p[4] !== 6 || p[5] !== 4) return undefined;
-  return { ethSrc: eth.src, op: p.readUInt16BE(6), senderMAC: p.subarray(8, 14), senderIP: p.subarray(14, 18), targetMAC: p.subarray(18, 24), targetIP: p.subarray(24, 28) };
+  return {
+    ethSrc: eth.src,
+    op: p.readUInt16BE(6),
+    senderMAC: p.subarray(8, 14),
+    senderIP: p.subarray(14, 18),
+    targetMAC: p.subarray(18, 24),
+    targetIP: p.subarray(24, 28),
+  };
 }
 
 function arpFrame(ethDst: Buffer, op: number, senderMAC: Buffer, senderIP: Buffer, targetMAC: Buffer, targetIP: Buffer): Buffer {

@@ -29,7 +29,15 @@ test('self-fencing: we count ourselves alive only while our renewal is younger t
   assert.equal(selfAlive(1000, 3000, 1000, 3000), false);
 });
 
-const iface = (name: string, extra: Partial<NetInterface> = {}): NetInterface => ({ name, index: 1, mac: Buffer.from([2, 0, 0, 0, 0, 1]), up: true, loopback: false, ipv6: [], ...extra });
+const iface = (name: string, extra: Partial<NetInterface> = {}): NetInterface => ({
+  name,
+  index: 1,
+  mac: Buffer.from([2, 0, 0, 0, 0, 1]),
+  up: true,
+  loopback: false,
+  ipv6: [],
+  ...extra,
+});
 
 test('usable interfaces: up, not loopback, with a MAC, and within --l2-interfaces', () => {
   const all = [iface('eth1'), iface('lo', { loopback: true }), iface('down', { up: false }), iface('tun0', { mac: Buffer.alloc(0) }), iface('eth0'), iface('zero', { mac: Buffer.alloc(6) })];

@@ -124,7 +124,14 @@ export function parseNeighborAdvertisement(frame: Buffer): NeighborAdvertisement
   const opt = linkOption(m.body.subarray(24), OPT_TARGET_LL);
   if (!opt) return undefined;
   const flags = m.body[4]!;
-  const na: NeighborAdvertisement = { ethSrc: m.ethSrc, src: m.src, dst: m.dst, target: m.body.subarray(8, 24), solicited: (flags & 0x40) !== 0, override: (flags & 0x20) !== 0 };
+  const na: NeighborAdvertisement = {
+    ethSrc: m.ethSrc,
+    src: m.src,
+    dst: m.dst,
+    target: m.body.subarray(8, 24),
+    solicited: (flags & 0x40) !== 0,
+    override: (flags & 0x20) !== 0,
+  };
   if (opt.mac) na.targetMAC = opt.mac;
   return na;
 }

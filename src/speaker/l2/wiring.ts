@@ -32,16 +32,34 @@ export interface L2Handle {
   stop(): Promise<void>;
 }
 
-export async function startL2(o: L2Options, d: { kube: Kube; node: string; namespace: string; log: Logger; pod?: SpeakerPod }, caches: Caches, snapshot: () => Snapshot, metrics: Metrics): Promise<L2Handle> {
+export async function startL2(
+  o: L2Options,
+  d: { kube: Kube; node: string; namespace: string; log: Logger; pod?: SpeakerPod },
+  caches: Caches,
+  snapshot: () => Snapshot,
+  metrics: Metrics,
+): Promise<L2Handle> {
   const log = d.log.child({ mode: 'layer2' });
-  let loop: L2Loop | undefined;
-  const tracker = new LeaseTracker({ kube: d.kube, namespace: d.namespace, node: d.node, log, durationSeconds: o.leaseDurationSeconds ?? 3, renewMs: o.renewMs ?? 1000, onChange: () => loop?.trigger() });
+  let loop: L2Loop | undefined; // eslint-disable-line prefer-const -- assigned below, read by the tracker's callback first
+  const tracker = new LeaseTracker({
+    kube: d.kube,
+    namespace: d.namespace,
+    node: d.node,
+    log,
+    durationSeconds: o.leaseDurationSeconds ?? 3,
+    renewMs: o.renewMs ?? 1000,
+    onChange: () => loop?.trigger(),
+  });
   const writer = new ServiceStatusWriter({ kube: d.kube, kind: 'ServiceL2Status', namespace: d.namespace, node: d.node, log, supersedes: l2Supersedes, ...(d.pod ? { pod: d.pod } : {}) });
   writer.start();
   const status = new L2Status({ kube: d.kube, node: d.node, log, service: (ns, name) => caches.get('Service', ns, name), writer });
   const excluded = new ExcludedInterfaces({ kube: d.kube, namespace: d.namespace, node: d.node, log, onChange: () => loop?.trigger() });
   await excluded.start();
-  const announcer = new Announcer(o.io, log, metrics, { excluded: () => excluded.regexps(), ...(o.interfaces ? { allowed: o.interfaces } : {}), ...(o.gratuitousIntervalMs ? { gratuitousIntervalMs: o.gratuitousIntervalMs } : {}) });
+  const announcer = new Announcer(o.io, log, metrics, {
+    excluded: () => excluded.regexps(),
+    ...(o.interfaces ? { allowed: o.interfaces } : {}),
+    ...(o.gratuitousIntervalMs ? { gratuitousIntervalMs: o.gratuitousIntervalMs } : {}),
+  });
   loop = new L2Loop({ node: d.node, snapshot, live: () => tracker.live(), announcer, report: (mine, gained) => {
       metrics.setSeries(M.speakerAnnounced, 'layer2', mine.map((a) => ({ labels: { ip: a.ip, node: d.node, protocol: 'layer2', service: a.service }, value: 1 })));
       return status.report(mine, gained);

@@ -6,7 +6,7 @@ import { bgpStatusFields, l2StatusFields } from './fields.js';
 
 const rec = (node: string, service: string, status: Record<string, unknown>, name = statusObjectName('ServiceL2Status', node, service)): Obj => {
   const [ns, svc] = service.split('/') as [string, string];
-  return { apiVersion: 'metallb.io/v1beta1', kind: 'ServiceL2Status', metadata: { name, namespace: 'metallb-system', labels: { 'metallb.io/node': node, 'metallb.io/service-name': svc, 'metallb.io/service-namespace': ns } }, status: { node, serviceName: svc, serviceNamespace: ns, ...status } } as Obj;
+  return { apiVersion: 'metallb.io/v1beta1', kind: 'ServiceL2Status', metadata: { name, namespace: 'metallb-system', labels: { 'metallb.io/node': node, 'metallb.io/service-name': svc, 'metallb.io/service-namespace': ns } }, status: { node, serviceName: svc, serviceNamespace: ns, ...status } };
 };
 
 test('object names: the same for (node, Service) on every run, DNS-safe, per kind', () => {

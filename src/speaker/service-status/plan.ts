@@ -80,7 +80,11 @@ export function planServiceStatuses(p: PlanInput): StatusPlan {
 
 function pickLabels(o: Obj): Record<string, string | undefined> {
   const l = o.metadata?.labels ?? {};
-  return { [STATUS_NODE_LABEL]: l[STATUS_NODE_LABEL], [STATUS_SERVICE_NAME_LABEL]: l[STATUS_SERVICE_NAME_LABEL], [STATUS_SERVICE_NAMESPACE_LABEL]: l[STATUS_SERVICE_NAMESPACE_LABEL] };
+  return {
+    [STATUS_NODE_LABEL]: l[STATUS_NODE_LABEL],
+    [STATUS_SERVICE_NAME_LABEL]: l[STATUS_SERVICE_NAME_LABEL],
+    [STATUS_SERVICE_NAMESPACE_LABEL]: l[STATUS_SERVICE_NAMESPACE_LABEL],
+  };
 }
 
 /** Layer 2: another node's record goes once this node answers every IP it lists (or it lists none). */

@@ -101,7 +101,13 @@ export class ServiceStatusWriter {
 
   private async runOnce(): Promise<void> {
     if (!this.desired) return;
-    const plan = planServiceStatuses({ kind: this.d.kind, node: this.d.node, desired: this.desired, existing: this.existing(), ...(this.d.supersedes ? { supersedes: this.d.supersedes } : {}) });
+    const plan = planServiceStatuses({
+      kind: this.d.kind,
+      node: this.d.node,
+      desired: this.desired,
+      existing: this.existing(),
+      ...(this.d.supersedes ? { supersedes: this.d.supersedes } : {}),
+    });
     let failed = false;
     for (const w of plan.writes) failed = !(await this.write(w, this.informer.get(this.d.namespace, w.name))) || failed;
     for (const name of plan.deletes) failed = !(await this.remove(name)) || failed;
@@ -119,9 +125,14 @@ export class ServiceStatusWriter {
       // The object itself only when it is new or its labels/owner moved (a restarted pod).
       const owners = cached?.metadata?.ownerReferences?.map((o) => o.uid) ?? [];
       if (!cached || !sameContent(cached.metadata?.labels ?? {}, w.labels) || (this.d.pod && !owners.includes(this.d.pod.uid))) await this.d.kube.apply(obj);
-      const written = await this.d.kube.applyStatus({ apiVersion: API_VERSION, kind: this.d.kind, metadata: { name: w.name, namespace: this.d.namespace }, status: w.status } as Obj);
+      const written = await this.d.kube.applyStatus({
+        apiVersion: API_VERSION,
+        kind: this.d.kind,
+        metadata: { name: w.name, namespace: this.d.namespace },
+        status: w.status,
+      });
       this.stats.writes++;
-      this.pending.set(w.name, { deleted: false, obj: { ...written, status: w.status } as Obj, until: Date.now() + PENDING_MS });
+      this.pending.set(w.name, { deleted: false, obj: { ...written, status: w.status }, until: Date.now() + PENDING_MS });
       return true;
     } catch (err) {
       this.stats.errors++;
