@@ -4,7 +4,7 @@ import type { KubeObject } from '../../api/yaml.js';
 import type { IPAddressPool } from '../../api/ipaddresspool.js';
 import type { AddressPool } from '../../api/addresspool.js';
 import { parseRange } from '../../net/range.js';
-import type { Family } from '../../net/range.js';
+import type { Family } from '../../net/address.js';
 import type { PoolSpec, ServiceRequest, FamilyPolicy } from './types.js';
 
 export const NEW_PREFIX = 'metallb.io/';
