@@ -12,7 +12,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { Allocator } from '../src/controller/ipam/allocator.js';
 import { parseRange } from '../src/net/range.js';
-import type { Family } from '../src/net/range.js';
+import type { Family } from '../src/net/address.js';
 import type { ServiceRequest } from '../src/controller/ipam/types.js';
 import { median, round } from './stats.js';
 

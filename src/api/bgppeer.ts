@@ -7,7 +7,8 @@ import type { Rule } from './schema.js';
 import type { KindDef, PrinterColumn } from './kind.js';
 import type { Resource } from './common.js';
 import { condition, labelSelectors } from './common.js';
-import { celIsIP, ipFamily } from './netcheck.js';
+import { ipFamily } from '../net/address.js';
+import { celIsIP } from './netcheck.js';
 import { parseDuration } from './duration.js';
 
 const ip = (description: string): ReturnType<typeof s.str> =>

@@ -6,7 +6,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
-import { isIPv6 } from 'node:net';
 import yaml from 'js-yaml';
 import { MetalLBError } from '../util/errors.js';
 
@@ -150,7 +149,7 @@ function loadInCluster(opts: LoadOptions): KubeConfig | undefined {
   if (!host || !port || !existsSync(join(dir, 'token'))) return undefined;
   const caFile = join(dir, 'ca.crt');
   const nsFile = join(dir, 'namespace');
-  const cluster: ClusterConfig = { server: `https://${isIPv6(host) ? `[${host}]` : host}:${port}`, insecureSkipTLSVerify: false };
+  const cluster: ClusterConfig = { server: `https://${host.includes(':') ? `[${host}]` : host}:${port}` /* only an IPv6 address has a ':' */, insecureSkipTLSVerify: false };
   if (existsSync(caFile)) cluster.ca = readData(caFile, 'the service account CA');
   const namespace = existsSync(nsFile) ? readFileSync(nsFile, 'utf8').trim() : undefined;
   return new KubeConfig({ kind: 'in-cluster', root }, 'in-cluster', cluster, { tokenFile: join(dir, 'token') }, namespace, opts.now);

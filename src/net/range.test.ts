@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buggyCount, findOverlaps, formatRange, isBuggy, mergeRanges, parseRange, rangeContains, rangeSize, rangesOverlap, tryParseRange, widestPrefixLength } from './range.js';
+import { isBuggy } from './address.js';
+import { buggyCount, findOverlaps, formatRange, mergeRanges, parseRange, rangeContains, rangeSize, rangesOverlap, tryParseRange, widestPrefixLength } from './range.js';
 import type { IPRange } from './range.js';
 
 const r = (entry: string): IPRange => parseRange(entry) ?? assert.fail(`${entry} does not parse`);
@@ -37,6 +38,11 @@ test('tryParseRange: errors a user can act on', () => {
     ['10.0.0.1', /has no prefix length: write 10.0.0.1\/32/],
     ['2001:db8::1', /write 2001:db8::1\/128/],
     ['nonsense', /neither a CIDR .* nor a range/],
+    ['::ffff:10.0.0.0/120', /"::ffff:10.0.0.0\/120": "::ffff:10.0.0.0" is an IPv4-mapped IPv6 address; write the IPv4 address 10.0.0.0/],
+    ['::ffff:10.0.0.1-::ffff:10.0.0.9', /is an IPv4-mapped IPv6 address; write the IPv4 address 10.0.0.1/],
+    ['10.0.0.1-::ffff:10.0.0.9', /write the IPv4 address 10.0.0.9/],
+    ['::ffff:10.0.0.1', /IPv4-mapped/],
+    ['10.0.0.0/024', /prefix length/],
   ];
   for (const [entry, why] of cases) {
     const got = tryParseRange(entry);
@@ -44,6 +50,15 @@ test('tryParseRange: errors a user can act on', () => {
     assert.match(got.error, why, entry);
     assert.equal(parseRange(entry), undefined, entry);
   }
+});
+
+test('tryParseRange: edge lengths and ranges of one address', () => {
+  assert.deepEqual(r('255.255.255.255/32'), { family: 4, first: 0xffffffffn, last: 0xffffffffn });
+  assert.deepEqual(r('::/0'), { family: 6, first: 0n, last: (1n << 128n) - 1n });
+  assert.deepEqual(r('2001:db8::1/128'), { family: 6, first: (0x20010db8n << 96n) | 1n, last: (0x20010db8n << 96n) | 1n });
+  assert.deepEqual(r('10.0.0.5-10.0.0.5'), { family: 4, first: 0x0a000005n, last: 0x0a000005n });
+  assert.deepEqual(r('2001:DB8::a - 2001:db8::0:b'), { family: 6, first: (0x20010db8n << 96n) | 10n, last: (0x20010db8n << 96n) | 11n });
+  assert.deepEqual(r('64:ff9b::1.2.3.4-64:ff9b::1.2.3.5'), { family: 6, first: (0x64ff9bn << 96n) | 0x01020304n, last: (0x64ff9bn << 96n) | 0x01020305n });
 });
 
 test('formatRange: a CIDR when the range is one prefix, else first-last', () => {
@@ -55,10 +70,10 @@ test('formatRange: a CIDR when the range is one prefix, else first-last', () => 
 
 test('containment and overlap', () => {
   const p = r('10.0.0.0/24');
-  assert.ok(rangeContains(p, 4, 0x0a000000n));
-  assert.ok(rangeContains(p, 4, 0x0a0000ffn));
-  assert.ok(!rangeContains(p, 4, 0x0a000100n));
-  assert.ok(!rangeContains(p, 6, 0x0a000001n), 'other family');
+  assert.ok(rangeContains(p, { family: 4, value: 0x0a000000n }));
+  assert.ok(rangeContains(p, { family: 4, value: 0x0a0000ffn }));
+  assert.ok(!rangeContains(p, { family: 4, value: 0x0a000100n }));
+  assert.ok(!rangeContains(p, { family: 6, value: 0x0a000001n }), 'other family');
   assert.ok(rangesOverlap(p, r('10.0.0.128/25')));
   assert.ok(rangesOverlap(r('10.0.0.0-10.0.0.5'), r('10.0.0.5-10.0.0.9')), 'one address in common');
   assert.ok(!rangesOverlap(r('10.0.0.0/25'), r('10.0.0.128/25')), 'adjacent');

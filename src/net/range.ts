@@ -2,11 +2,9 @@
 // user can act on, formatted back, containment, merging, overlap detection, and the number of
 // "buggy" (.0/.255) addresses in a range, computed arithmetically (a /8 is not enumerated).
 // Shared by API validation, the allocator and the announce planner.
-import { BITS, formatIP, ipProblem, parseIP } from './ip.js';
-import type { Family } from './ip.js';
-
-export { BITS, canonicalIP, formatIP, ipProblem, isBuggy, parseIP } from './ip.js';
-export type { Family, IP } from './ip.js';
+import { BITS, formatIP, tryParseIP } from './address.js';
+import type { Family, IP } from './address.js';
+import { hostMask, tryParsePrefix } from './prefix.js';
 
 /** Inclusive range [first, last] of one family. */
 export interface IPRange {
@@ -27,31 +25,32 @@ const fail = (error: string): RangeResult => ({ ok: false, error });
 export function tryParseRange(entry: string): RangeResult {
   const text = entry.trim();
   if (text.includes('/')) {
-    const [addr = '', len = '', ...rest] = text.split('/');
-    const problem = ipProblem(addr);
-    if (problem) return fail(`"${text}": ${problem}`);
-    const ip = parseIP(addr)!;
-    const bits = BITS[ip.family];
-    if (rest.length > 0 || !/^\d{1,3}$/.test(len) || Number(len) > bits) return fail(`"${text}": the prefix length must be a number from 0 to ${bits} for IPv${ip.family}`);
-    const host = (1n << BigInt(bits - Number(len))) - 1n;
-    if ((ip.value & host) !== 0n) {
-      return fail(`"${text}" has host bits set: the network is ${formatIP(ip.value & ~host, ip.family)}/${len} (for the single address, write ${addr}/${bits})`);
+    const r = tryParsePrefix(text);
+    if (!r.ok) return fail(r.error);
+    const { family, value, length } = r.prefix;
+    const host = hostMask(family, length);
+    if ((value & host) !== 0n) {
+      return fail(`"${text}" has host bits set: the network is ${formatIP(value & ~host, family)}/${length} (for the single address, write ${text.slice(0, text.indexOf('/'))}/${BITS[family]})`);
     }
-    return { ok: true, range: { family: ip.family, first: ip.value, last: ip.value | host } };
+    return { ok: true, range: { family, first: value, last: value | host } };
   }
   if (text.includes('-')) {
     const parts = text.split('-').map((p) => p.trim());
     if (parts.length !== 2) return fail(`"${text}" is not a range: write two addresses joined by one "-"`);
     const [x = '', y = ''] = parts;
-    const problem = ipProblem(x) ?? ipProblem(y);
-    if (problem) return fail(`"${text}": ${problem}`);
-    const a = parseIP(x)!;
-    const b = parseIP(y)!;
+    const ra = tryParseIP(x);
+    const rb = tryParseIP(y);
+    if (!ra.ok) return fail(`"${text}": ${ra.error}`);
+    if (!rb.ok) return fail(`"${text}": ${rb.error}`);
+    const a = ra.ip;
+    const b = rb.ip;
     if (a.family !== b.family) return fail(`"${text}" mixes IPv${a.family} and IPv${b.family}: both ends of a range must be of one family`);
     if (a.value > b.value) return fail(`"${text}" is reversed: a range must go from the lower to the higher address (${y}-${x})`);
     return { ok: true, range: { family: a.family, first: a.value, last: b.value } };
   }
-  if (parseIP(text)) return fail(`"${text}" has no prefix length: write ${text}/${BITS[parseIP(text)!.family]} for the single address`);
+  const single = tryParseIP(text);
+  if (single.ok) return fail(`"${text}" has no prefix length: write ${text}/${BITS[single.ip.family]} for the single address`);
+  if (single.kind !== 'syntax') return fail(single.error);
   return fail(`"${text}" is neither a CIDR (192.168.10.0/24) nor a range (192.168.10.1-192.168.10.9)`);
 }
 
@@ -75,8 +74,13 @@ export function rangeSize(r: IPRange): bigint {
   return r.last - r.first + 1n;
 }
 
-export function rangeContains(r: IPRange, family: Family, value: bigint): boolean {
-  return r.family === family && value >= r.first && value <= r.last;
+export function rangeContains(r: IPRange, ip: IP): boolean {
+  return r.family === ip.family && ip.value >= r.first && ip.value <= r.last;
+}
+
+/** Whether any of the ranges holds the address. */
+export function rangesContain(ranges: readonly IPRange[], ip: IP): boolean {
+  return ranges.some((r) => rangeContains(r, ip));
 }
 
 export function rangesOverlap(a: IPRange, b: IPRange): boolean {

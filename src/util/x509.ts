@@ -5,7 +5,7 @@
 // constraints, key usage, server auth, subject alternative names) and nothing else.
 import { createPrivateKey, generateKeyPairSync, randomBytes, sign, X509Certificate } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import { isIP } from 'node:net';
+import { ipToBytes, parseIP } from '../net/address.js';
 
 export interface KeyAndCert {
   certPem: string;
@@ -52,18 +52,6 @@ function time(d: Date): Buffer {
 const name = (cn: string): Buffer => seq(set(seq(oid('2.5.4.3'), utf8(cn))));
 const ECDSA_SHA256 = seq(oid('1.2.840.10045.4.3.2'));
 const extension = (id: string, critical: boolean, value: Buffer): Buffer => seq(oid(id), ...(critical ? [bool(true)] : []), octets(value));
-
-function ipBytes(ip: string): Buffer {
-  if (isIP(ip) === 4) return Buffer.from(ip.split('.').map(Number));
-  const [head = '', tail = ''] = ip.split('::');
-  const words = (s: string): number[] => (s ? s.split(':').map((w) => parseInt(w, 16)) : []);
-  const h = words(head);
-  const t = words(tail);
-  const all = ip.includes('::') ? [...h, ...Array<number>(8 - h.length - t.length).fill(0), ...t] : h;
-  const b = Buffer.alloc(16);
-  all.forEach((w, i) => b.writeUInt16BE(w, i * 2));
-  return b;
-}
 
 function toPem(label: string, body: Buffer): string {
   const b64 = body.toString('base64').replace(/.{64}/g, '$&\n').replace(/\n$/, '');
@@ -114,7 +102,11 @@ export function makeCA(cn: string, days: number, now = new Date()): KeyAndCert {
 /** A TLS server certificate for `names` (DNS names and IP addresses), signed by `ca`. */
 export function issueServing(ca: KeyAndCert, cn: string, names: readonly string[], days: number, now = new Date()): KeyAndCert {
   const k = newKey();
-  const san = Buffer.concat(names.map((n) => (isIP(n) ? der(0x87, ipBytes(n)) : der(0x82, Buffer.from(n, 'ascii')))));
+  const sanOf = (n: string): Buffer => {
+    const ip = parseIP(n);
+    return ip ? der(0x87, Buffer.from(ipToBytes(ip))) : der(0x82, Buffer.from(n, 'ascii'));
+  };
+  const san = Buffer.concat(names.map(sanOf));
   const certPem = certificate({
     subject: cn, issuer: new X509Certificate(ca.certPem).subject.replace(/^CN=/, ''), publicKey: k.publicKey, signer: createPrivateKey(ca.keyPem), days, now,
     extensions: [

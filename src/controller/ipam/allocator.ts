@@ -3,8 +3,9 @@
 // avoidBuggyIPs, IP sharing, dual-stack from one pool, lowest free address first — with a reason a
 // user can act on whenever it says no. Per-allocation cost depends on the number of pools and of
 // free intervals, never on pool size.
-import { findOverlaps, formatIP } from '../../net/range.js';
-import type { Family } from '../../net/range.js';
+import { formatIP } from '../../net/address.js';
+import type { Family } from '../../net/address.js';
+import { findOverlaps } from '../../net/range.js';
 import { AVOIDED, PoolState, poolsHolding } from './pool-state.js';
 import { compareNames, comparePools, poolDenies } from './pool-policy.js';
 import { holderOf, sharingConflict } from './sharing.js';

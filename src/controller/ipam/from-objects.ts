@@ -3,7 +3,7 @@ import type { Obj } from '../../api/object.js';
 import type { IPAddressPool } from '../../api/ipaddresspool.js';
 import type { AddressPool } from '../../api/addresspool.js';
 import { parseRange } from '../../net/range.js';
-import type { Family } from '../../net/range.js';
+import type { Family } from '../../net/address.js';
 import type { PoolSpec, ServiceRequest, FamilyPolicy } from './types.js';
 import { serviceAnnotation } from '../../api/service-annotations.js';
 

@@ -1,8 +1,11 @@
 // One pool's allocation state: a FreeList per family and the counts its status reports. Counts are
 // kept incrementally (never by walking addresses), so a /64 pool reports exact numbers cheaply.
 import { FreeList } from './free-list.js';
-import { buggyCount, isBuggy, mergeRanges, rangeContains, rangeSize } from '../../net/range.js';
-import type { Family, IP, IPRange } from '../../net/range.js';
+import { isBuggy } from '../../net/address.js';
+import type { Family, IP } from '../../net/address.js';
+import { poolsContaining } from '../../net/pool-containing.js';
+import { buggyCount, mergeRanges, rangesContain, rangeSize } from '../../net/range.js';
+import type { IPRange } from '../../net/range.js';
 import type { PoolSpec, PoolUsage } from './types.js';
 
 const FAMILIES: readonly Family[] = [4, 6];
@@ -40,7 +43,7 @@ export class PoolState {
   }
 
   contains(f: Family, v: bigint): boolean {
-    return this.ranges.some((r) => rangeContains(r, f, v));
+    return rangesContain(this.ranges, { family: f, value: v });
   }
 
   /** True for addresses the pool holds but never hands out (avoidBuggyIPs). */
@@ -84,18 +87,21 @@ export class PoolState {
 export const AVOIDED = 'ends in .0 or .255, which pool';
 
 /**
- * The pools (from `byName`, sorted by name) that may hand out all these addresses — containing
- * them and avoiding none — the hinted one first; or why there are none. `what` names the
- * addresses in the reason ("requested IP", "IP").
+ * The pools that may hand out all these addresses — containing them and avoiding none — the
+ * hinted one first, the rest by name (poolsContaining, the speaker's rule too); or why there are
+ * none. `what` names the addresses in the reason ("requested IP", "IP").
  */
-export function poolsHolding(byName: readonly PoolState[], addrs: readonly (IP & { ip: string })[], what: string, hint?: string): PoolState[] | string {
+export function poolsHolding(pools: readonly PoolState[], addrs: readonly (IP & { ip: string })[], what: string, hint?: string): PoolState[] | string {
+  const [first] = addrs;
+  if (!first) return [...pools]; // nothing to hold: every pool fits (callers always pass some)
   for (const a of addrs) {
-    const holding = byName.filter((p) => p.contains(a.family, a.value));
+    const holding = poolsContaining(pools, a, rangesOf);
     if (holding.length === 0) return `${what} ${a.ip} is not in any pool`;
     if (holding.every((p) => p.avoids(a.family, a.value))) return `${what} ${a.ip} ${AVOIDED} "${holding[0]!.name}" avoids (avoidBuggyIPs)`;
   }
-  const fits = byName.filter((p) => addrs.every((a) => p.contains(a.family, a.value) && !p.avoids(a.family, a.value)));
+  const fits = poolsContaining(pools, first, rangesOf, hint).filter((p) => addrs.every((a) => p.contains(a.family, a.value) && !p.avoids(a.family, a.value)));
   if (fits.length === 0) return `${what}s ${addrs.map((a) => a.ip).join(', ')} are not in one pool (a Service's IPs must come from one pool)`;
-  const first = fits.find((p) => p.name === hint);
-  return first ? [first, ...fits.filter((p) => p !== first)] : fits;
+  return fits;
 }
+
+const rangesOf = (p: PoolState): readonly IPRange[] => p.ranges;

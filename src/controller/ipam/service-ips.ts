@@ -1,7 +1,7 @@
 // What a Service asks for in addresses: its families (per ipFamilyPolicy) and its requested IPs,
 // parsed to canonical form and checked against those families, with reasons (pure).
-import { formatIP, ipProblem, parseIP } from '../../net/range.js';
-import type { Family, IP } from '../../net/range.js';
+import { formatIP, tryParseIP } from '../../net/address.js';
+import type { Family, IP } from '../../net/address.js';
 import type { ServiceRequest } from './types.js';
 
 /** An address with its canonical text (one address has one text, so one owner). */
@@ -27,9 +27,9 @@ export function parseIPs(texts: readonly string[], what: string, s?: ServiceRequ
   const addrs: Addr[] = [];
   for (const raw of texts) {
     const text = raw.trim();
-    const problem = ipProblem(text);
-    if (problem) return `${what} ${problem}`;
-    const ip = parseIP(text)!;
+    const parsed = tryParseIP(text);
+    if (!parsed.ok) return `${what} ${parsed.error}`;
+    const { ip } = parsed;
     const a: Addr = { family: ip.family, value: ip.value, ip: formatIP(ip.value, ip.family) };
     const twin = addrs.find((b) => b.family === a.family);
     if (twin) return `${what}s ${twin.ip} and ${a.ip} are both IPv${a.family}: a Service gets at most one IP per family`;

@@ -1,6 +1,7 @@
 // The allocator's inputs and outputs: pools and Services reduced to what allocation depends on.
 import type { LabelSelector } from '../../util/selector.js';
-import type { Family, IPRange } from '../../net/range.js';
+import type { Family } from '../../net/address.js';
+import type { IPRange } from '../../net/range.js';
 
 export interface PoolSpec {
   name: string;

@@ -2,7 +2,7 @@
 // to whom, and for every Service that is not announced here, why (pure; table-tested).
 import type { Advertisement, Family, FrrConfig, FrrLogLevel, NeighborConfig } from '../frr/model.js';
 import { sortForFrr } from '../frr/model.js';
-import { ipFamily } from '../../api/netcheck.js';
+import { ipFamily } from '../../net/address.js';
 import { planPeers } from './peers.js';
 import type { PeerSession } from './peers.js';
 import { advertisementRules, aggregationProblem, ruleProblem } from './advertisements.js';

@@ -1,7 +1,7 @@
 // BGPPeers → FRR routers and neighbors for one node (pure).
 import type { BGPPeer } from '../../api/bgppeer.js';
 import { seconds } from '../../api/duration.js';
-import { ipFamily } from '../../api/netcheck.js';
+import { ipFamily } from '../../net/address.js';
 import type { BfdProfileConfig, Family, NeighborConfig, RouterConfig } from '../frr/model.js';
 import { matchesAny } from '../../util/selector.js';
 import { findProblems, passwordProblem } from '../frr/validate.js';

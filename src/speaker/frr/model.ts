@@ -2,7 +2,8 @@
 // announce planner fills it; validate.ts checks it; render.ts prints it. Whoever builds the model
 // decides the order of lists: the renderer prints them in the order given (sortForFrr() puts them in
 // the order FRR prints them back, which keeps a rendered file and `show running-config` alike).
-import { canonicalIp, comparePrefixes, compareIps, parseIp, parsePrefix } from './ipaddr.js';
+import { canonicalIP, compareIPs, parseIP } from '../../net/address.js';
+import { comparePrefixes, parsePrefix } from '../../net/prefix.js';
 import { communityValue } from './community.js';
 
 export type Family = 'ipv4' | 'ipv6';
@@ -98,7 +99,7 @@ export interface BfdProfileConfig {
 
 /** The name FRR knows a neighbor by (its address or interface). */
 export function neighborKey(n: NeighborConfig): string {
-  if (n.address !== undefined) return canonicalIp(n.address) ?? n.address;
+  if (n.address !== undefined) return canonicalIP(n.address) ?? n.address;
   return n.iface ?? '';
 }
 
@@ -117,10 +118,10 @@ function compareNeighbors(a: NeighborConfig, b: NeighborConfig): number {
     if (a.iface !== undefined && b.iface !== undefined) return a.iface < b.iface ? -1 : a.iface > b.iface ? 1 : 0;
     return a.iface !== undefined ? -1 : 1;
   }
-  const pa = parseIp(a.address ?? '');
-  const pb = parseIp(b.address ?? '');
+  const pa = parseIP(a.address ?? '');
+  const pb = parseIP(b.address ?? '');
   if (!pa || !pb) return (a.address ?? '') < (b.address ?? '') ? -1 : 1;
-  return compareIps(pa, pb);
+  return compareIPs(pa, pb);
 }
 
 function sortPrefixes(prefixes: readonly string[]): string[] {

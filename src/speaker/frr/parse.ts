@@ -8,7 +8,8 @@
 // not mistaken for top-level lines, but the diff ignores them. A context ends at its `exit...` line,
 // at `end`, or (files without `exit`) at an unindented top-level command.
 import { canonicalCommunityList, canonicalLargeCommunity } from './community.js';
-import { canonicalIp, canonicalPrefix } from './ipaddr.js';
+import { canonicalIP } from '../../net/address.js';
+import { canonicalPrefix } from '../../net/prefix.js';
 
 export interface ConfigContext {
   /** The normalised line that opened the context ("router bgp 64520", "profile fast"). */
@@ -58,7 +59,7 @@ function canonicalTokenIp(token: string): string {
   // Only tokens that look like IPv6 need work; IPv4 text FRR accepts is already canonical.
   if (!token.includes(':')) return token;
   if (token.includes('/')) return canonicalPrefix(token) ?? token;
-  return canonicalIp(token) ?? token;
+  return canonicalIP(token) ?? token;
 }
 
 /** Normalises one line in its context; may return several lines (or none, for a printed default). */

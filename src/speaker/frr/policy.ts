@@ -19,7 +19,7 @@
 // it. Collisions are resolved by probing in entry order, so the result is still a pure function of
 // the set of entries.
 import { communityNumeric, communityText, communityValue, canonicalLargeCommunity } from './community.js';
-import { canonicalPrefix } from './ipaddr.js';
+import { canonicalPrefix } from '../../net/prefix.js';
 import { FAMILIES, type Family, type NeighborConfig } from './model.js';
 import { coverPrefixes } from './prefix-cover.js';
 

@@ -10,7 +10,8 @@
 // A peer that receives every Service IP then has one entry, `permit 0.0.0.0/0 le 32`, and adding a
 // Service adds a `network` line and nothing else; a peer that receives some gets one range per
 // run of its prefixes between prefixes it must not receive.
-import { BITS, formatIP, parseIP, type Family as IpFamily } from '../../net/ip.js';
+import { BITS, type Family as IpFamily } from '../../net/address.js';
+import { formatPrefix, parsePrefix } from '../../net/prefix.js';
 
 interface Item {
   value: bigint;
@@ -26,14 +27,6 @@ interface Universe {
   index: Map<string, number>;
 }
 
-function parse(prefix: string): { value: bigint; length: number; family: IpFamily } | undefined {
-  const slash = prefix.indexOf('/');
-  const ip = parseIP(slash < 0 ? prefix : prefix.slice(0, slash));
-  if (!ip) return undefined;
-  const length = slash < 0 ? BITS[ip.family] : Number(prefix.slice(slash + 1));
-  return { value: ip.value, length, family: ip.family };
-}
-
 // Every neighbor of a router shares its networks array: parse and sort it once per render.
 const universes = new WeakMap<readonly string[], Universe>();
 
@@ -42,7 +35,7 @@ function universeOf(prefixes: readonly string[], family: IpFamily): Universe {
   if (cached && cached.family === family) return cached;
   const items: Item[] = [];
   for (const text of new Set(prefixes)) {
-    const q = parse(text);
+    const q = parsePrefix(text);
     if (q && q.family === family) items.push({ value: q.value, length: q.length, text });
   }
   items.sort((a, b) => (a.value < b.value ? -1 : a.value > b.value ? 1 : a.length - b.length));
@@ -58,7 +51,7 @@ function universeOf(prefixes: readonly string[], family: IpFamily): Universe {
 export function coverPrefixes(set: readonly string[], universe: readonly string[]): string[] {
   const first = set[0];
   if (first === undefined) return [];
-  const family = parse(first)?.family ?? 4;
+  const family = parsePrefix(first)?.family ?? 4;
   const bits = BITS[family];
   let u = universeOf(universe, family);
   if (set.some((p) => !u.index.has(p))) u = universeOf([...universe, ...set], family);
@@ -69,7 +62,7 @@ export function coverPrefixes(set: readonly string[], universe: readonly string[
   for (const p of set) inSet[u.index.get(p) as number] = 1;
   for (let i = 0; i < items.length; i++) sums[i + 1] = (sums[i] as number) + (inSet[i] as number);
   const out: string[] = [];
-  const text = (base: bigint, length: number): string => `${formatIP(base, family)}/${length}`;
+  const text = (value: bigint, length: number): string => formatPrefix({ family, value, length });
   // items[lo, hi) are exactly the prefixes inside base/length (contiguous, as sorted).
   const walk = (lo: number, hi: number, base: bigint, length: number): void => {
     const members = (sums[hi] as number) - (sums[lo] as number);

@@ -7,7 +7,8 @@
 //   - `network` lines before `neighbor ... activate` in an address family;
 //   - route-map entries: match, on-match next, set; well-known communities by name;
 //   - bfd profile values equal to FRR's defaults are not printed (FRR omits them).
-import { canonicalIp, canonicalPrefix } from './ipaddr.js';
+import { canonicalIP } from '../../net/address.js';
+import { canonicalPrefix } from '../../net/prefix.js';
 import { FAMILIES, neighborId, neighborKey, type BfdProfileConfig, type Family, type FrrConfig, type NeighborConfig, type RouterConfig } from './model.js';
 import { inRouteMap, neighborPolicy, outRouteMap, type NeighborPolicy } from './policy.js';
 import { validateConfig } from './validate.js';
@@ -37,7 +38,7 @@ function neighborLines(n: NeighborConfig): string[] {
   if (n.port !== undefined) out.push(`${p} port ${n.port}`);
   if (n.ebgpMultihop) out.push(`${p} ebgp-multihop 255`);
   if (n.disableConnectedCheck) out.push(`${p} disable-connected-check`);
-  if (n.sourceAddress !== undefined) out.push(`${p} update-source ${canonicalIp(n.sourceAddress) ?? n.sourceAddress}`);
+  if (n.sourceAddress !== undefined) out.push(`${p} update-source ${canonicalIP(n.sourceAddress) ?? n.sourceAddress}`);
   const t = neighborTimers(n);
   out.push(`${p} timers ${t.keepalive} ${t.hold}`);
   if (n.connectTime !== undefined) out.push(`${p} timers connect ${n.connectTime}`);

@@ -4,7 +4,7 @@
 // So the values are proven here instead, in context (the address family a `network` line sits in),
 // and anything else at all goes through `vtysh -C`. In `vtysh -c` mode FRR stops at the first bad
 // command, so a line wrongly judged routine would leave FRR half-changed: the checks are strict.
-import { isNetworkAddress, parsePrefix } from './ipaddr.js';
+import { isNetwork, parsePrefix } from '../../net/prefix.js';
 
 const MAX_ASN = 4294967295;
 /** FRR's VRF_NAMSIZ is 36 bytes including the terminator. */
@@ -21,7 +21,7 @@ const familyOf = (kw: string): 'ipv4' | 'ipv6' => (kw === 'ip' || kw === 'ipv4' 
 /** A network address (no host bits) of the given family, as FRR takes it without masking. */
 function validPrefix(text: string, family: 'ipv4' | 'ipv6'): { length: number } | undefined {
   const p = parsePrefix(text);
-  return p && p.family === family && isNetworkAddress(p) ? p : undefined;
+  return p && p.family === (family === 'ipv4' ? 4 : 6) && isNetwork(p) ? p : undefined;
 }
 
 function routineLine(line: string, family: 'ipv4' | 'ipv6' | undefined): boolean {

@@ -1,5 +1,5 @@
 // Ethernet frames and the address conversions the ARP/NDP codecs share (pure, byte level).
-import { formatIP, parseIP } from '../../net/ip.js';
+import { formatIP, ipFromBytes, ipToBytes, tryParseIP } from '../../net/address.js';
 
 export const ETH_P_ARP = 0x0806;
 export const ETH_P_IPV6 = 0x86dd;
@@ -37,21 +37,13 @@ export function parseMAC(text: string): Buffer {
 
 /** An address's network-order bytes (4 or 16). */
 export function ipBytes(text: string): Buffer {
-  const ip = parseIP(text);
-  if (!ip) throw new Error(`"${text}" is not an IP address`);
-  const len = ip.family === 4 ? 4 : 16;
-  const out = Buffer.alloc(len);
-  let v = ip.value;
-  for (let i = len - 1; i >= 0; i--) {
-    out[i] = Number(v & 0xffn);
-    v >>= 8n;
-  }
-  return out;
+  const r = tryParseIP(text);
+  if (!r.ok) throw new Error(r.error);
+  return Buffer.from(ipToBytes(r.ip));
 }
 
 /** Canonical text of 4 or 16 network-order bytes. */
 export function ipText(bytes: Buffer): string {
-  let v = 0n;
-  for (const b of bytes) v = (v << 8n) | BigInt(b);
-  return formatIP(v, bytes.length === 4 ? 4 : 6);
+  const ip = ipFromBytes(bytes);
+  return formatIP(ip.value, ip.family);
 }
