@@ -63,7 +63,15 @@ function run(cidr: string, family: Family): Run {
   const live = N - oldest;
   // keep the allocator alive past the measurement (V8 may otherwise collect it early)
   if (a.assignment(reqs[N - 1]!.key) === undefined) throw new Error('assignment vanished');
-  return { perSecond: (N / ms) * 1000, perCpuSecond: (N / (cpu.user + cpu.system)) * 1e6, heapBeforeMB: m0.heapUsed / MB, heapAfterMB: m1.heapUsed / MB, rssBeforeMB: m0.rss / MB, rssAfterMB: m1.rss / MB, live };
+  return {
+    perSecond: (N / ms) * 1000,
+    perCpuSecond: (N / (cpu.user + cpu.system)) * 1e6,
+    heapBeforeMB: m0.heapUsed / MB,
+    heapAfterMB: m1.heapUsed / MB,
+    rssBeforeMB: m0.rss / MB,
+    rssAfterMB: m1.rss / MB,
+    live,
+  };
 }
 
 const out: Record<string, unknown> = { benchmark: 'allocator', allocations: N, runs: RUNS, target: { allocationsPerSecond: 100_000 }, loadAverage1m: round(loadavg()[0] ?? 0, 2) };

@@ -19,6 +19,11 @@ export function poolsContaining<P extends { name: string }>(pools: readonly P[],
 }
 
 /** The pool of an address: the hinted one if it still holds it, else the first by name that does. */
-export function poolContaining<P extends { name: string }>(pools: readonly P[], ip: IP, rangesOf: (pool: P) => readonly IPRange[], hint?: string): P | undefined {
+export function poolContaining<P extends { name: string }>(
+  pools: readonly P[],
+  ip: IP,
+  rangesOf: (pool: P) => readonly IPRange[],
+  hint?: string,
+): P | undefined {
   return poolsContaining(pools, ip, rangesOf, hint)[0];
 }

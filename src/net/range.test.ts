@@ -98,7 +98,9 @@ test('findOverlaps reports every overlapping pair once, in input order', () => {
   assert.deepEqual(pairs, ['ac', 'ad', 'bd', 'cd']);
   // The same answer as comparing every pair.
   const brute: string[] = [];
-  for (let i = 0; i < items.length; i++) for (let j = i + 1; j < items.length; j++) if (rangesOverlap(items[i]!.range, items[j]!.range)) brute.push(items[i]!.name + items[j]!.name);
+  for (let i = 0; i < items.length; i++) {
+    for (let j = i + 1; j < items.length; j++) if (rangesOverlap(items[i]!.range, items[j]!.range)) brute.push(items[i]!.name + items[j]!.name);
+  }
   assert.deepEqual(pairs, brute);
 });
 

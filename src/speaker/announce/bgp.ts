@@ -101,7 +101,7 @@ export function planBGP(s: Snapshot, nodeName: string, logLevel: FrrLogLevel = '
   const pairBroken = new Map<AdvRule, Map<PoolView, string | undefined>>();
   const brokenFor = (rule: AdvRule, pool: PoolView): string | undefined => {
     let byPool = pairBroken.get(rule);
-    if (!byPool) pairBroken.set(rule, (byPool = new Map()));
+    if (!byPool) pairBroken.set(rule, (byPool = new Map<PoolView, string | undefined>()));
     if (!byPool.has(pool)) byPool.set(pool, aggregationProblem(rule, pool));
     return byPool.get(pool);
   };
@@ -146,7 +146,9 @@ export function planBGP(s: Snapshot, nodeName: string, logLevel: FrrLogLevel = '
         const prefix = aggregate(ip, fam === 'ipv6' ? rule.aggregationLengthV6 : rule.aggregationLength);
         let byFam = targetsOf.get(rule);
         if (!byFam) targetsOf.set(rule, (byFam = {}));
-        const targets = (byFam[fam] ??= peers.sessions.filter((x: PeerSession) => (!rule.peers || rule.peers.includes(x.peer.metadata.name)) && x.neighbor.families[fam]));
+        const targets = (byFam[fam] ??= peers.sessions.filter(
+          (x: PeerSession) => (!rule.peers || rule.peers.includes(x.peer.metadata.name)) && x.neighbor.families[fam],
+        ));
         for (const t of targets) {
           const adv: Advertisement = { prefix };
           if (rule.localPref !== undefined) adv.localPref = rule.localPref;

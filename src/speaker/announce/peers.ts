@@ -163,7 +163,13 @@ export function planPeers(s: Snapshot, node: NodeView): PeersResult {
     const router: RouterConfig = existing ?? { asn: p.spec.myASN, neighbors: [], networks: { ipv4: [], ipv6: [] } };
     if (!existing && vrf) router.vrf = vrf;
     const routerId = p.spec.routerID ?? router.routerId;
-    const alone: RouterConfig = { asn: router.asn, neighbors: [neighbor], networks: { ipv4: [], ipv6: [] }, ...(router.vrf ? { vrf: router.vrf } : {}), ...(routerId ? { routerId } : {}) };
+    const alone: RouterConfig = {
+      asn: router.asn,
+      neighbors: [neighbor],
+      networks: { ipv4: [], ipv6: [] },
+      ...(router.vrf ? { vrf: router.vrf } : {}),
+      ...(routerId ? { routerId } : {}),
+    };
     const problems = findProblems({ logLevel: 'informational', routers: [alone], bfdProfiles: profile ? [profile] : [] });
     if (problems.length > 0) {
       skip(`FRR would refuse it: ${problems.map((x) => x.replace(/^routers\[0\]\.(neighbors\[0\]\.)?/, '')).join('; ')}`);

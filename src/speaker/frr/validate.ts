@@ -28,7 +28,7 @@ const PASSWORD_RE = new RegExp(`(?=^.{1,${PASSWORD_MAX_LENGTH}}$)${FRR_TOKEN_PAT
 function describeBadString(value: unknown, re: RegExp | undefined, what: string): string | undefined {
   if (typeof value !== 'string') return `must be a string (${what})`;
   if (value === '') return `must not be empty (${what})`;
-  // eslint-disable-next-line no-control-regex
+   
   if (/[\r\n]/.test(value)) return `contains a line break: FRR would read the rest as a new command (${what})`;
   // eslint-disable-next-line no-control-regex
   if (/[\x00-\x1f\x7f]/.test(value)) return `contains a control character (${what})`;
