@@ -9,7 +9,7 @@ import type { Obj } from '../src/k8s/client.js';
 import { loadKubeConfig } from '../src/k8s/kubeconfig.js';
 import { silentLogger } from '../src/util/log.js';
 import { runOperator } from '../src/operator/run.js';
-import { operatorRender } from '../src/operator/wiring.js';
+import { operatorRender } from '../src/operator/render-setup.js';
 import { median, percentile, round } from './stats.js';
 
 const RUNS = Number(process.env['RUNS'] ?? 20);

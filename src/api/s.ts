@@ -23,7 +23,7 @@ export const s = {
 export const NAME_PATTERN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
 
 // The patterns below are also what the speaker checks before anything reaches frr.conf
-// (src/speaker/frr/validate.ts builds its regular expressions from them), so the apiserver
+// (src/speaker/frr/model-check.ts builds its regular expressions from them), so the apiserver
 // rejects exactly what a speaker would have to skip (issue 18.1).
 
 /**

@@ -7,7 +7,7 @@ import { readState } from '../lab/state.js';
 import type { LabState } from '../lab/state.js';
 import { labUp } from '../lab/up.js';
 import { labDown } from '../lab/down.js';
-import { describeLab, labStatus, nextSteps } from '../lab/status.js';
+import { describeLab, labStatus, nextSteps } from '../lab/lab-status.js';
 import { binDir, run } from '../lab/procs.js';
 import { makeVtysh } from '../speaker/frr/vtysh.js';
 import { runBackend, runProxy } from '../lab/node-agents.js';

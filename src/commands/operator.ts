@@ -5,7 +5,7 @@ import { installProcessHandlers, programKube } from './program.js';
 import { makeLogger } from '../util/log.js';
 import type { LogLevel } from '../util/log.js';
 import { runOperator } from '../operator/run.js';
-import { operatorRender } from '../operator/wiring.js';
+import { operatorRender } from '../operator/render-setup.js';
 import { UsageError } from '../util/errors.js';
 
 export const command: Command = {

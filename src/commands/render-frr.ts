@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import type { Command } from './command.js';
 import { UsageError } from '../util/errors.js';
 import { loadOfflineObjects } from './offline-input.js';
-import { snapshotFromObjects } from '../speaker/announce/from-objects.js';
+import { snapshotFromObjects } from '../speaker/announce/build-snapshot.js';
 import { planBGP } from '../speaker/announce/bgp.js';
 import { render } from '../speaker/frr/render.js';
 

@@ -1,4 +1,4 @@
-// `metallb speaker`: the per-node announcer (BGP through the FRR sidecar).
+// `metallb speaker`: the per-node announcer (BGP through the FRR sidecar, layer 2 by ARP/NDP).
 import { parseArgs } from 'node:util';
 import type { Command } from './command.js';
 import { installProcessHandlers, metricsAddressOf, programKube } from './program.js';

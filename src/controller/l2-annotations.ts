@@ -2,7 +2,7 @@
 // the ServiceL2Status records the speakers write. The controller writes them because it may patch
 // Services and the speakers may not (a node's credentials must not be able to rewrite a Service).
 import type { Obj } from '../api/object.js';
-import { ingressIPs } from './ipam/from-objects.js';
+import { ingressIPs } from './ipam/allocator-inputs.js';
 import { layer2NodeAnnotation, STATUS_SERVICE_NAME_LABEL, STATUS_SERVICE_NAMESPACE_LABEL } from '../api/object-names.js';
 
 const KEYS = [layer2NodeAnnotation('0.0.0.0'), layer2NodeAnnotation('::')];

@@ -3,7 +3,7 @@
 // when they change; Services that lost their IP are reassigned with an Event.
 import type { Kube, Obj } from '../k8s/client.js';
 import { Allocator } from './ipam/allocator.js';
-import { parseService, poolSpecs } from './ipam/from-objects.js';
+import { parseService, poolSpecs } from './ipam/allocator-inputs.js';
 import { poolProblems } from './ipam/pool-problems.js';
 import { expandLegacyConfigMaps } from '../api/convert-legacy.js';
 import { POOL_ANNOTATION } from '../api/service-annotations.js';

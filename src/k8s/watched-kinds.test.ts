@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Obj } from './client.js';
-import { endpointViews, serviceView } from '../speaker/announce/from-objects.js';
+import { endpointViews, serviceView } from '../speaker/announce/build-snapshot.js';
 import { projectEndpointSlice, projectService } from './watched-kinds.js';
 
 const svc = (spec: Record<string, unknown>, extra: Record<string, unknown> = {}): Obj => ({

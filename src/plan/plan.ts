@@ -2,9 +2,9 @@
 // objects read from files: every Service's IPs, pool, BGP nodes and layer 2 node, or its error.
 import type { Obj } from '../api/object.js';
 import { Allocator } from '../controller/ipam/allocator.js';
-import { parseService, poolSpecs } from '../controller/ipam/from-objects.js';
+import { parseService, poolSpecs } from '../controller/ipam/allocator-inputs.js';
 import { poolProblems } from '../controller/ipam/pool-problems.js';
-import { snapshotFromObjects } from '../speaker/announce/from-objects.js';
+import { snapshotFromObjects } from '../speaker/announce/build-snapshot.js';
 import { planBGP } from '../speaker/announce/bgp.js';
 import { planL2 } from '../speaker/announce/l2.js';
 

@@ -11,22 +11,17 @@ import { BgpLoop } from './bgp-loop.js';
 import { Caches } from '../k8s/caches.js';
 import { speakerInformerSpecs } from '../k8s/watched-kinds.js';
 import { ReferencedSecrets } from './secrets.js';
-import { SpeakerStatus } from './status.js';
-import { parseNeighbors } from './sessions.js';
-import type { SessionState } from './sessions.js';
-import { BfdWatchdog } from './bfd-watchdog.js';
-import { snapshotFromObjects } from './announce/from-objects.js';
+import { SpeakerStatus } from './speaker-status.js';
+import { snapshotFromObjects } from './announce/build-snapshot.js';
 import { expandLegacyConfigMaps } from '../api/convert-legacy.js';
 import type { FrrLogLevel } from './frr/model.js';
-import { startL2 } from './l2/wiring.js';
-import type { L2Handle, L2Options } from './l2/wiring.js';
+import { startL2 } from './l2/start-l2.js';
+import type { L2Handle, L2Options } from './l2/start-l2.js';
+import { collectFrr, readSessions } from './frr-reads.js';
+import { SessionPoll } from './session-poll.js';
 import { ServiceStatusWriter } from './service-status/writer.js';
 import type { SpeakerPod } from './service-status/writer.js';
 import { bgpStatusFields } from './service-status/fields.js';
-import { bfdSeries, bgpSeries, parseBfdPeers } from './frr-metrics.js';
-import type { Series } from './frr-metrics.js';
-import { BFD_SESSION_METRICS, BGP_SESSION_METRICS } from '../metrics/catalog.js';
-import type { MetricDef } from '../metrics/catalog.js';
 
 export interface SpeakerDeps {
   kube: Kube;
@@ -53,52 +48,6 @@ export interface SpeakerHandle {
   /** The port /metrics listens on (0 without metricsAddress): a test may ask for port 0. */
   metricsPort(): number;
   stop(): Promise<void>;
-}
-
-const SHOW_NEIGHBORS = 'show bgp vrf all neighbors json';
-
-/**
- * One show command on one daemon: from its socket (no vtysh process every 3 s), else from vtysh;
- * undefined while FRR does not answer (restarting): that poll is skipped, the apply loop reports FRR errors.
- */
-async function show(vtysh: Vtysh, daemon: string, command: string): Promise<string | undefined> {
-  if (vtysh.query) {
-    try {
-      return await vtysh.query(daemon, command);
-    } catch {
-      /* not on its socket: vtysh below */
-    }
-  }
-  const r = await vtysh.run(['-c', command]);
-  return r.code === 0 ? r.stdout : undefined;
-}
-
-/** FRR's sessions (bgpd's neighbor table), or undefined while it does not answer. */
-async function readSessions(vtysh: Vtysh): Promise<SessionState[] | undefined> {
-  const json = await show(vtysh, 'bgpd', SHOW_NEIGHBORS);
-  return json === undefined ? undefined : parseNeighbors(json);
-}
-
-/**
- * The metallb_bgp_* and metallb_bfd_* series, read from FRR at scrape time (upstream's collector
- * does the same with vtysh): a scrape shows FRR's counters as they are. While a daemon does not
- * answer, its series keep their last values rather than vanish (an alert on session_up == 0
- * must not be silenced by a restarting bgpd).
- */
-function collectFrr(vtysh: Vtysh, metrics: Metrics): () => Promise<void> {
-  // Every family of the group is replaced, so a session FRR no longer has loses its series.
-  const publish = (owner: string, families: readonly MetricDef[], series: Series[]): void => {
-    for (const def of families) metrics.setSeries(def, owner, series.filter((s) => s.def === def));
-  };
-  return async () => {
-    const [neighbors, peers, counters] = await Promise.all([
-      show(vtysh, 'bgpd', SHOW_NEIGHBORS),
-      show(vtysh, 'bfdd', 'show bfd peers json'),
-      show(vtysh, 'bfdd', 'show bfd peers counters json'),
-    ]);
-    if (neighbors !== undefined) publish('frr-bgp', BGP_SESSION_METRICS, bgpSeries(parseNeighbors(neighbors)));
-    if (peers !== undefined && counters !== undefined) publish('frr-bfd', BFD_SESSION_METRICS, bfdSeries(parseBfdPeers(peers, counters)));
-  };
 }
 
 export async function runSpeaker(d: SpeakerDeps): Promise<SpeakerHandle> {
@@ -146,33 +95,16 @@ export async function runSpeaker(d: SpeakerDeps): Promise<SpeakerHandle> {
   const l2 = d.l2 ? await startL2(d.l2, d, caches, snapshot, metrics) : undefined;
   d.log.info('speaker started', { event: 'start', node: d.node, namespace: d.namespace });
 
-  const watchdog = new BfdWatchdog();
-  const pollOnce = async (): Promise<void> => {
-    const sessions = await readSessions(d.vtysh);
-    loop.sessionsSeen(sessions);
-    if (!sessions) return;
-    for (const kick of watchdog.check(loop.lastPlan, sessions, Date.now())) {
-      d.log.warn('BFD down under an Established session; re-registering it', { event: 'bfd-kick', neighbor: kick.neighbor });
-      metrics.inc(M.bfdReregistrations, { peer: kick.neighbor });
-      await d.vtysh.run(kick.commands.flatMap((c) => ['-c', c]));
-    }
-    await status.sessions(loop.lastPlan, sessions, new Date().toISOString());
-    if (legacyProblems.length > 0) d.log.warn('legacy config ConfigMap ignored', { event: 'legacy-config-error', problems: legacyProblems });
-  };
-  // Every 3 s; every 250 ms while a BFD session waits for its BGP session, so that BFD protects
-  // a session within a moment of it coming up (a poll is one query on bgpd's socket).
-  let poll: NodeJS.Timeout | undefined;
-  let polling = true;
-  const schedule = (): void => {
-    if (!polling) return;
-    poll = setTimeout(() => {
-      pollOnce()
-        .catch((err: unknown) => d.log.warn('status poll failed', { event: 'status-error', error: String(err) }))
-        .finally(schedule);
-    }, loop.heldBfd().length > 0 ? Math.min(250, d.statusIntervalMs ?? 3000) : (d.statusIntervalMs ?? 3000));
-    poll.unref();
-  };
-  schedule();
+  const poll = new SessionPoll({
+    vtysh: d.vtysh,
+    loop,
+    status,
+    metrics,
+    log: d.log,
+    intervalMs: d.statusIntervalMs ?? 3000,
+    legacyProblems: () => legacyProblems,
+  });
+  poll.start();
 
   const server = d.metricsAddress
     ? await serveMetrics(metrics, {
@@ -190,8 +122,7 @@ export async function runSpeaker(d: SpeakerDeps): Promise<SpeakerHandle> {
     metricsPort: () => server?.port ?? 0,
     async stop(): Promise<void> {
       await l2?.stop();
-      polling = false;
-      clearTimeout(poll);
+      poll.stop();
       loop.stop();
       caches.stop();
       bgpStatuses.stop();

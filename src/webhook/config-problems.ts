@@ -5,7 +5,7 @@
 import type { Obj } from '../api/object.js';
 import type { BGPPeer } from '../api/bgppeer.js';
 import { poolProblems } from '../controller/ipam/pool-problems.js';
-import { snapshotFromObjects } from '../speaker/announce/from-objects.js';
+import { snapshotFromObjects } from '../speaker/announce/build-snapshot.js';
 import { planPeers } from '../speaker/announce/peers.js';
 import { advertisementRules, aggregationProblem } from '../speaker/announce/advertisements.js';
 import { resolveCommunities } from '../speaker/announce/communities.js';

@@ -9,7 +9,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyConfig } from '../../src/speaker/frr/apply.js';
 import { render } from '../../src/speaker/frr/render.js';
-import { snapshotFromObjects } from '../../src/speaker/announce/from-objects.js';
+import { snapshotFromObjects } from '../../src/speaker/announce/build-snapshot.js';
 import { planBGP } from '../../src/speaker/announce/bgp.js';
 import type { Obj } from '../../src/api/object.js';
 import { frrUnavailable, Lab, showJson, waitFor, type FrrInstance } from '../../src/lab/netns.js';

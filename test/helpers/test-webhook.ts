@@ -12,7 +12,7 @@ import { loadKubeConfig } from '../../src/k8s/kubeconfig.js';
 import { silentLogger } from '../../src/util/log.js';
 import { runController } from '../../src/controller/run.js';
 import type { ControllerHandle } from '../../src/controller/run.js';
-import { operatorRender } from '../../src/operator/wiring.js';
+import { operatorRender } from '../../src/operator/render-setup.js';
 import type { MetalLB } from '../../src/api/metallb.js';
 import { issueServing, makeCA } from '../../src/util/x509.js';
 import { serviceAccountKubeconfig } from './service-account.js';

@@ -179,7 +179,7 @@ test('bad pools get a clear Event and do not stop the other pools', async () => 
 test('BGPPeer status.established counts every node\'s session, and `kubectl get bgppeer` shows it', async () => {
   if (running.length === 0) await start('ctl-peers');
   await admin.apply({ apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', metadata: { name: 'router', namespace: NS }, spec: { myASN: 64520, peerASN: 64521, peerAddress: '192.168.133.1' } });
-  // Each speaker applies only its own node's entry, with its own field manager (src/speaker/status.ts).
+  // Each speaker applies only its own node's entry, with its own field manager (src/speaker/speaker-status.ts).
   const speaker = (node: string, state: string): Promise<unknown> =>
     admin.request('PATCH', `/apis/metallb.io/v1beta2/namespaces/${NS}/bgppeers/router/status?fieldManager=metallb-speaker-${node}&force=true`,
       { apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', metadata: { name: 'router', namespace: NS }, status: { sessions: [{ node, state, bfdState: '', prefixesSent: 0, lastChange: new Date().toISOString() }] } },

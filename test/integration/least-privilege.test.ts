@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { silentLogger } from '../../src/util/log.js';
 import { runOperator } from '../../src/operator/run.js';
 import type { MetalLBOperator } from '../../src/operator/run.js';
-import { operatorRender } from '../../src/operator/wiring.js';
+import { operatorRender } from '../../src/operator/render-setup.js';
 import { ReferencedSecrets } from '../../src/speaker/secrets.js';
 import { poll } from '../helpers/poll.js';
 import { ServiceStatusWriter } from '../../src/speaker/service-status/writer.js';

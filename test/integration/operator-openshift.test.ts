@@ -13,7 +13,7 @@ import { loadKubeConfig } from '../../src/k8s/kubeconfig.js';
 import { silentLogger } from '../../src/util/log.js';
 import { runOperator } from '../../src/operator/run.js';
 import type { MetalLBOperator } from '../../src/operator/run.js';
-import { operatorRender } from '../../src/operator/wiring.js';
+import { operatorRender } from '../../src/operator/render-setup.js';
 import { poll } from '../helpers/poll.js';
 
 const NS = 'openshift-metallb';

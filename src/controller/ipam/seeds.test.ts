@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Allocator } from './allocator.js';
-import { parseService, poolSpecs } from './from-objects.js';
+import { parseService, poolSpecs } from './allocator-inputs.js';
 import type { ServiceRequest } from './types.js';
 import { parseObjects } from '../../api/yaml.js';
 import type { Obj } from '../../api/object.js';

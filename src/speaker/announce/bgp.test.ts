@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { planBGP } from './bgp.js';
-import { snapshotFromObjects } from './from-objects.js';
+import { snapshotFromObjects } from './build-snapshot.js';
 import type { Obj } from '../../api/object.js';
 import { render } from '../frr/render.js';
 import { assertGolden } from '../../../test/helpers/golden.js';

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { validateObject } from '../../api/validate.js';
 import type { Obj } from '../../api/object.js';
-import { snapshotFromObjects } from './from-objects.js';
+import { snapshotFromObjects } from './build-snapshot.js';
 import { planPeers } from './peers.js';
 
 const NS = 'metallb-system';

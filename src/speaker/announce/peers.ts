@@ -4,7 +4,7 @@ import { seconds } from '../../api/duration.js';
 import { ipFamily } from '../../net/address.js';
 import type { BfdProfileConfig, Family, NeighborConfig, RouterConfig } from '../frr/model.js';
 import { matchesAny } from '../../util/selector.js';
-import { findProblems, passwordProblem } from '../frr/validate.js';
+import { findProblems, passwordProblem } from '../frr/model-check.js';
 import type { NodeView, Snapshot } from './snapshot.js';
 import type { Skipped } from './skipped.js';
 

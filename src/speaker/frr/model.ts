@@ -1,5 +1,5 @@
 // The FRR configuration a speaker wants, as plain data: no Kubernetes types, no FRR syntax. The
-// announce planner fills it; validate.ts checks it; render.ts prints it. Whoever builds the model
+// announce planner fills it; model-check.ts checks it; render.ts prints it. Whoever builds the model
 // decides the order of lists: the renderer prints them in the order given (sortForFrr() puts them in
 // the order FRR prints them back, which keeps a rendered file and `show running-config` alike).
 import { canonicalIP, compareIPs, parseIP } from '../../net/address.js';

@@ -11,7 +11,7 @@ import { canonicalIP } from '../../net/address.js';
 import { canonicalPrefix } from '../../net/prefix.js';
 import { FAMILIES, neighborId, neighborKey, type BfdProfileConfig, type Family, type FrrConfig, type NeighborConfig, type RouterConfig } from './model.js';
 import { inRouteMap, neighborPolicy, outRouteMap, type NeighborPolicy } from './policy.js';
-import { validateConfig } from './validate.js';
+import { validateConfig } from './model-check.js';
 
 export const DEFAULT_KEEPALIVE = 30;
 export const DEFAULT_HOLD = 90;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SpeakerStatus } from './status.js';
+import { SpeakerStatus } from './speaker-status.js';
 import type { Kube } from '../k8s/client.js';
 import type { Caches } from '../k8s/caches.js';
 import type { BGPPlan } from './announce/bgp.js';

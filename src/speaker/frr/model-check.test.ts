@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ValidationError } from '../../util/errors.js';
-import { findProblems, validateConfig } from './validate.js';
+import { findProblems, validateConfig } from './model-check.js';
 import { render } from './render.js';
 import { seedNodeModel } from '../../../test/helpers/seed-node-model.js';
 import type { FrrConfig } from './model.js';

@@ -10,7 +10,7 @@ import { Announcer } from './announcer.js';
 import { LeaseTracker } from './lease-tracker.js';
 import { L2Loop } from './loop.js';
 import type { PacketIO } from './raw.js';
-import { L2Status } from './status.js';
+import { L2Status } from './l2-status.js';
 import { ExcludedInterfaces } from './excluded-interfaces.js';
 import { ServiceStatusWriter } from '../service-status/writer.js';
 import type { SpeakerPod } from '../service-status/writer.js';
