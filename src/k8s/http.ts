@@ -8,12 +8,15 @@ import type { IncomingMessage } from 'node:http';
 import { clientNodeAuth } from './auth-fallback.js';
 import type { ApplyAuth } from './auth-fallback.js';
 import type { KubeConfig } from './kubeconfig.js';
+import { retryDelayMs } from './backoff.js';
 
 /** A response with status ≥ 400; `body` is the apiserver's Status when it sent JSON, else the text. */
 export class HttpError extends Error {
   constructor(
     readonly statusCode: number,
     readonly body: unknown,
+    /** The Retry-After header's seconds, when the apiserver sent one (API Priority and Fairness: 429). */
+    readonly retryAfterSeconds?: number,
   ) {
     const detail = typeof body === 'object' && body !== null && typeof (body as { message?: unknown }).message === 'string' ? (body as { message: string }).message : typeof body === 'string' ? body.trim() : '';
     super(`HTTP ${statusCode}: ${detail}`);
@@ -31,11 +34,50 @@ export interface RequestOptions {
 
 const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
 
+/**
+ * Throttled requests (as client-go): a 429 is retried whatever the method (API Priority and
+ * Fairness rejects it before any work is done), a 5xx carrying Retry-After only for GET. The wait
+ * is the apiserver's Retry-After (capped), else exponential; both jittered so that every speaker
+ * throttled at once does not come back in step. Ten retries, then the error goes to the caller.
+ */
+export const THROTTLE_RETRIES = 10;
+const RETRY_AFTER_CAP_S = 10;
+
+export function throttleWaitMs(err: unknown, method: string, attempt: number, random: () => number = Math.random): number | undefined {
+  if (!(err instanceof HttpError) || attempt > THROTTLE_RETRIES) return undefined;
+  const throttled = err.statusCode === 429 || (err.statusCode >= 500 && err.retryAfterSeconds !== undefined && method === 'GET');
+  if (!throttled) return undefined;
+  if (err.retryAfterSeconds !== undefined) return Math.floor(Math.min(err.retryAfterSeconds, RETRY_AFTER_CAP_S) * 1000 * (1 + random() / 2));
+  return retryDelayMs(attempt, 200, 5000, random);
+}
+
+function retryAfterOf(res: IncomingMessage): number | undefined {
+  const v = res.headers['retry-after'];
+  const n = typeof v === 'string' ? Number(v) : NaN;
+  return Number.isFinite(n) && n >= 0 ? n : undefined;
+}
+
+const wait = (ms: number, signal: AbortSignal | undefined): Promise<void> =>
+  new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(t);
+      reject(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+
 export class KubeHttp {
   /** Kept-alive connections: a TLS handshake per write would dominate the cost of a write. */
   private readonly agent: http.Agent;
   private readonly secure: boolean;
   private fallback: Promise<ApplyAuth> | undefined;
+  /** Requests answered 429 (or 5xx with Retry-After) and sent again: what a test or a metric reads. */
+  throttled = 0;
 
   constructor(readonly config: KubeConfig) {
     this.secure = new URL(config.server).protocol === 'https:';
@@ -46,22 +88,42 @@ export class KubeHttp {
 
   /** A request whose answer is JSON; rejects with HttpError on status ≥ 400. */
   async json(method: string, path: string, o: RequestOptions = {}): Promise<unknown> {
-    try {
-      return await this.once(method, path, o);
-    } catch (err) {
-      // A kept-alive connection the server closed just as we reused it: the request never got
-      // there, so sending it again on a new connection is safe (POST excepted, to be sure).
-      if (method !== 'POST' && (err as { reusedSocket?: boolean }).reusedSocket && (err as NodeJS.ErrnoException).code === 'ECONNRESET') return this.once(method, path, o);
-      throw err;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.onceOrReconnect(method, path, o);
+      } catch (err) {
+        const ms = throttleWaitMs(err, method, attempt);
+        if (ms === undefined) throw err;
+        this.throttled++;
+        await wait(ms, o.signal);
+      }
     }
   }
 
   /** A streamed GET (a watch): resolves with the response once its status is 2xx. */
   async stream(path: string, signal: AbortSignal): Promise<IncomingMessage> {
-    const req = this.send('GET', path, await this.auth(), undefined, signal, 0);
-    const res = await responseOf(req);
-    if ((res.statusCode ?? 500) < 400) return res;
-    throw new HttpError(res.statusCode ?? 500, parse(await readAll(res)));
+    for (let attempt = 1; ; attempt++) {
+      const req = this.send('GET', path, await this.auth(), undefined, signal, 0);
+      const res = await responseOf(req);
+      if ((res.statusCode ?? 500) < 400) return res;
+      const err = new HttpError(res.statusCode ?? 500, parse(await readAll(res)), retryAfterOf(res));
+      const ms = throttleWaitMs(err, 'GET', attempt);
+      if (ms === undefined) throw err;
+      this.throttled++;
+      await wait(ms, signal);
+    }
+  }
+
+  private async onceOrReconnect(method: string, path: string, o: RequestOptions): Promise<unknown> {
+    try {
+      return await this.once(method, path, o);
+    } catch (err) {
+      // A kept-alive connection the server closed just as we reused it: the request never got
+      // there, so sending it again on a new connection is safe (POST excepted, to be sure).
+      const reset = (err as { reusedSocket?: boolean }).reusedSocket && (err as NodeJS.ErrnoException).code === 'ECONNRESET';
+      if (method !== 'POST' && reset) return this.once(method, path, o);
+      throw err;
+    }
   }
 
   /** Closes the kept-alive connections (a stopped program should not wait for them). */
@@ -85,7 +147,7 @@ export class KubeHttp {
       throw err;
     }
     const parsed = parse(await readAll(res));
-    if ((res.statusCode ?? 500) >= 400) throw new HttpError(res.statusCode ?? 500, parsed);
+    if ((res.statusCode ?? 500) >= 400) throw new HttpError(res.statusCode ?? 500, parsed, retryAfterOf(res));
     // Error pages are not always JSON ("404 page not found"), but a success must be.
     if (typeof parsed === 'string') throw new Error(`expected JSON from ${path}, got: ${parsed.slice(0, 200)}`);
     return parsed;

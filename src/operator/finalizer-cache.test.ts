@@ -16,8 +16,11 @@ import { silentLogger } from '../util/log.js';
 import { runOperator } from './run.js';
 import { FINALIZER } from './reconciler.js';
 
-const NS = 'metallb-system';
-const CR_PATH = `/apis/metallb.io/v1beta1/namespaces/${NS}/metallbs/metallb`;
+// A namespace per test: a reconcile still in flight when the previous test's operator stopped
+// may yet send its patch, which must not count as this test's.
+let NS = '';
+let nsCount = 0;
+const crPath = (): string => `/apis/metallb.io/v1beta1/namespaces/${NS}/metallbs/metallb`;
 const OTHER = 'example.com/keep';
 
 const groups: Record<string, { kinds: Record<string, string>; cluster?: string[] }> = {
@@ -48,6 +51,7 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 beforeEach(() => {
+  NS = `metallb-test-${++nsCount}`;
   server.requests.length = 0;
   patchStatus = [];
   server.route = (r: Recorded, res: ServerResponse) => {
@@ -63,12 +67,12 @@ beforeEach(() => {
       const items = r.path.endsWith('/metallbs') ? [cr] : [];
       return sendJSON(res, 200, { kind: 'List', apiVersion: 'v1', metadata: { resourceVersion: '10' }, items });
     }
-    if (r.method === 'PATCH' && r.path === CR_PATH) {
+    if (r.method === 'PATCH' && r.path === crPath()) {
       const status = patchStatus.shift() ?? 200;
       if (status !== 200) return sendJSON(res, status, { kind: 'Status', code: status, message: 'injected failure' });
       return sendJSON(res, 200, { ...cr, metadata: { ...cr.metadata, resourceVersion: '11' } });
     }
-    if (r.method === 'PATCH' && r.path === `${CR_PATH}/status`) return sendJSON(res, 200, cr);
+    if (r.method === 'PATCH' && r.path === `${crPath()}/status`) return sendJSON(res, 200, cr);
     sendJSON(res, 404, { kind: 'Status', code: 404, reason: 'NotFound', message: 'no route' });
   };
   // A kubeconfig file (not only parsed text): a client-node KubeConfig may be loaded from it.
@@ -89,7 +93,7 @@ afterEach(() => {
 });
 
 const crPatches = (): { metadata?: { finalizers?: string[]; annotations?: Record<string, string> } }[] =>
-  server.matching((r) => r.method === 'PATCH' && r.path === CR_PATH).map((r) => JSON.parse(r.body) as { metadata?: { finalizers?: string[] } });
+  server.matching((r) => r.method === 'PATCH' && r.path === crPath()).map((r) => JSON.parse(r.body) as { metadata?: { finalizers?: string[] } });
 
 async function start(): Promise<void> {
   const op = await runOperator({ kube, log: silentLogger(), namespace: NS, render: () => [], openshift: false });
